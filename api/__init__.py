@@ -1,0 +1,1 @@
+"""The GraphQL API, its ASGI app and the `pacesetter` command line."""

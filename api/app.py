@@ -1,0 +1,100 @@
+"""The ASGI application: GraphQL over HTTP and websockets, with the ORM, the event bus and
+the job queue opened for its lifetime."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UnsetType
+
+from api.auth import InvalidToken, Viewer, bearer_token, read_token
+from api.context import Context
+from api.schema import schema
+from core.config import Settings
+from core.db import close_database, open_database
+from core.events import EventBus, create_bus
+from workers.jobs import JOBS
+from workers.queue import ArqQueue, InProcessQueue, JobQueue
+
+logger = logging.getLogger(__name__)
+
+
+class PacesetterGraphQL(GraphQL[Context, None]):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.settings = settings
+
+    def _viewer(self, header: str | None) -> Viewer | None:
+        token = bearer_token(header)
+        if token is None:
+            return None
+        try:
+            return read_token(token, self.settings.jwt_secret)
+        except InvalidToken:
+            return None
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        state = request.app.state
+        return Context(
+            request=request,
+            response=response,
+            settings=self.settings,
+            bus=state.bus,
+            queue=state.queue,
+            viewer=self._viewer(request.headers.get("authorization")),
+        )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticate a websocket from its connection_init payload
+        (`{"authorization": "Bearer <token>"}`); a bad token closes it with 4403."""
+        params = context.connection_params or {}
+        header = params.get("authorization") or params.get("Authorization")
+        if header is not None:
+            viewer = self._viewer(str(header))
+            if viewer is None:
+                raise ConnectionRejectionError()
+            context.viewer = viewer
+        return None
+
+
+async def healthz(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await open_database(settings.database_url)
+        bus: EventBus = create_bus(settings.redis_url, settings.events_prefix)
+        queue: JobQueue
+        if settings.redis_url:
+            queue = await ArqQueue.connect(settings.redis_url, settings.queue_name)
+        else:
+            queue = InProcessQueue(JOBS, {"bus": bus})
+        app.state.bus, app.state.queue = bus, queue
+        try:
+            yield
+        finally:
+            await queue.close()
+            await bus.close()
+            await close_database()
+
+    graphql = PacesetterGraphQL(settings)
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+        ],
+        lifespan=lifespan,
+    )

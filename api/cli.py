@@ -1,0 +1,143 @@
+"""The `pacesetter` command: serve, worker, migrate, demo, token, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from core.config import ConfigurationError, Settings, get_settings
+
+DEFAULT_SCHEMA_PATH = Path("schema.graphql")
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+
+
+def _worker(settings: Settings) -> None:
+    from workers.settings import create_worker
+
+    create_worker(settings).run()
+
+
+def _migrate(settings: Settings) -> None:
+    from core.db import migrate
+
+    asyncio.run(migrate(settings.database_url))
+
+
+async def _prepare_demo(settings: Settings) -> str:
+    """Seed the demo organisation once and return how to reach it."""
+    from api.auth import mint_token
+    from core import demo
+    from core.db import close_database, open_database
+    from core.events import InProcessBus
+    from workers.jobs import recompute_progress
+
+    await open_database(settings.database_url)
+    try:
+        found = await demo.find_demo()
+        if found is None:
+            found = await demo.seed_demo(datetime.now(UTC))
+            reps = [user.id for user in await found.organisation.users.all()]
+            # Measure and award once now, as the workers would after an ingestion.
+            await recompute_progress(
+                {"bus": InProcessBus()}, organisation_id=found.organisation.id, rep_ids=reps
+            )
+        token = mint_token(found.admin, settings.jwt_secret)
+        return (
+            f"Admin token ({found.admin.email}):\n  {token}\n"
+            f"First query:\n"
+            f'  {{ goal(id: "{found.first_goal_id}") {{ owner {{ name }} target '
+            f"progress {{ currentValue attainment expectedAttainment status }} }} }}"
+        )
+    finally:
+        await close_database()
+
+
+def _demo(settings: Settings, host: str, port: int) -> None:
+    _migrate(settings)
+    how = asyncio.run(_prepare_demo(settings))
+    print(
+        f"\nPacesetter demo on http://{host}:{port}/graphql (GraphiQL in a browser)\n"
+        f'In GraphiQL\'s Headers tab: {{"Authorization": "Bearer <token below>"}}\n{how}\n',
+        flush=True,
+    )
+    _serve(settings, host, port)
+
+
+def _token(settings: Settings, email: str) -> None:
+    from api.auth import mint_token
+    from core.db import close_database, open_database
+    from core.orgs.models import User
+
+    async def mint() -> str | None:
+        await open_database(settings.database_url)
+        try:
+            user = await User.get_or_none(email=email.strip().lower())
+            return mint_token(user, settings.jwt_secret) if user else None
+        finally:
+            await close_database()
+
+    token = asyncio.run(mint())
+    if token is None:
+        raise SystemExit(f"pacesetter: no user with email {email}")
+    print(token)
+
+
+def _export_schema(output: Path) -> None:
+    from api.schema import schema
+
+    output.write_text(schema.as_str() + "\n", encoding="utf-8")
+    print(f"wrote {output}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pacesetter", description=__doc__)
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    for name, help_text in (("serve", "serve the API"), ("demo", "seed a demo org and serve")):
+        verb = verbs.add_parser(name, help=help_text)
+        verb.add_argument("--host", default="127.0.0.1")
+        verb.add_argument("--port", type=int, default=8000)
+    verbs.add_parser("worker", help="run an arq worker (needs REDIS_URL)")
+    verbs.add_parser("migrate", help="apply database migrations")
+    token = verbs.add_parser("token", help="mint a development access token")
+    token.add_argument("--email", required=True)
+    export = verbs.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--output", type=Path, default=DEFAULT_SCHEMA_PATH)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    if args.verb == "export-schema":
+        _export_schema(args.output)
+        return
+    try:
+        settings = get_settings()
+    except ConfigurationError as error:
+        print(f"pacesetter: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    logging.basicConfig(level=settings.log_level)
+    if args.verb == "serve":
+        _serve(settings, args.host, args.port)
+    elif args.verb == "demo":
+        _demo(settings, args.host, args.port)
+    elif args.verb == "worker":
+        _worker(settings)
+    elif args.verb == "migrate":
+        _migrate(settings)
+    elif args.verb == "token":
+        _token(settings, args.email)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Errors as clients see them: typed payloads for expected failures, coded GraphQL errors
+for access, and a masked message for anything unexpected."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+
+from domain.errors import ErrorCode, FieldError
+
+ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
+
+
+@strawberry.type(description="A rule an input broke: which field, which rule, in words.")
+class InputError:
+    field: str
+    code: ErrorCodeEnum
+    message: str
+
+    @classmethod
+    def of(cls, error: FieldError) -> InputError:
+        return cls(field=error.field, code=error.code, message=error.message)
+
+
+@strawberry.type(description="The input was refused; nothing was stored.")
+class InputErrors:
+    errors: list[InputError]
+
+    @classmethod
+    def of(cls, *errors: FieldError) -> InputErrors:
+        return cls(errors=[InputError.of(error) for error in errors])
+
+
+class Unauthenticated(GraphQLError):
+    def __init__(self, message: str = "Sign in to use this API.") -> None:
+        super().__init__(message, extensions={"code": "UNAUTHENTICATED"})
+
+
+class Forbidden(GraphQLError):
+    def __init__(self, message: str = "You may not do this.") -> None:
+        super().__init__(message, extensions={"code": "FORBIDDEN"})
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask exceptions raised by our code or libraries; keep GraphQL's own errors
+    (syntax, validation, coercion) and the access errors above, which are meant for clients."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+class BadUserInput(GraphQLError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": "BAD_USER_INPUT"})

@@ -1,0 +1,1 @@
+"""GraphQL for badges and awards."""

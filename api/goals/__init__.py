@@ -1,0 +1,1 @@
+"""GraphQL for goals and their progress."""

@@ -1,0 +1,1 @@
+"""GraphQL for teams and people."""

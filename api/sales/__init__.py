@@ -1,0 +1,1 @@
+"""GraphQL for CRM data coming in."""

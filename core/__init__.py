@@ -1,0 +1,1 @@
+"""Pacesetter's persistence and services: models, stores and service functions per area."""

@@ -1,0 +1,84 @@
+"""Runtime configuration, read once from the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EMBEDDED_DATABASE_URL = "sqlite://pacesetter.sqlite3"
+# Only acceptable where nothing leaves the machine: the embedded mode refuses nothing,
+# production (PostgreSQL) refuses to start with it.
+DEVELOPMENT_JWT_SECRET = "pacesetter-development-secret-do-not-use-in-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    database_url: str = EMBEDDED_DATABASE_URL
+    redis_url: str | None = None
+    jwt_secret: str = DEVELOPMENT_JWT_SECRET
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    queue_name: str = Field(default="pacesetter:queue", min_length=1)
+    events_prefix: str = Field(default="pacesetter", min_length=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme in ("postgresql", "postgresql+asyncpg", "asyncpg"):
+            return "postgres" + value[len(scheme) :]
+        if scheme not in ("postgres", "sqlite"):
+            raise ValueError("must start with postgres:// or sqlite://")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if urlsplit(value).scheme not in ("redis", "rediss"):
+            raise ValueError("must start with redis:// or rediss://")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _production_secret(self) -> Settings:
+        if self.uses_postgres and self.jwt_secret == DEVELOPMENT_JWT_SECRET:
+            raise ValueError("JWT_SECRET must be set when DATABASE_URL points at PostgreSQL")
+        if len(self.jwt_secret) < 32:
+            raise ValueError("JWT_SECRET must be at least 32 characters long")
+        return self
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith("postgres")
+
+
+class ConfigurationError(Exception):
+    """The environment does not describe a runnable configuration."""
+
+
+def describe(error: ValidationError) -> str:
+    """One line naming each bad setting by its environment variable."""
+    parts = []
+    for item in error.errors():
+        name = "_".join(str(part) for part in item["loc"]).upper()
+        message = str(item["msg"]).removeprefix("Value error, ")
+        parts.append(f"{name}: {message}" if name else message)
+    return "; ".join(parts)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigurationError(f"invalid configuration: {describe(error)}") from None

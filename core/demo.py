@@ -1,0 +1,144 @@
+"""A small, deterministic demo organisation: two teams, reps, accounts, deals and goals."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from core.goals import service as goals
+from core.orgs import service as orgs
+from core.orgs.models import Organisation, Role, User
+from core.sales import service as sales
+from domain.deals import DealRecord, DealStage
+from domain.errors import FieldError
+from domain.metrics import Metric
+from domain.periods import local_today
+
+DEMO_NAME = "Northwind Demo"
+TIMEZONE = "America/New_York"
+TEAMS = {
+    "East": ["ava@northwind.example", "ben@northwind.example", "chloe@northwind.example"],
+    "West": ["dan@northwind.example", "eve@northwind.example", "farid@northwind.example"],
+}
+MONTHLY_TARGET = Decimal(60000)
+
+
+@dataclass(frozen=True)
+class Demo:
+    organisation: Organisation
+    admin: User
+    first_goal_id: int
+
+
+async def find_demo() -> Demo | None:
+    organisation = await Organisation.get_or_none(name=DEMO_NAME)
+    if organisation is None:
+        return None
+    admin = await User.get(organisation_id=organisation.id, role=Role.ADMIN)
+    first_goal = await organisation.goals.all().order_by("id").first()
+    assert first_goal is not None
+    return Demo(organisation, admin, first_goal.id)
+
+
+async def seed_demo(now: datetime, seed: int = 7) -> Demo:
+    """Create the demo organisation with this month's revenue goals and deals so far.
+
+    Reps get different paces (seeded), so some are ahead of target and some behind.
+    """
+    rng = random.Random(seed)
+    organisation = await orgs.provision_organisation(
+        DEMO_NAME, currency="USD", timezone=TIMEZONE, fiscal_year_start_month=4
+    )
+    admin = await orgs.create_user(
+        organisation.id,
+        email="admin@northwind.example",
+        name="Alex Admin",
+        role=Role.ADMIN,
+        team_id=None,
+    )
+    assert isinstance(admin, User)
+    tz = ZoneInfo(TIMEZONE)
+    today = local_today(now, tz)
+    month_start = today.replace(day=1)
+    month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+    records: list[DealRecord] = []
+    goal_ids = []
+    for team_name, emails in TEAMS.items():
+        team = await orgs.create_team(organisation.id, team_name, None)
+        assert not isinstance(team, FieldError)
+        for email in emails:
+            name = email.split("@")[0].capitalize() + " " + team_name
+            rep = await orgs.create_user(
+                organisation.id, email=email, name=name, role=Role.REP, team_id=team.id
+            )
+            assert isinstance(rep, User)
+            goal = await goals.create_goal(
+                organisation,
+                goals.NewGoal(
+                    metric=Metric.REVENUE,
+                    owner_rep_id=rep.id,
+                    target=MONTHLY_TARGET,
+                    period_start=month_start,
+                    period_end=month_end,
+                    rationale="Monthly revenue quota.",
+                ),
+                now,
+            )
+            assert not isinstance(goal, list)
+            goal_ids.append(goal.id)
+            pace = Decimal(rng.choice(["0.6", "0.9", "1.05", "1.4"]))
+            records.extend(_deals_so_far(rng, email, month_start, today, tz, now, pace))
+
+    result = await sales.ingest_deals(organisation.id, records)
+    assert not result.rejected, result.rejected
+    return Demo(organisation, admin, goal_ids[0])
+
+
+def _deals_so_far(
+    rng: random.Random,
+    email: str,
+    month_start: date,
+    today: date,
+    tz: ZoneInfo,
+    now: datetime,
+    pace: Decimal,
+) -> list[DealRecord]:
+    """Won deals from the month's start to now adding up to about `pace` × the pro-rata target,
+    plus a few lost and open ones."""
+    days = (today - month_start).days + 1
+    wanted = MONTHLY_TARGET * pace * days / 30
+    records = []
+    won = Decimal(0)
+    index = 0
+    while won < wanted:
+        index += 1
+        amount = Decimal(rng.randrange(2000, 12000, 250))
+        day = month_start + timedelta(days=rng.randrange(days))
+        closed = min(datetime.combine(day, time(rng.randrange(9, 18)), tzinfo=tz), now)
+        stage = DealStage.WON if rng.random() < 0.75 else DealStage.LOST
+        if stage is DealStage.WON:
+            won += amount
+        records.append(
+            DealRecord(
+                external_id=f"{email.split('@')[0]}-{index}",
+                owner_email=email,
+                amount=amount,
+                stage=stage,
+                created_at=closed - timedelta(days=rng.randrange(5, 40)),
+                closed_at=closed,
+            )
+        )
+    records.append(
+        DealRecord(
+            external_id=f"{email.split('@')[0]}-open",
+            owner_email=email,
+            amount=Decimal(15000),
+            stage=DealStage.OPEN,
+            created_at=now - timedelta(days=3),
+        )
+    )
+    return records

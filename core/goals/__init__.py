@@ -1,0 +1,1 @@
+"""Goals and the progress snapshots taken of them."""

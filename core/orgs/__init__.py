@@ -1,0 +1,1 @@
+"""Organisations, teams and users."""

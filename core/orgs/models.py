@@ -1,0 +1,73 @@
+"""Tenants, their team tree and their users."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    REP = "REP"
+    MANAGER = "MANAGER"
+    ADMIN = "ADMIN"
+
+
+class Organisation(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    currency = fields.CharField(max_length=3, default="USD")
+    timezone = fields.CharField(max_length=64, default="UTC")
+    fiscal_year_start_month = fields.SmallIntField(default=1)
+    # Pace thresholds for goal status: ON_TRACK at or above the first, AT_RISK at or above
+    # the second, OFF_TRACK below.
+    on_track_pace = fields.DecimalField(max_digits=6, decimal_places=3, default=Decimal("1.000"))
+    at_risk_pace = fields.DecimalField(max_digits=6, decimal_places=3, default=Decimal("0.850"))
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "organisation"
+
+
+class Team(Model):
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="teams", on_delete=fields.CASCADE
+    )
+    parent: fields.ForeignKeyNullableRelation[Team] = fields.ForeignKeyField(
+        "models.Team", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    name = fields.CharField(max_length=200)
+    external_id = fields.CharField(max_length=200, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    organisation_id: int
+    parent_id: int | None
+
+    class Meta:
+        table = "team"
+        unique_together = (("organisation", "external_id"),)
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="users", on_delete=fields.CASCADE
+    )
+    team: fields.ForeignKeyNullableRelation[Team] = fields.ForeignKeyField(
+        "models.Team", related_name="members", null=True, on_delete=fields.SET_NULL
+    )
+    email = fields.CharField(max_length=320, unique=True)
+    name = fields.CharField(max_length=200)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.REP)
+    external_id = fields.CharField(max_length=200, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    organisation_id: int
+    team_id: int | None
+
+    class Meta:
+        table = "app_user"
+        unique_together = (("organisation", "external_id"),)

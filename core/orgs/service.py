@@ -1,0 +1,68 @@
+"""Setting up an organisation's structure: the organisation itself, teams and people."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from core.orgs import store
+from core.orgs.models import Organisation, Role, Team, User
+from domain.errors import ErrorCode, FieldError
+from gamification import store as badges
+
+
+async def provision_organisation(
+    name: str,
+    *,
+    currency: str = "USD",
+    timezone: str = "UTC",
+    fiscal_year_start_month: int = 1,
+) -> Organisation:
+    """A new tenant with the default badge rules in place."""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {timezone!r}") from None
+    if not 1 <= fiscal_year_start_month <= 12:
+        raise ValueError("fiscal_year_start_month must be between 1 and 12")
+    async with in_transaction():
+        organisation = await store.create_organisation(
+            name,
+            currency=currency.upper(),
+            timezone=timezone,
+            fiscal_year_start_month=fiscal_year_start_month,
+        )
+        await badges.create_default_badges(organisation.id)
+    return organisation
+
+
+async def create_team(organisation_id: int, name: str, parent_id: int | None) -> Team | FieldError:
+    name = name.strip()
+    if not name:
+        return FieldError("name", ErrorCode.REQUIRED, "A team needs a name.")
+    if parent_id is not None and await store.find_team(organisation_id, parent_id) is None:
+        return FieldError("parentId", ErrorCode.NOT_FOUND, "No such team in this organisation.")
+    return await store.create_team(organisation_id, name, parent_id)
+
+
+async def create_user(
+    organisation_id: int, *, email: str, name: str, role: Role, team_id: int | None
+) -> User | FieldError:
+    email = email.strip().lower()
+    name = name.strip()
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        return FieldError("email", ErrorCode.INVALID, "Not an email address.")
+    if not name:
+        return FieldError("name", ErrorCode.REQUIRED, "A person needs a name.")
+    if role is Role.REP and team_id is None:
+        return FieldError("teamId", ErrorCode.REQUIRED, "A rep belongs to a team.")
+    if team_id is not None and await store.find_team(organisation_id, team_id) is None:
+        return FieldError("teamId", ErrorCode.NOT_FOUND, "No such team in this organisation.")
+    try:
+        return await store.create_user(
+            organisation_id, email=email, name=name, role=role, team_id=team_id
+        )
+    except IntegrityError:
+        return FieldError("email", ErrorCode.CONFLICT, "A user with this email already exists.")

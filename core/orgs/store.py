@@ -1,0 +1,57 @@
+"""Every query of organisations, teams and users."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from core.orgs.models import Organisation, Role, Team, User
+
+
+async def create_organisation(
+    name: str, *, currency: str, timezone: str, fiscal_year_start_month: int
+) -> Organisation:
+    return await Organisation.create(
+        name=name,
+        currency=currency,
+        timezone=timezone,
+        fiscal_year_start_month=fiscal_year_start_month,
+    )
+
+
+async def get_organisation(organisation_id: int) -> Organisation:
+    return await Organisation.get(id=organisation_id)
+
+
+async def create_team(organisation_id: int, name: str, parent_id: int | None) -> Team:
+    return await Team.create(organisation_id=organisation_id, name=name, parent_id=parent_id)
+
+
+async def create_user(
+    organisation_id: int, *, email: str, name: str, role: Role, team_id: int | None
+) -> User:
+    return await User.create(
+        organisation_id=organisation_id, email=email, name=name, role=role, team_id=team_id
+    )
+
+
+async def find_team(organisation_id: int, team_id: int) -> Team | None:
+    return await Team.get_or_none(organisation_id=organisation_id, id=team_id)
+
+
+async def find_user(organisation_id: int, user_id: int) -> User | None:
+    return await User.get_or_none(organisation_id=organisation_id, id=user_id)
+
+
+async def users_by_email(organisation_id: int, emails: Iterable[str]) -> dict[str, User]:
+    users = await User.filter(organisation_id=organisation_id, email__in=list(set(emails)))
+    return {user.email: user for user in users}
+
+
+async def users_by_ids(organisation_id: int, ids: Sequence[int]) -> dict[int, User]:
+    users = await User.filter(organisation_id=organisation_id, id__in=list(set(ids)))
+    return {user.id: user for user in users}
+
+
+async def teams_by_ids(organisation_id: int, ids: Sequence[int]) -> dict[int, Team]:
+    teams = await Team.filter(organisation_id=organisation_id, id__in=list(set(ids)))
+    return {team.id: team for team in teams}

@@ -1,0 +1,1 @@
+"""CRM records fed to Pacesetter: accounts, products and deals."""

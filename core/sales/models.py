@@ -1,0 +1,79 @@
+"""Accounts, products and deals, each unique per organisation by external id."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from core.orgs.models import Organisation, User
+from domain.deals import DealStage
+
+
+class Account(Model):
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="accounts", on_delete=fields.CASCADE
+    )
+    external_id = fields.CharField(max_length=200)
+    name = fields.CharField(max_length=300)
+    segment = fields.CharField(max_length=100, null=True)
+    region = fields.CharField(max_length=100, null=True)
+
+    organisation_id: int
+
+    class Meta:
+        table = "account"
+        unique_together = (("organisation", "external_id"),)
+
+
+class Product(Model):
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="products", on_delete=fields.CASCADE
+    )
+    external_id = fields.CharField(max_length=200)
+    name = fields.CharField(max_length=300)
+    unit_price = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    unit_cost = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+
+    organisation_id: int
+
+    class Meta:
+        table = "product"
+        unique_together = (("organisation", "external_id"),)
+
+
+class Deal(Model):
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="deals", on_delete=fields.CASCADE
+    )
+    external_id = fields.CharField(max_length=200)
+    owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="deals", on_delete=fields.RESTRICT
+    )
+    account: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="deals", null=True, on_delete=fields.RESTRICT
+    )
+    product: fields.ForeignKeyNullableRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="deals", null=True, on_delete=fields.RESTRICT
+    )
+    amount = fields.DecimalField(max_digits=18, decimal_places=2)
+    cost = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    quantity = fields.IntField(default=1)
+    stage = fields.CharEnumField(DealStage, max_length=8)
+    created_at = fields.DatetimeField()
+    closed_at = fields.DatetimeField(null=True)
+    region = fields.CharField(max_length=100, null=True)
+    segment = fields.CharField(max_length=100, null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    organisation_id: int
+    owner_id: int
+    account_id: int | None
+    product_id: int | None
+
+    class Meta:
+        table = "deal"
+        unique_together = (("organisation", "external_id"),)
+        indexes = (("owner_id", "stage", "closed_at"),)

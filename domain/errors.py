@@ -1,0 +1,26 @@
+"""The shape every expected failure takes: which field, which rule, in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    REQUIRED = "REQUIRED"
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    TOO_LONG = "TOO_LONG"
+    NEGATIVE = "NEGATIVE"
+    NOT_POSITIVE = "NOT_POSITIVE"
+    NO_TIMEZONE = "NO_TIMEZONE"
+    BEFORE_CREATED = "BEFORE_CREATED"
+    DUPLICATE_IN_BATCH = "DUPLICATE_IN_BATCH"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    code: ErrorCode
+    message: str

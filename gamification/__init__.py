@@ -1,0 +1,1 @@
+"""Recognition for progress: badge rules, their evaluation and the awards they make."""

@@ -1,0 +1,1 @@
+"""Background work: arq settings, job functions and the in-process runner."""

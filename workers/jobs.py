@@ -1,0 +1,56 @@
+"""Job functions. Each is thin and safe to run more than once: arq may retry it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from arq.worker import Function, func
+
+from core.events import EventBus, goal_channel, rep_awards_channel
+from core.goals.service import refresh_progress
+from core.orgs.store import get_organisation
+from gamification.service import evaluate_goals
+from workers.queue import JobFunction
+
+
+async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids: list[int]) -> int:
+    """Measure the reps' goals, publish what moved and award what was earned.
+
+    Returns the number of new awards.
+    """
+    bus: EventBus = ctx["bus"]
+    now = datetime.now(UTC)
+    organisation = await get_organisation(organisation_id)
+    measured = await refresh_progress(organisation, rep_ids, now)
+    for item in measured:
+        if item.changed:
+            progress = item.progress
+            await bus.publish(
+                goal_channel(item.goal.id),
+                {
+                    "goalId": item.goal.id,
+                    "currentValue": progress.current_value,
+                    "target": progress.target,
+                    "attainment": progress.attainment,
+                    "expectedAttainment": progress.expected_attainment,
+                    "projectedValue": progress.projected_value,
+                    "status": progress.status.value,
+                    "measuredAt": now.isoformat(),
+                },
+            )
+    awards = await evaluate_goals(organisation, measured, now)
+    for award in awards:
+        await bus.publish(
+            rep_awards_channel(award.rep_id),
+            {"awardId": award.id, "repId": award.rep_id, "goalId": award.goal_id},
+        )
+    return len(awards)
+
+
+JOBS: dict[str, JobFunction] = {"recompute_progress": recompute_progress}
+
+# Retried on failure (a lost connection, a worker killed mid-job); each run is idempotent.
+ARQ_FUNCTIONS: list[Function] = [
+    func(recompute_progress, name="recompute_progress", timeout=120, max_tries=5),
+]

@@ -1,0 +1,67 @@
+"""The one seam between Pacesetter and its job queue: arq on Redis, or in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+
+logger = logging.getLogger(__name__)
+
+JobFunction = Callable[..., Awaitable[Any]]
+
+
+class JobQueue(Protocol):
+    async def enqueue(self, function: str, **kwargs: Any) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class ArqQueue:
+    def __init__(self, pool: ArqRedis, queue_name: str) -> None:
+        self._pool = pool
+        self._queue_name = queue_name
+
+    @classmethod
+    async def connect(cls, redis_url: str, queue_name: str) -> ArqQueue:
+        pool = await create_pool(RedisSettings.from_dsn(redis_url), default_queue_name=queue_name)
+        return cls(pool, queue_name)
+
+    async def enqueue(self, function: str, **kwargs: Any) -> None:
+        await self._pool.enqueue_job(function, _queue_name=self._queue_name, **kwargs)
+
+    async def close(self) -> None:
+        await self._pool.aclose()
+
+
+class InProcessQueue:
+    """Runs the same job functions as the workers, as tasks of this process."""
+
+    def __init__(self, functions: Mapping[str, JobFunction], ctx: dict[str, Any]) -> None:
+        self._functions = functions
+        self._ctx = ctx
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def enqueue(self, function: str, **kwargs: Any) -> None:
+        job = self._functions[function]
+        task = asyncio.create_task(self._run(function, job, kwargs), name=f"job:{function}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, name: str, job: JobFunction, kwargs: dict[str, Any]) -> None:
+        try:
+            await job(self._ctx, **kwargs)
+        except Exception:
+            logger.exception("in-process job %s failed", name)
+
+    async def drain(self) -> None:
+        """Wait for every job enqueued so far, and those they enqueue."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks)
+
+    async def close(self) -> None:
+        await self.drain()

@@ -1,0 +1,40 @@
+"""arq worker settings: the same job functions, run against Redis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq.connections import RedisSettings
+from arq.worker import Worker
+
+from core.config import Settings
+from core.db import close_database, open_database
+from core.events import create_bus
+from workers.jobs import ARQ_FUNCTIONS
+
+
+def create_worker(settings: Settings, **overrides: Any) -> Worker:
+    """An arq worker bound to this configuration; `overrides` for tests (e.g. burst)."""
+    if settings.redis_url is None:
+        raise ValueError("REDIS_URL must be set to run a worker")
+    redis_url = settings.redis_url
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        await open_database(settings.database_url)
+        ctx["bus"] = create_bus(redis_url, settings.events_prefix)
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        if "bus" in ctx:
+            await ctx["bus"].close()
+        await close_database()
+
+    options: dict[str, Any] = {
+        "functions": ARQ_FUNCTIONS,
+        "redis_settings": RedisSettings.from_dsn(redis_url),
+        "queue_name": settings.queue_name,
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "handle_signals": True,
+        **overrides,
+    }
+    return Worker(**options)
