@@ -1,9 +1,11 @@
-"""The `pacesetter` command: serve, worker, migrate, demo, token, export-schema."""
+"""The `pacesetter` command: serve, worker, migrate, demo, create-organisation, token,
+export-schema."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from datetime import UTC, datetime
@@ -93,6 +95,38 @@ def _token(settings: Settings, email: str) -> None:
     print(token)
 
 
+def _create_organisation(settings: Settings, args: argparse.Namespace) -> None:
+    """Bootstrap a tenant and its first admin; print their ids and an admin token as JSON."""
+    from api.auth import mint_token
+    from core.db import close_database, open_database
+    from core.orgs.service import provision_organisation
+    from domain.errors import FieldError
+
+    async def create() -> dict[str, object]:
+        await open_database(settings.database_url)
+        try:
+            created = await provision_organisation(
+                args.name,
+                admin_email=args.admin_email,
+                admin_name=args.admin_name,
+                currency=args.currency,
+                timezone=args.timezone,
+                fiscal_year_start_month=args.fiscal_year_start,
+            )
+        finally:
+            await close_database()
+        if isinstance(created, FieldError):
+            raise SystemExit(f"pacesetter: {created.field}: {created.message}")
+        organisation, admin = created
+        return {
+            "organisationId": organisation.id,
+            "adminId": admin.id,
+            "token": mint_token(admin, settings.jwt_secret),
+        }
+
+    print(json.dumps(asyncio.run(create())))
+
+
 def _export_schema(output: Path) -> None:
     from api.schema import schema
 
@@ -109,6 +143,13 @@ def _parser() -> argparse.ArgumentParser:
         verb.add_argument("--port", type=int, default=8000)
     verbs.add_parser("worker", help="run an arq worker (needs REDIS_URL)")
     verbs.add_parser("migrate", help="apply database migrations")
+    create = verbs.add_parser("create-organisation", help="create a tenant and its first admin")
+    create.add_argument("name")
+    create.add_argument("--admin-email", required=True)
+    create.add_argument("--admin-name", default="Administrator")
+    create.add_argument("--timezone", default="UTC")
+    create.add_argument("--currency", default="USD")
+    create.add_argument("--fiscal-year-start", type=int, default=1, help="month, 1-12")
     token = verbs.add_parser("token", help="mint a development access token")
     token.add_argument("--email", required=True)
     export = verbs.add_parser("export-schema", help="write the GraphQL SDL")
@@ -127,6 +168,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"pacesetter: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     logging.basicConfig(level=settings.log_level)
+    if settings.log_level != "DEBUG":
+        logging.getLogger("tortoise").setLevel(logging.WARNING)
     if args.verb == "serve":
         _serve(settings, args.host, args.port)
     elif args.verb == "demo":
@@ -135,6 +178,8 @@ def main(argv: list[str] | None = None) -> None:
         _worker(settings)
     elif args.verb == "migrate":
         _migrate(settings)
+    elif args.verb == "create-organisation":
+        _create_organisation(settings, args)
     elif args.verb == "token":
         _token(settings, args.email)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import strawberry
 from strawberry.extensions import MaskErrors
 from strawberry.tools import merge_types
@@ -22,5 +24,6 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    extensions=[MaskErrors(should_mask_error=should_mask)],
+    # A factory, so that every operation gets its own extension instance.
+    extensions=[partial(MaskErrors, should_mask_error=should_mask)],
 )

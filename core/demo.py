@@ -49,17 +49,16 @@ async def seed_demo(now: datetime, seed: int = 7) -> Demo:
     Reps get different paces (seeded), so some are ahead of target and some behind.
     """
     rng = random.Random(seed)
-    organisation = await orgs.provision_organisation(
-        DEMO_NAME, currency="USD", timezone=TIMEZONE, fiscal_year_start_month=4
+    created = await orgs.provision_organisation(
+        DEMO_NAME,
+        admin_email="admin@northwind.example",
+        admin_name="Alex Admin",
+        currency="USD",
+        timezone=TIMEZONE,
+        fiscal_year_start_month=4,
     )
-    admin = await orgs.create_user(
-        organisation.id,
-        email="admin@northwind.example",
-        name="Alex Admin",
-        role=Role.ADMIN,
-        team_id=None,
-    )
-    assert isinstance(admin, User)
+    assert not isinstance(created, FieldError), created
+    organisation, admin = created
     tz = ZoneInfo(TIMEZONE)
     today = local_today(now, tz)
     month_start = today.replace(day=1)

@@ -8,7 +8,7 @@ from typing import Any
 from arq.worker import Function, func
 
 from core.events import EventBus, goal_channel, rep_awards_channel
-from core.goals.service import refresh_progress
+from core.goals.service import measure_reps_goals, snapshot_changes
 from core.orgs.store import get_organisation
 from gamification.service import evaluate_goals
 from workers.queue import JobFunction
@@ -22,7 +22,11 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
     bus: EventBus = ctx["bus"]
     now = datetime.now(UTC)
     organisation = await get_organisation(organisation_id)
-    measured = await refresh_progress(organisation, rep_ids, now)
+    measured = await measure_reps_goals(organisation, rep_ids, now)
+    # Award before announcing progress, so a client that sees 100% also finds the badge;
+    # snapshot last, so a retry after a failure still sees (and announces) the change.
+    awards = await evaluate_goals(organisation, measured, now)
+    await snapshot_changes(measured, now)
     for item in measured:
         if item.changed:
             progress = item.progress
@@ -39,7 +43,6 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
                     "measuredAt": now.isoformat(),
                 },
             )
-    awards = await evaluate_goals(organisation, measured, now)
     for award in awards:
         await bus.publish(
             rep_awards_channel(award.rep_id),

@@ -91,10 +91,10 @@ async def measure(organisation: Organisation, goal: Goal, now: datetime) -> Prog
     )
 
 
-async def refresh_progress(
+async def measure_reps_goals(
     organisation: Organisation, rep_ids: Sequence[int], now: datetime
 ) -> list[Measured]:
-    """Measure every goal of these reps; snapshot those whose progress moved."""
+    """Measure every goal of these reps, noting which moved since their last snapshot."""
     goals = await store.goals_of_reps(organisation.id, rep_ids)
     latest = await store.latest_snapshots([goal.id for goal in goals])
     measured = []
@@ -106,7 +106,12 @@ async def refresh_progress(
             or last.current_value != progress.current_value
             or last.status != progress.status
         )
-        if changed:
-            await store.add_snapshot(goal.id, progress, now)
         measured.append(Measured(goal, progress, changed))
     return measured
+
+
+async def snapshot_changes(measured: Sequence[Measured], now: datetime) -> None:
+    """Keep the progress of the goals that moved, for trends and change detection."""
+    for item in measured:
+        if item.changed:
+            await store.add_snapshot(item.goal.id, item.progress, now)

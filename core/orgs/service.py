@@ -13,29 +13,50 @@ from domain.errors import ErrorCode, FieldError
 from gamification import store as badges
 
 
+class _Refused(Exception):
+    def __init__(self, error: FieldError) -> None:
+        self.error = error
+
+
 async def provision_organisation(
     name: str,
     *,
+    admin_email: str,
+    admin_name: str,
     currency: str = "USD",
     timezone: str = "UTC",
     fiscal_year_start_month: int = 1,
-) -> Organisation:
-    """A new tenant with the default badge rules in place."""
+) -> tuple[Organisation, User] | FieldError:
+    """A new tenant with its first admin and the default badge rules, all or nothing."""
+    if not name.strip():
+        return FieldError("name", ErrorCode.REQUIRED, "An organisation needs a name.")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {timezone!r}") from None
+        return FieldError("timezone", ErrorCode.INVALID, f"Unknown timezone {timezone!r}.")
     if not 1 <= fiscal_year_start_month <= 12:
-        raise ValueError("fiscal_year_start_month must be between 1 and 12")
-    async with in_transaction():
-        organisation = await store.create_organisation(
-            name,
-            currency=currency.upper(),
-            timezone=timezone,
-            fiscal_year_start_month=fiscal_year_start_month,
+        return FieldError(
+            "fiscalYearStartMonth", ErrorCode.INVALID, "The month must be between 1 and 12."
         )
-        await badges.create_default_badges(organisation.id)
-    return organisation
+    if len(currency) != 3 or not currency.isalpha():
+        return FieldError("currency", ErrorCode.INVALID, "Use an ISO 4217 code such as USD.")
+    try:
+        async with in_transaction():
+            organisation = await store.create_organisation(
+                name.strip(),
+                currency=currency.upper(),
+                timezone=timezone,
+                fiscal_year_start_month=fiscal_year_start_month,
+            )
+            await badges.create_default_badges(organisation.id)
+            admin = await create_user(
+                organisation.id, email=admin_email, name=admin_name, role=Role.ADMIN, team_id=None
+            )
+            if isinstance(admin, FieldError):
+                raise _Refused(admin)
+    except _Refused as refused:
+        return refused.error
+    return organisation, admin
 
 
 async def create_team(organisation_id: int, name: str, parent_id: int | None) -> Team | FieldError:

@@ -1,0 +1,190 @@
+"""The walking skeleton's story, run against a real server in either running mode.
+
+An admin builds a team, a rep and a REVENUE goal of 10,000 over a period around today in
+Los Angeles time; a manager's websocket follows the goal; a CRM batch of deals arrives
+(with two bad records); the rep passes the target and earns exactly one badge, also when
+the same batch arrives again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from tests.support.graphql import graphql
+from tests.support.ws import subscribe
+
+TIMEZONE = "America/Los_Angeles"
+
+CREATE_TEAM = """
+mutation($name: String!) { createTeam(input: {name: $name}) {
+  __typename ... on Team { id name } ... on InputErrors { errors { field code } } } }
+"""
+CREATE_REP = """
+mutation($team: ID!) { createRep(input: {name: "Rita Rep", email: "rita@example.test", teamId: $team}) {
+  __typename ... on User { id } ... on InputErrors { errors { field code } } } }
+"""
+CREATE_GOAL = """
+mutation($owner: ID!, $start: Date!, $end: Date!) {
+  createGoal(input: {metric: REVENUE, ownerId: $owner, target: "10000", periodStart: $start,
+                     periodEnd: $end, rationale: "Quarterly quota"}) {
+    __typename ... on Goal { id } ... on SmartViolations { violations { code field } } } }
+"""
+INGEST = """
+mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) {
+  accepted rejected { index externalId errors { field code } } } }
+"""
+GOAL = """
+query($id: ID!) { goal(id: $id) {
+  progress { currentValue attainment status }
+  awards { badge { code version } explanation rep { email } } } }
+"""
+FOLLOW = "subscription($id: ID!) { goalProgress(goalId: $id) { currentValue attainment status } }"
+
+
+def deal_batch(now: datetime, first_amount: str = "4000") -> list[dict[str, Any]]:
+    """Five good deals (two WON in the period, one LOST, one OPEN, one WON before the period)
+    and two bad ones: a negative amount (index 5) and an unknown owner (index 6)."""
+
+    def at(delta: timedelta) -> str:
+        return (now + delta).isoformat()
+
+    rep = "rita@example.test"
+    return [
+        {
+            "externalId": "d-1",
+            "ownerEmail": rep,
+            "amount": first_amount,
+            "stage": "WON",
+            "createdAt": at(timedelta(days=-5)),
+            "closedAt": at(timedelta(hours=-3)),
+        },
+        {
+            "externalId": "d-2",
+            "ownerEmail": rep,
+            "amount": "7000",
+            "stage": "WON",
+            "createdAt": at(timedelta(days=-5)),
+            "closedAt": at(timedelta(hours=-2)),
+        },
+        {
+            "externalId": "d-3",
+            "ownerEmail": rep,
+            "amount": "5000",
+            "stage": "LOST",
+            "createdAt": at(timedelta(days=-5)),
+            "closedAt": at(timedelta(hours=-1)),
+        },
+        {
+            "externalId": "d-4",
+            "ownerEmail": rep,
+            "amount": "3000",
+            "stage": "OPEN",
+            "createdAt": at(timedelta(days=-1)),
+        },
+        {
+            "externalId": "d-5",
+            "ownerEmail": rep,
+            "amount": "2500",
+            "stage": "WON",
+            "createdAt": at(timedelta(days=-40)),
+            "closedAt": at(timedelta(days=-15)),
+        },
+        {
+            "externalId": "bad-1",
+            "ownerEmail": rep,
+            "amount": "-10",
+            "stage": "WON",
+            "createdAt": at(timedelta(days=-5)),
+            "closedAt": at(timedelta(hours=-1)),
+        },
+        {
+            "externalId": "bad-2",
+            "ownerEmail": "nobody@example.test",
+            "amount": "100",
+            "stage": "WON",
+            "createdAt": at(timedelta(days=-5)),
+            "closedAt": at(timedelta(hours=-1)),
+        },
+    ]
+
+
+EXPECTED_REJECTIONS = [
+    {"index": 5, "externalId": "bad-1", "errors": [{"field": "amount", "code": "NEGATIVE"}]},
+    {"index": 6, "externalId": "bad-2", "errors": [{"field": "ownerEmail", "code": "NOT_FOUND"}]},
+]
+
+
+async def revenue_goal_flow(base_url: str, admin_token: str) -> None:
+    now = datetime.now(UTC)
+    today = now.astimezone(ZoneInfo(TIMEZONE)).date()
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+        team = (await graphql(http, CREATE_TEAM, admin_token, name="West"))["data"]["createTeam"]
+        rep = (await graphql(http, CREATE_REP, admin_token, team=team["id"]))["data"]["createRep"]
+        assert rep["__typename"] == "User", rep
+        goal = (
+            await graphql(
+                http,
+                CREATE_GOAL,
+                admin_token,
+                owner=rep["id"],
+                start=(today - timedelta(days=10)).isoformat(),
+                end=(today + timedelta(days=19)).isoformat(),
+            )
+        )["data"]["createGoal"]
+        assert goal["__typename"] == "Goal", goal
+
+        ws_url = base_url.replace("http://", "ws://") + "/graphql"
+        async with subscribe(ws_url, FOLLOW, {"id": goal["id"]}, admin_token) as follow:
+            first = (await follow.next())["data"]["goalProgress"]
+            assert first == {"currentValue": "0.00", "attainment": "0.00", "status": "OFF_TRACK"}
+
+            ingested = (await graphql(http, INGEST, admin_token, deals=deal_batch(now)))["data"]
+            assert ingested["ingestDeals"] == {"accepted": 5, "rejected": EXPECTED_REJECTIONS}
+
+            # 4,000 + 7,000 won inside the period; the LOST, the OPEN and the deal won
+            # 15 days ago (before the period began 10 days ago) do not count.
+            moved = (await follow.next())["data"]["goalProgress"]
+            assert moved == {
+                "currentValue": "11000.00",
+                "attainment": "110.00",
+                "status": "ACHIEVED",
+            }
+
+            # The same batch again changes nothing; then d-1 grows by 500 so that a further
+            # event proves the worker has run after the replay.
+            again = (await graphql(http, INGEST, admin_token, deals=deal_batch(now)))["data"]
+            assert again["ingestDeals"] == {"accepted": 5, "rejected": EXPECTED_REJECTIONS}
+            await graphql(http, INGEST, admin_token, deals=deal_batch(now, first_amount="4500"))
+            grown = (await follow.next())["data"]["goalProgress"]
+            assert grown == {
+                "currentValue": "11500.00",
+                "attainment": "115.00",
+                "status": "ACHIEVED",
+            }
+
+        state = (await graphql(http, GOAL, admin_token, id=goal["id"]))["data"]["goal"]
+        assert state["progress"] == {
+            "currentValue": "11500.00",
+            "attainment": "115.00",
+            "status": "ACHIEVED",
+        }
+        assert len(state["awards"]) == 1
+        award = state["awards"][0]
+        assert award["badge"] == {"code": "TARGET_HIT", "version": 1}
+        assert award["rep"] == {"email": "rita@example.test"}
+        # d-1 (4,000) then d-2 (7,000): the running total crosses 10,000 on d-2.
+        assert award["explanation"]["deals"] == ["d-1", "d-2"]
+        assert award["explanation"]["figures"]["attainment"] == "110.00"
+
+        broken = await http.post(
+            "/graphql",
+            json={"query": "{ goal(id: "},
+            headers={"Authorization": f"Bearer {admin_token}"},
+        )
+        body = broken.json()
+        assert body["errors"][0]["message"].startswith("Syntax Error")
+        assert "Traceback" not in broken.text
