@@ -24,7 +24,8 @@ mutation($name: String!) { createTeam(input: {name: $name}) {
   __typename ... on Team { id name } ... on InputErrors { errors { field code } } } }
 """
 CREATE_REP = """
-mutation($team: ID!) { createRep(input: {name: "Rita Rep", email: "rita@example.test", teamId: $team}) {
+mutation($team: ID!) {
+  createRep(input: {name: "Rita Rep", email: "rita@example.test", teamId: $team}) {
   __typename ... on User { id } ... on InputErrors { errors { field code } } } }
 """
 CREATE_GOAL = """

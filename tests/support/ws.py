@@ -11,6 +11,7 @@ from typing import Any
 import websockets
 
 PROTOCOL = "graphql-transport-ws"
+WAIT = 20.0
 
 
 class Subscription:
@@ -18,9 +19,10 @@ class Subscription:
         self._socket = socket
         self._id = operation_id
 
-    async def next(self, timeout: float = 20) -> dict[str, Any]:
-        """The next `next` payload of this operation; fails on `error` or `complete`."""
-        async with asyncio.timeout(timeout):
+    async def next(self) -> dict[str, Any]:
+        """The next `next` payload of this operation; fails on `error` or `complete`,
+        or after WAIT seconds of silence."""
+        async with asyncio.timeout(WAIT):
             while True:
                 message = json.loads(await self._socket.recv())
                 if message["type"] == "ping":
@@ -31,14 +33,6 @@ class Subscription:
                 if message["type"] == "next":
                     return message["payload"]
                 raise AssertionError(f"subscription ended: {message}")
-
-    async def until(self, predicate: Any, timeout: float = 30) -> dict[str, Any]:
-        """The first payload for which `predicate(payload)` holds."""
-        async with asyncio.timeout(timeout):
-            while True:
-                payload = await self.next(timeout)
-                if predicate(payload):
-                    return payload
 
 
 @asynccontextmanager
