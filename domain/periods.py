@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -28,8 +28,10 @@ class Period:
             return Decimal(0)
         if now >= after:
             return Decimal(1)
-        # Subtracting aware instants in UTC keeps DST days at their real length.
-        elapsed = (now - first).total_seconds()
+        # Python subtracts datetimes sharing a tzinfo as wall-clock times; in UTC a DST
+        # day keeps its real length (23 or 25 hours).
+        first, after = first.astimezone(UTC), after.astimezone(UTC)
+        elapsed = (now.astimezone(UTC) - first).total_seconds()
         total = (after - first).total_seconds()
         return Decimal(str(elapsed)) / Decimal(str(total))
 

@@ -35,7 +35,8 @@ class ArqQueue:
         await self._pool.enqueue_job(function, _queue_name=self._queue_name, **kwargs)
 
     async def close(self) -> None:
-        await self._pool.aclose()
+        # arq builds its own connection pool, which aclose() leaves open unless told.
+        await self._pool.aclose(close_connection_pool=True)
 
 
 class InProcessQueue:

@@ -1,0 +1,58 @@
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from domain.deals import DealRecord, DealStage, check_deal, first_occurrences
+from domain.errors import ErrorCode
+
+CREATED = datetime(2026, 11, 1, 9, tzinfo=UTC)
+GOOD = DealRecord(
+    external_id="d-1",
+    owner_email="rita@example.test",
+    amount=Decimal("1200.50"),
+    stage=DealStage.WON,
+    created_at=CREATED,
+    closed_at=datetime(2026, 11, 20, 9, tzinfo=UTC),
+)
+
+
+def errors(record: DealRecord) -> list[tuple[str, ErrorCode]]:
+    return [(e.field, e.code) for e in check_deal(record)]
+
+
+def test_a_good_deal_has_no_errors() -> None:
+    assert check_deal(GOOD) == []
+    assert check_deal(replace(GOOD, stage=DealStage.OPEN, closed_at=None)) == []
+
+
+def test_amount_and_cost_must_not_be_negative() -> None:
+    assert errors(replace(GOOD, amount=Decimal("-0.01"))) == [("amount", ErrorCode.NEGATIVE)]
+    assert errors(replace(GOOD, cost=Decimal(-1))) == [("cost", ErrorCode.NEGATIVE)]
+    assert check_deal(replace(GOOD, amount=Decimal(0))) == []
+
+
+def test_quantity_must_be_positive() -> None:
+    assert errors(replace(GOOD, quantity=0)) == [("quantity", ErrorCode.NOT_POSITIVE)]
+
+
+def test_closed_deals_need_a_close_date_not_before_creation() -> None:
+    assert errors(replace(GOOD, stage=DealStage.LOST, closed_at=None)) == [
+        ("closedAt", ErrorCode.REQUIRED)
+    ]
+    assert errors(replace(GOOD, closed_at=datetime(2026, 10, 1, tzinfo=UTC))) == [
+        ("closedAt", ErrorCode.BEFORE_CREATED)
+    ]
+
+
+def test_times_must_carry_an_offset() -> None:
+    naive = datetime(2026, 11, 20, 9)  # noqa: DTZ001 - the point of the test
+    assert errors(replace(GOOD, closed_at=naive)) == [("closedAt", ErrorCode.NO_TIMEZONE)]
+
+
+def test_external_id_is_required_and_bounded() -> None:
+    assert errors(replace(GOOD, external_id=" ")) == [("externalId", ErrorCode.REQUIRED)]
+    assert errors(replace(GOOD, external_id="x" * 201)) == [("externalId", ErrorCode.TOO_LONG)]
+
+
+def test_first_occurrences_marks_later_duplicates() -> None:
+    assert first_occurrences(["a", "b", "a", "c", "b"]) == {0, 1, 3}

@@ -1,0 +1,38 @@
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from domain.periods import Period, add_years, local_today
+
+LA = ZoneInfo("America/Los_Angeles")
+MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
+
+
+def test_bounds_are_local_midnights_across_a_dst_change() -> None:
+    first, after = MARCH.bounds(LA)
+
+    # 1 March is PST (UTC-8); 1 April is PDT (UTC-7): clocks moved on 8 March.
+    assert first.astimezone(UTC) == datetime(2026, 3, 1, 8, tzinfo=UTC)
+    assert after.astimezone(UTC) == datetime(2026, 4, 1, 7, tzinfo=UTC)
+
+
+def test_elapsed_share_counts_real_hours() -> None:
+    # March 2026 in Los Angeles lasts 31 × 24 − 1 = 743 hours; 15 days = 360 hours in.
+    now = datetime(2026, 3, 16, 8, tzinfo=UTC)
+
+    assert MARCH.elapsed_fraction(now, LA) == Decimal(360) / Decimal(743)
+
+
+def test_elapsed_share_is_clamped_to_the_period() -> None:
+    assert MARCH.elapsed_fraction(datetime(2026, 3, 1, 7, 59, tzinfo=UTC), LA) == 0
+    assert MARCH.elapsed_fraction(datetime(2026, 4, 1, 7, tzinfo=UTC), LA) == 1
+
+
+def test_local_today_follows_the_timezone() -> None:
+    assert local_today(datetime(2026, 1, 1, 5, tzinfo=UTC), LA) == date(2025, 12, 31)
+    assert local_today(datetime(2026, 1, 1, 8, tzinfo=UTC), LA) == date(2026, 1, 1)
+
+
+def test_add_years_moves_29_february_to_the_28th() -> None:
+    assert add_years(date(2024, 2, 29), 2) == date(2026, 2, 28)
+    assert add_years(date(2026, 11, 28), 2) == date(2028, 11, 28)

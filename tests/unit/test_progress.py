@@ -1,0 +1,72 @@
+from decimal import Decimal
+
+import pytest
+
+from domain.progress import GoalStatus, PaceThresholds, compute_progress
+
+DEFAULT = PaceThresholds()
+D = Decimal
+
+
+def test_past_target_is_achieved_even_mid_period() -> None:
+    progress = compute_progress(D(11000), D(10000), D("0.5"), DEFAULT)
+
+    assert progress.attainment == D("110.00")
+    assert progress.expected_attainment == D("50.00")
+    # 11,000 in half the period runs at 22,000 for the whole of it.
+    assert progress.projected_value == D("22000.00")
+    assert progress.status is GoalStatus.ACHIEVED
+
+
+def test_exactly_on_pace_is_on_track() -> None:
+    progress = compute_progress(D(4000), D(10000), D("0.4"), DEFAULT)
+
+    assert progress.attainment == D("40.00")
+    assert progress.expected_attainment == D("40.00")
+    assert progress.projected_value == D("10000.00")
+    assert progress.status is GoalStatus.ON_TRACK
+
+
+def test_pace_of_exactly_085_is_at_risk() -> None:
+    # 3,400 / 10,000 = 0.34 of target at 0.4 of the period: pace 0.85.
+    assert compute_progress(D(3400), D(10000), D("0.4"), DEFAULT).status is GoalStatus.AT_RISK
+
+
+def test_pace_just_under_085_is_off_track() -> None:
+    # 0.3399 / 0.4 = 0.84975.
+    assert compute_progress(D(3399), D(10000), D("0.4"), DEFAULT).status is GoalStatus.OFF_TRACK
+
+
+def test_thresholds_are_the_organisations() -> None:
+    lenient = PaceThresholds(on_track=D("0.9"), at_risk=D("0.5"))
+    # pace 0.36 / 0.4 = 0.9
+    assert compute_progress(D(3600), D(10000), D("0.4"), lenient).status is GoalStatus.ON_TRACK
+    # pace 0.2 / 0.4 = 0.5
+    assert compute_progress(D(2000), D(10000), D("0.4"), lenient).status is GoalStatus.AT_RISK
+
+
+def test_before_the_period_nothing_is_expected_and_nothing_projected() -> None:
+    progress = compute_progress(D(0), D(10000), D(0), DEFAULT)
+
+    assert progress.expected_attainment == D("0.00")
+    assert progress.projected_value is None
+    assert progress.status is GoalStatus.ON_TRACK
+
+
+def test_period_over_below_target_is_missed() -> None:
+    progress = compute_progress(D("9999.99"), D(10000), D(1), DEFAULT)
+
+    assert progress.attainment == D("100.00")  # 99.9999 rounds half up to two places
+    assert progress.projected_value == D("9999.99")
+    assert progress.status is GoalStatus.MISSED
+
+
+def test_attainment_rounds_half_up_to_two_places() -> None:
+    assert compute_progress(D(1), D(3), D("0.5"), DEFAULT).attainment == D("33.33")
+    assert compute_progress(D(2), D(3), D("0.5"), DEFAULT).attainment == D("66.67")
+    assert compute_progress(D(1), D(8), D("0.5"), DEFAULT).attainment == D("12.50")
+
+
+def test_target_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="target must be positive"):
+        compute_progress(D(1), D(0), D("0.5"), DEFAULT)

@@ -1,0 +1,144 @@
+"""The recompute job on real arq workers against PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from core.config import Settings
+from core.events import RedisBus, goal_channel
+from core.goals import store as goal_store
+from core.goals.models import Goal
+from core.sales import service as sales
+from domain.deals import DealRecord, DealStage
+from domain.metrics import Metric
+from gamification.models import Award
+from tests.conftest import Org
+from workers.queue import ArqQueue
+from workers.settings import create_worker
+
+
+async def _bus_only(settings: Settings) -> tuple[Any, Any]:
+    """Worker hooks for a test process whose ORM is already open."""
+    assert settings.redis_url is not None
+    redis_url = settings.redis_url
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["bus"] = RedisBus(redis_url, settings.events_prefix)
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        await ctx["bus"].close()
+
+    return startup, shutdown
+
+
+async def goal_passed_by_deals(org: Org) -> Goal:
+    """A 10,000 goal for this month and 6,000 + 5,000 of deals won in it."""
+    today = datetime.now(UTC).date()
+    goal = await goal_store.create_rep_goal(
+        org.organisation.id,
+        rep_id=org.rep.id,
+        metric=Metric.REVENUE,
+        target=Decimal(10000),
+        period_start=today - timedelta(days=40),
+        period_end=today + timedelta(days=20),
+        rationale="test",
+    )
+    closed = datetime.now(UTC) - timedelta(days=1)
+    records = [
+        DealRecord(
+            f"d-{n}",
+            "rita@acme.test",
+            Decimal(amount),
+            DealStage.WON,
+            created_at=closed - timedelta(days=3),
+            closed_at=closed + timedelta(minutes=n),
+        )
+        for n, amount in ((1, 6000), (2, 5000))
+    ]
+    result = await sales.ingest_deals(org.organisation.id, records)
+    assert result.accepted == 2
+    return goal
+
+
+async def test_duplicate_jobs_on_two_concurrent_workers_award_once(
+    settings: Settings, org: Org
+) -> None:
+    goal = await goal_passed_by_deals(org)
+    queue = await ArqQueue.connect(settings.redis_url or "", settings.queue_name)
+    startup, shutdown = await _bus_only(settings)
+    listener = RedisBus(settings.redis_url or "", settings.events_prefix)
+    try:
+        async with listener.subscribe(goal_channel(goal.id)) as events:
+            for _ in range(4):
+                await queue.enqueue(
+                    "recompute_progress", organisation_id=org.organisation.id, rep_ids=[org.rep.id]
+                )
+            workers = [
+                create_worker(
+                    settings,
+                    burst=True,
+                    on_startup=startup,
+                    on_shutdown=shutdown,
+                    handle_signals=False,
+                    poll_delay=0.05,
+                )
+                for _ in range(2)
+            ]
+            try:
+                await asyncio.gather(*(worker.main() for worker in workers))
+            finally:
+                for worker in workers:
+                    await worker.close()
+            event = await asyncio.wait_for(anext(events), 10)
+    finally:
+        await listener.close()
+        await queue.close()
+
+    assert sum(w.jobs_complete for w in workers) == 4
+    assert sum(w.jobs_failed for w in workers) == 0
+    awards = await Award.filter(rep_id=org.rep.id).prefetch_related("badge")
+    assert [(a.badge.code, a.goal_id, a.period_key) for a in awards] == [
+        ("TARGET_HIT", goal.id, f"goal:{goal.id}")
+    ]
+    # 6,000 alone is short of 10,000; the 5,000 closed a minute later crosses it.
+    assert awards[0].explanation["deals"] == ["d-1", "d-2"]
+    assert (event["currentValue"], event["attainment"], event["status"]) == (
+        "11000.00",
+        "110.00",
+        "ACHIEVED",
+    )
+
+
+async def test_the_job_retried_after_it_ran_changes_nothing(settings: Settings, org: Org) -> None:
+    await goal_passed_by_deals(org)
+    queue = await ArqQueue.connect(settings.redis_url or "", settings.queue_name)
+    startup, shutdown = await _bus_only(settings)
+    new_awards = []
+    try:
+        for _ in range(2):
+            await queue.enqueue(
+                "recompute_progress", organisation_id=org.organisation.id, rep_ids=[org.rep.id]
+            )
+            worker = create_worker(
+                settings,
+                burst=True,
+                on_startup=startup,
+                on_shutdown=shutdown,
+                handle_signals=False,
+                poll_delay=0.05,
+            )
+            try:
+                await worker.main()
+                new_awards.extend(r.result for r in await worker.pool.all_job_results())
+                await worker.pool.flushdb()
+            finally:
+                await worker.close()
+    finally:
+        await queue.close()
+
+    # The first run makes the award, the replay finds it made.
+    assert new_awards == [1, 0]
+    assert await Award.filter(rep_id=org.rep.id).count() == 1
