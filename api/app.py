@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 class PacesetterGraphQL(GraphQL[Context, None]):
     def __init__(self, settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql_enabled else None)
         self.settings = settings
 
     def _viewer(self, header: str | None) -> Viewer | None:

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     queue_name: str = Field(default="pacesetter:queue", min_length=1)
     events_prefix: str = Field(default="pacesetter", min_length=1)
+    # GraphiQL is for development: on by default in the embedded mode, off with PostgreSQL.
+    graphiql: bool | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -60,6 +62,10 @@ class Settings(BaseSettings):
     @property
     def uses_postgres(self) -> bool:
         return self.database_url.startswith("postgres")
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return not self.uses_postgres if self.graphiql is None else self.graphiql
 
 
 class ConfigurationError(Exception):

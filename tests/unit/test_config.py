@@ -38,3 +38,10 @@ def test_bad_settings_are_named_in_one_line(kwargs: dict[str, str], expected: st
     with pytest.raises(ValidationError) as caught:
         Settings(**kwargs)
     assert describe(caught.value) == expected
+
+
+def test_graphiql_is_for_development_unless_asked_for() -> None:
+    assert Settings().graphiql_enabled is True
+    production = {"database_url": "postgres://h/d", "jwt_secret": SECRET}
+    assert Settings(**production).graphiql_enabled is False
+    assert Settings(**production, graphiql=True).graphiql_enabled is True
