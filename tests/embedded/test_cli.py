@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from api.schema import schema
-from tests.support.servers import ROOT, cli
-
-
-def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env={**os.environ, **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tests.support.servers import cli, run_cli
 
 
 def test_invalid_configuration_fails_with_one_clear_line() -> None:
-    done = run({"DATABASE_URL": "mysql://db/sales"}, "serve")
+    done = run_cli({"DATABASE_URL": "mysql://db/sales"}, "serve")
 
     assert done.returncode == 2
     assert done.stderr == (
@@ -34,7 +19,7 @@ def test_invalid_configuration_fails_with_one_clear_line() -> None:
 
 
 def test_production_database_needs_a_real_secret() -> None:
-    done = run({"DATABASE_URL": "postgres://db/sales", "JWT_SECRET": ""}, "migrate")
+    done = run_cli({"DATABASE_URL": "postgres://db/sales", "JWT_SECRET": ""}, "migrate")
 
     assert done.returncode == 2
     assert "JWT_SECRET" in done.stderr

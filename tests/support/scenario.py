@@ -49,67 +49,30 @@ FOLLOW = "subscription($id: ID!) { goalProgress(goalId: $id) { currentValue atta
 def deal_batch(now: datetime, first_amount: str = "4000") -> list[dict[str, Any]]:
     """Five good deals (two WON in the period, one LOST, one OPEN, one WON before the period)
     and two bad ones: a negative amount (index 5) and an unknown owner (index 6)."""
+    rep, hour, day = "rita@example.test", timedelta(hours=1), timedelta(days=1)
 
-    def at(delta: timedelta) -> str:
-        return (now + delta).isoformat()
+    def deal(
+        external_id: str, amount: str, stage: str, closed: timedelta | None, owner: str = rep
+    ) -> dict[str, Any]:
+        record = {
+            "externalId": external_id,
+            "ownerEmail": owner,
+            "amount": amount,
+            "stage": stage,
+            "createdAt": (now - 40 * day).isoformat(),
+        }
+        if closed is not None:
+            record["closedAt"] = (now + closed).isoformat()
+        return record
 
-    rep = "rita@example.test"
     return [
-        {
-            "externalId": "d-1",
-            "ownerEmail": rep,
-            "amount": first_amount,
-            "stage": "WON",
-            "createdAt": at(timedelta(days=-5)),
-            "closedAt": at(timedelta(hours=-3)),
-        },
-        {
-            "externalId": "d-2",
-            "ownerEmail": rep,
-            "amount": "7000",
-            "stage": "WON",
-            "createdAt": at(timedelta(days=-5)),
-            "closedAt": at(timedelta(hours=-2)),
-        },
-        {
-            "externalId": "d-3",
-            "ownerEmail": rep,
-            "amount": "5000",
-            "stage": "LOST",
-            "createdAt": at(timedelta(days=-5)),
-            "closedAt": at(timedelta(hours=-1)),
-        },
-        {
-            "externalId": "d-4",
-            "ownerEmail": rep,
-            "amount": "3000",
-            "stage": "OPEN",
-            "createdAt": at(timedelta(days=-1)),
-        },
-        {
-            "externalId": "d-5",
-            "ownerEmail": rep,
-            "amount": "2500",
-            "stage": "WON",
-            "createdAt": at(timedelta(days=-40)),
-            "closedAt": at(timedelta(days=-15)),
-        },
-        {
-            "externalId": "bad-1",
-            "ownerEmail": rep,
-            "amount": "-10",
-            "stage": "WON",
-            "createdAt": at(timedelta(days=-5)),
-            "closedAt": at(timedelta(hours=-1)),
-        },
-        {
-            "externalId": "bad-2",
-            "ownerEmail": "nobody@example.test",
-            "amount": "100",
-            "stage": "WON",
-            "createdAt": at(timedelta(days=-5)),
-            "closedAt": at(timedelta(hours=-1)),
-        },
+        deal("d-1", first_amount, "WON", -3 * hour),
+        deal("d-2", "7000", "WON", -2 * hour),
+        deal("d-3", "5000", "LOST", -hour),
+        deal("d-4", "3000", "OPEN", None),
+        deal("d-5", "2500", "WON", -15 * day),
+        deal("bad-1", "-10", "WON", -hour),
+        deal("bad-2", "100", "WON", -hour, owner="nobody@example.test"),
     ]
 
 

@@ -23,9 +23,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def cli(env: Mapping[str, str], *args: str) -> str:
-    """Run `pacesetter ARGS` to completion and return what it printed."""
-    done = subprocess.run(
+def run_cli(env: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `pacesetter ARGS` to completion, whatever its exit status."""
+    return subprocess.run(
         [sys.executable, "-m", "api.cli", *args],
         env={**os.environ, **env},
         cwd=ROOT,
@@ -34,6 +34,11 @@ def cli(env: Mapping[str, str], *args: str) -> str:
         timeout=120,
         check=False,
     )
+
+
+def cli(env: Mapping[str, str], *args: str) -> str:
+    """Run `pacesetter ARGS`, which must succeed, and return what it printed."""
+    done = run_cli(env, *args)
     if done.returncode != 0:
         raise AssertionError(f"pacesetter {' '.join(args)} failed:\n{done.stderr}")
     return done.stdout

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from arq.worker import Worker
+
 from core.config import Settings
 from core.events import RedisBus, goal_channel
 from core.goals import store as goal_store
@@ -20,8 +22,9 @@ from workers.queue import ArqQueue
 from workers.settings import create_worker
 
 
-async def _bus_only(settings: Settings) -> tuple[Any, Any]:
-    """Worker hooks for a test process whose ORM is already open."""
+def burst_worker(settings: Settings) -> Worker:
+    """A real arq worker that stops when the queue is empty. This test process has the ORM
+    open already, so its hooks only open and close the event bus."""
     assert settings.redis_url is not None
     redis_url = settings.redis_url
 
@@ -31,7 +34,14 @@ async def _bus_only(settings: Settings) -> tuple[Any, Any]:
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["bus"].close()
 
-    return startup, shutdown
+    return create_worker(
+        settings,
+        burst=True,
+        on_startup=startup,
+        on_shutdown=shutdown,
+        handle_signals=False,
+        poll_delay=0.05,
+    )
 
 
 async def goal_passed_by_deals(org: Org) -> Goal:
@@ -68,7 +78,6 @@ async def test_duplicate_jobs_on_two_concurrent_workers_award_once(
 ) -> None:
     goal = await goal_passed_by_deals(org)
     queue = await ArqQueue.connect(settings.redis_url or "", settings.queue_name)
-    startup, shutdown = await _bus_only(settings)
     listener = RedisBus(settings.redis_url or "", settings.events_prefix)
     try:
         async with listener.subscribe(goal_channel(goal.id)) as events:
@@ -76,17 +85,7 @@ async def test_duplicate_jobs_on_two_concurrent_workers_award_once(
                 await queue.enqueue(
                     "recompute_progress", organisation_id=org.organisation.id, rep_ids=[org.rep.id]
                 )
-            workers = [
-                create_worker(
-                    settings,
-                    burst=True,
-                    on_startup=startup,
-                    on_shutdown=shutdown,
-                    handle_signals=False,
-                    poll_delay=0.05,
-                )
-                for _ in range(2)
-            ]
+            workers = [burst_worker(settings) for _ in range(2)]
             try:
                 await asyncio.gather(*(worker.main() for worker in workers))
             finally:
@@ -115,21 +114,13 @@ async def test_duplicate_jobs_on_two_concurrent_workers_award_once(
 async def test_the_job_retried_after_it_ran_changes_nothing(settings: Settings, org: Org) -> None:
     await goal_passed_by_deals(org)
     queue = await ArqQueue.connect(settings.redis_url or "", settings.queue_name)
-    startup, shutdown = await _bus_only(settings)
     new_awards = []
     try:
         for _ in range(2):
             await queue.enqueue(
                 "recompute_progress", organisation_id=org.organisation.id, rep_ids=[org.rep.id]
             )
-            worker = create_worker(
-                settings,
-                burst=True,
-                on_startup=startup,
-                on_shutdown=shutdown,
-                handle_signals=False,
-                poll_delay=0.05,
-            )
+            worker = burst_worker(settings)
             try:
                 await worker.main()
                 new_awards.extend(r.result for r in await worker.pool.all_job_results())
