@@ -3,6 +3,7 @@ the job queue opened for its lifetime."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,8 +24,8 @@ from api.schema import schema
 from core.config import Settings
 from core.db import close_database, open_database
 from core.events import EventBus, create_bus
-from workers.jobs import JOBS
-from workers.queue import ArqQueue, InProcessQueue, JobQueue
+from workers.jobs import DAILY, JOBS
+from workers.queue import ArqQueue, InProcessQueue, JobQueue, run_daily
 
 logger = logging.getLogger(__name__)
 
@@ -77,14 +78,21 @@ def create_app(settings: Settings) -> Starlette:
         await open_database(settings.database_url)
         bus: EventBus = create_bus(settings.redis_url, settings.events_prefix)
         queue: JobQueue
+        schedules: list[asyncio.Task[None]] = []
         if settings.redis_url:
             queue = await ArqQueue.connect(settings.redis_url, settings.queue_name)
         else:
             queue = InProcessQueue(JOBS, {"bus": bus})
+            schedules = [
+                asyncio.create_task(run_daily(queue, name, hour, minute), name=f"daily:{name}")
+                for name, hour, minute in DAILY
+            ]
         app.state.bus, app.state.queue = bus, queue
         try:
             yield
         finally:
+            for task in schedules:
+                task.cancel()
             await queue.close()
             await bus.close()
             await close_database()

@@ -3,62 +3,87 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from core.goals import service as goals
 from core.goals import store as goal_store
-from core.goals.models import Goal
+from core.goals.models import Goal, ProgressSnapshot
 from core.orgs import store as people
-from core.orgs.models import Team, User
+from core.orgs.models import Organisation, Team, User
+from core.sales import store as sales
+from core.sales.models import Product
 from domain.progress import Progress
 from gamification import store as gamification_store
 from gamification.models import Award
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def _by_key(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]]) -> DataLoader[K, V | None]:
+    async def load(keys: Sequence[K]) -> list[V | None]:
+        found = await fetch(keys)
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load)
+
+
+def _grouped(
+    fetch: Callable[[Sequence[K]], Awaitable[Iterable[V]]], key_of: Callable[[V], K]
+) -> DataLoader[K, list[V]]:
+    async def load(keys: Sequence[K]) -> list[list[V]]:
+        groups: dict[K, list[V]] = defaultdict(list)
+        for item in await fetch(keys):
+            groups[key_of(item)].append(item)
+        return [groups[key] for key in keys]
+
+    return DataLoader(load)
+
 
 @dataclass(frozen=True)
 class Loaders:
+    organisation: DataLoader[int, Organisation | None]
     users: DataLoader[int, User | None]
     teams: DataLoader[int, Team | None]
+    products: DataLoader[int, Product | None]
     goals: DataLoader[int, Goal | None]
+    children: DataLoader[int, list[Goal]]
+    series: DataLoader[str, list[Goal]]
     progress: DataLoader[int, Progress]
+    snapshots: DataLoader[int, list[ProgressSnapshot]]
     goal_awards: DataLoader[int, list[Award]]
 
 
 def create_loaders(organisation_id: int, now: datetime) -> Loaders:
     """Loaders that only ever read `organisation_id`'s rows, measuring progress at `now`."""
+    org = organisation_id
 
-    async def load_users(ids: Sequence[int]) -> list[User | None]:
-        found = await people.users_by_ids(organisation_id, ids)
-        return [found.get(key) for key in ids]
-
-    async def load_teams(ids: Sequence[int]) -> list[Team | None]:
-        found = await people.teams_by_ids(organisation_id, ids)
-        return [found.get(key) for key in ids]
-
-    async def load_goals(ids: Sequence[int]) -> list[Goal | None]:
-        found = await goal_store.goals_by_ids(organisation_id, ids)
-        return [found.get(key) for key in ids]
+    async def organisations(ids: Sequence[int]) -> dict[int, Organisation]:
+        return {org: await people.get_organisation(org)} if org in ids else {}
 
     async def load_progress(ids: Sequence[int]) -> list[Progress]:
-        organisation = await people.get_organisation(organisation_id)
-        found = await goal_store.goals_by_ids(organisation_id, ids)
-        return [await goals.measure(organisation, found[key], now) for key in ids]
-
-    async def load_goal_awards(ids: Sequence[int]) -> list[list[Award]]:
-        by_goal: dict[int, list[Award]] = defaultdict(list)
-        for award in await gamification_store.awards_for_goals(organisation_id, ids):
-            if award.goal_id is not None:
-                by_goal[award.goal_id].append(award)
-        return [by_goal[key] for key in ids]
+        found = await goal_store.goals_by_ids(org, ids)
+        measured = await goals.measure_goals(
+            await people.get_organisation(org), list(found.values()), now
+        )
+        return [measured[key] for key in ids]
 
     return Loaders(
-        users=DataLoader(load_users),
-        teams=DataLoader(load_teams),
-        goals=DataLoader(load_goals),
+        organisation=_by_key(organisations),
+        users=_by_key(lambda ids: people.users_by_ids(org, ids)),
+        teams=_by_key(lambda ids: people.teams_by_ids(org, ids)),
+        products=_by_key(lambda ids: sales.products_by_ids(org, ids)),
+        goals=_by_key(lambda ids: goal_store.goals_by_ids(org, ids)),
+        children=_grouped(lambda ids: goal_store.goals_of_parents(org, ids), lambda g: g.parent_id),
+        series=_grouped(lambda ids: goal_store.goals_of_series(org, ids), lambda g: g.series_id),
         progress=DataLoader(load_progress),
-        goal_awards=DataLoader(load_goal_awards),
+        snapshots=_grouped(goal_store.snapshots_of, lambda s: s.goal_id),
+        goal_awards=_grouped(
+            lambda ids: gamification_store.awards_for_goals(org, ids), lambda a: a.goal_id
+        ),
     )

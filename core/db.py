@@ -10,6 +10,7 @@ MODEL_MODULES = [
     "core.orgs.models",
     "core.sales.models",
     "core.goals.models",
+    "core.metrics.models",
     "gamification.models",
 ]
 

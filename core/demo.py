@@ -9,13 +9,16 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from core.goals import service as goals
+from core.goals.models import Goal, OwnerType
 from core.orgs import service as orgs
 from core.orgs.models import Organisation, Role, User
 from core.sales import service as sales
-from domain.deals import DealRecord, DealStage
 from domain.errors import FieldError
 from domain.metrics import Metric
-from domain.periods import local_today
+from domain.periods import PeriodKind, local_today
+from domain.records import DealRecord, DealStage
+from domain.smart import PeriodRequest
+from domain.targets import TargetKind, TargetSpec
 
 DEMO_NAME = "Northwind Demo"
 TIMEZONE = "America/New_York"
@@ -62,7 +65,6 @@ async def seed_demo(now: datetime, seed: int = 7) -> Demo:
     tz = ZoneInfo(TIMEZONE)
     today = local_today(now, tz)
     month_start = today.replace(day=1)
-    month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
     records: list[DealRecord] = []
     goal_ids = []
@@ -75,24 +77,25 @@ async def seed_demo(now: datetime, seed: int = 7) -> Demo:
                 organisation.id, email=email, name=name, role=Role.REP, team_id=team.id
             )
             assert isinstance(rep, User)
-            goal = await goals.create_goal(
+            created = await goals.create_goal(
                 organisation,
                 goals.NewGoal(
                     metric=Metric.REVENUE,
-                    owner_rep_id=rep.id,
-                    target=MONTHLY_TARGET,
-                    period_start=month_start,
-                    period_end=month_end,
+                    owner_type=OwnerType.REP,
+                    owner_id=rep.id,
+                    target=TargetSpec(TargetKind.ABSOLUTE, MONTHLY_TARGET),
+                    period=PeriodRequest(named=(PeriodKind.MONTH, today)),
                     rationale="Monthly revenue quota.",
                 ),
                 now,
             )
-            assert not isinstance(goal, list)
+            goal = created[0]
+            assert isinstance(goal, Goal), created
             goal_ids.append(goal.id)
             pace = Decimal(rng.choice(["0.6", "0.9", "1.05", "1.4"]))
             records.extend(_deals_so_far(rng, email, month_start, today, tz, now, pace))
 
-    result = await sales.ingest_deals(organisation.id, records)
+    result = await sales.ingest_deals(organisation, records)
     assert not result.rejected, result.rejected
     return Demo(organisation, admin, goal_ids[0])
 

@@ -1,9 +1,101 @@
-"""The metrics a goal can measure."""
+"""The twelve metrics: their codes and their formulas over aggregated totals."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+
+HUNDRED = Decimal(100)
+CENTS = Decimal("0.01")
 
 
 class Metric(StrEnum):
     REVENUE = "REVENUE"
+    GROSS_PROFIT = "GROSS_PROFIT"
+    PROFIT_MARGIN = "PROFIT_MARGIN"
+    UNITS_SOLD = "UNITS_SOLD"
+    DEALS_WON = "DEALS_WON"
+    WIN_RATE = "WIN_RATE"
+    AVERAGE_DEAL_SIZE = "AVERAGE_DEAL_SIZE"
+    NEW_CUSTOMERS = "NEW_CUSTOMERS"
+    RETENTION_RATE = "RETENTION_RATE"
+    LEADS = "LEADS"
+    QUALIFIED_LEADS = "QUALIFIED_LEADS"
+    CONVERSION_RATE = "CONVERSION_RATE"
+
+
+RATES = frozenset(
+    {Metric.PROFIT_MARGIN, Metric.WIN_RATE, Metric.RETENTION_RATE, Metric.CONVERSION_RATE}
+)
+LEAD_METRICS = frozenset({Metric.LEADS, Metric.QUALIFIED_LEADS, Metric.CONVERSION_RATE})
+COST_METRICS = frozenset({Metric.GROSS_PROFIT, Metric.PROFIT_MARGIN})
+ACCOUNT_METRICS = frozenset({Metric.NEW_CUSTOMERS, Metric.RETENTION_RATE})
+# Figures that only grow through a period (unless a record is corrected); the others are
+# rates and averages, judged on their level rather than their pace.
+CUMULATIVE = frozenset(Metric) - RATES - {Metric.AVERAGE_DEAL_SIZE}
+# Per won deal, what it adds to a cumulative deal metric: the deals that carried an owner
+# across a threshold can be named.
+DEAL_CUMULATIVE = frozenset(
+    {Metric.REVENUE, Metric.GROSS_PROFIT, Metric.UNITS_SOLD, Metric.DEALS_WON}
+)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Everything the formulas need, summed over an owner's scope and a period.
+
+    `cost` is the cost of the won deals (deal cost, else quantity × product unit cost);
+    `previous_customers` are the accounts with a won deal in the previous period of equal
+    length, `retained` those of them with one in this period too.
+    """
+
+    revenue: Decimal = Decimal(0)
+    cost: Decimal = Decimal(0)
+    units: int = 0
+    won: int = 0
+    lost: int = 0
+    new_customers: int = 0
+    previous_customers: int = 0
+    retained: int = 0
+    leads: int = 0
+    qualified: int = 0
+    converted: int = 0
+
+
+def _rate(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    if denominator == 0:
+        return None
+    return (Decimal(numerator) / Decimal(denominator) * HUNDRED).quantize(CENTS, ROUND_HALF_UP)
+
+
+def value_of(metric: Metric, totals: Totals) -> Decimal | None:
+    """The metric's value; None for a rate (or average) whose denominator is empty."""
+    t = totals
+    match metric:
+        case Metric.REVENUE:
+            return t.revenue
+        case Metric.GROSS_PROFIT:
+            return t.revenue - t.cost
+        case Metric.PROFIT_MARGIN:
+            return _rate(t.revenue - t.cost, t.revenue)
+        case Metric.UNITS_SOLD:
+            return Decimal(t.units)
+        case Metric.DEALS_WON:
+            return Decimal(t.won)
+        case Metric.WIN_RATE:
+            return _rate(t.won, t.won + t.lost)
+        case Metric.AVERAGE_DEAL_SIZE:
+            if t.won == 0:
+                return None
+            return (t.revenue / t.won).quantize(CENTS, ROUND_HALF_UP)
+        case Metric.NEW_CUSTOMERS:
+            return Decimal(t.new_customers)
+        case Metric.RETENTION_RATE:
+            return _rate(t.retained, t.previous_customers)
+        case Metric.LEADS:
+            return Decimal(t.leads)
+        case Metric.QUALIFIED_LEADS:
+            return Decimal(t.qualified)
+        case Metric.CONVERSION_RATE:
+            return _rate(t.converted, t.leads)

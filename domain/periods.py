@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 
@@ -46,3 +47,89 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+class PeriodKind(StrEnum):
+    MONTH = "MONTH"
+    FISCAL_QUARTER = "FISCAL_QUARTER"
+    FISCAL_YEAR = "FISCAL_YEAR"
+
+
+MONTHS_IN = {PeriodKind.MONTH: 1, PeriodKind.FISCAL_QUARTER: 3, PeriodKind.FISCAL_YEAR: 12}
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _first_of(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _months(start_index: int, count: int) -> Period:
+    return Period(_first_of(start_index), _first_of(start_index + count) - timedelta(days=1))
+
+
+def period_containing(kind: PeriodKind, day: date, fiscal_start_month: int) -> Period:
+    """The month, fiscal quarter or fiscal year that `day` falls in."""
+    index = _month_index(day)
+    into_year = (day.month - fiscal_start_month) % 12
+    if kind is PeriodKind.MONTH:
+        start = index
+    elif kind is PeriodKind.FISCAL_QUARTER:
+        start = index - into_year % 3
+    else:
+        start = index - into_year
+    return _months(start, MONTHS_IN[kind])
+
+
+def following(kind: PeriodKind, period: Period, fiscal_start_month: int) -> Period:
+    """The period of the same kind right after `period`."""
+    return period_containing(kind, period.end + timedelta(days=1), fiscal_start_month)
+
+
+def fiscal_year_of(day: date, fiscal_start_month: int) -> int:
+    """Fiscal years are named after the calendar year they end in (April 2026 to March
+    2027 is FY2027); with a January start they are the calendar years."""
+    if fiscal_start_month == 1 or day.month < fiscal_start_month:
+        return day.year
+    return day.year + 1
+
+
+def label(kind: PeriodKind, period: Period, fiscal_start_month: int) -> str:
+    year = fiscal_year_of(period.start, fiscal_start_month)
+    if kind is PeriodKind.MONTH:
+        return period.start.strftime("%Y-%m")
+    if kind is PeriodKind.FISCAL_QUARTER:
+        quarter = (period.start.month - fiscal_start_month) % 12 // 3 + 1
+        return f"FY{year} Q{quarter}"
+    return f"FY{year}"
+
+
+def days(period: Period) -> int:
+    return (period.end - period.start).days + 1
+
+
+def preceding(period: Period, kind: PeriodKind | None, fiscal_start_month: int) -> Period:
+    """The comparable period just before: the previous month, quarter or fiscal year for a
+    named period, else the same number of days right before it."""
+    if kind is None:
+        length = timedelta(days=days(period))
+        return Period(period.start - length, period.start - timedelta(days=1))
+    return period_containing(kind, period.start - timedelta(days=1), fiscal_start_month)
+
+
+def comparable_history(
+    period: Period, kind: PeriodKind | None, fiscal_start_month: int, count: int = 4
+) -> list[Period]:
+    """The `count` comparable periods before this one, most recent first, and the same
+    period a year earlier when it is not among them."""
+    history = []
+    current = period
+    for _ in range(count):
+        current = preceding(current, kind, fiscal_start_month)
+        history.append(current)
+    a_year_ago = Period(add_years(period.start, -1), add_years(period.end, -1))
+    if a_year_ago not in history:
+        history.append(a_year_ago)
+    return history

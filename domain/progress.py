@@ -26,9 +26,9 @@ class PaceThresholds:
 
 @dataclass(frozen=True)
 class Progress:
-    current_value: Decimal
+    current_value: Decimal | None
     target: Decimal
-    attainment: Decimal
+    attainment: Decimal | None
     expected_attainment: Decimal
     projected_value: Decimal | None
     status: GoalStatus
@@ -39,38 +39,57 @@ def two_places(value: Decimal) -> Decimal:
 
 
 def compute_progress(
-    current: Decimal,
+    current: Decimal | None,
     target: Decimal,
     elapsed: Decimal,
     thresholds: PaceThresholds,
+    cumulative: bool = True,
 ) -> Progress:
     """Progress of a goal whose period is `elapsed` (0..1) over.
 
-    Pace is attainment over expected attainment, i.e. the run-rate projection over the
-    target; it is undefined before the period starts, when nothing is expected yet.
+    A cumulative metric (revenue, counts) grows through the period: the attainment that
+    keeps pace is the share of the period elapsed, and the projection is the run rate.
+    A rate or an average is as good on day one as at the end: the attainment that keeps
+    pace is 100% from the start, and the projection is the current value. A rate with an
+    empty denominator has no value yet; such a goal is OFF_TRACK once the period runs.
     """
     if target <= 0:
         raise ValueError("target must be positive")
-    share = current / target
-    projected = current / elapsed if elapsed > 0 else None
+    if cumulative:
+        expected = elapsed
+        projected = current / elapsed if current is not None and elapsed > 0 else None
+    else:
+        expected = Decimal(1) if elapsed > 0 else Decimal(0)
+        projected = current if elapsed > 0 else None
+    share = current / target if current is not None else None
     return Progress(
-        current_value=two_places(current),
+        current_value=two_places(current) if current is not None else None,
         target=target,
-        attainment=two_places(share * HUNDRED),
-        expected_attainment=two_places(elapsed * HUNDRED),
+        attainment=two_places(share * HUNDRED) if share is not None else None,
+        expected_attainment=two_places(expected * HUNDRED),
         projected_value=two_places(projected) if projected is not None else None,
-        status=_status(share, elapsed, thresholds),
+        status=_status(share, expected, elapsed, thresholds, cumulative),
     )
 
 
-def _status(share: Decimal, elapsed: Decimal, thresholds: PaceThresholds) -> GoalStatus:
-    if share >= 1:
+def _status(
+    share: Decimal | None,
+    expected: Decimal,
+    elapsed: Decimal,
+    thresholds: PaceThresholds,
+    cumulative: bool,
+) -> GoalStatus:
+    over = elapsed >= 1
+    # A cumulative figure past target stays there; a rate can still fall back before the end.
+    if share is not None and share >= 1 and (cumulative or over):
         return GoalStatus.ACHIEVED
-    if elapsed >= 1:
+    if over:
         return GoalStatus.MISSED
     if elapsed == 0:
         return GoalStatus.ON_TRACK
-    pace = share / elapsed
+    if share is None:
+        return GoalStatus.OFF_TRACK
+    pace = share / expected
     if pace >= thresholds.on_track:
         return GoalStatus.ON_TRACK
     if pace >= thresholds.at_risk:

@@ -1,20 +1,44 @@
-"""SMART validation of a goal draft: one violation per broken rule."""
+"""SMART validation of a goal draft: one violation per broken rule.
+
+The caller resolves everything that needs the database (does the owner exist, what did
+the owner achieve before, what does the parent goal look like) into a `GoalDraft`; the
+rules here are plain comparisons.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.periods import add_years
+from domain.metrics import COST_METRICS, LEAD_METRICS, RATES, Metric
+from domain.periods import Period, PeriodKind, add_years, following, period_containing
+from domain.targets import TargetKind, TargetSpec
 
 MAX_HORIZON_YEARS = 2
+MAX_RECURRENCES = 24
+DEFAULT_STRETCH_LIMIT = Decimal(50)
 
 
 class ViolationCode(StrEnum):
     TARGET_NOT_POSITIVE = "TARGET_NOT_POSITIVE"
+    TARGET_NOT_ABOVE_START = "TARGET_NOT_ABOVE_START"
     OWNER_NOT_FOUND = "OWNER_NOT_FOUND"
+    SCOPE_UNKNOWN = "SCOPE_UNKNOWN"
+    NO_COST_DATA = "NO_COST_DATA"
+    BASELINE_UNAVAILABLE = "BASELINE_UNAVAILABLE"
+    SCOPE_NOT_APPLICABLE = "SCOPE_NOT_APPLICABLE"
+    RATE_OUT_OF_RANGE = "RATE_OUT_OF_RANGE"
+    STRETCH_NOT_ACKNOWLEDGED = "STRETCH_NOT_ACKNOWLEDGED"
+    NO_PARENT_OR_RATIONALE = "NO_PARENT_OR_RATIONALE"
+    PARENT_NOT_FOUND = "PARENT_NOT_FOUND"
+    PARENT_METRIC_DIFFERS = "PARENT_METRIC_DIFFERS"
+    PARENT_PERIOD_OUTSIDE = "PARENT_PERIOD_OUTSIDE"
+    PARENT_OWNER_UNRELATED = "PARENT_OWNER_UNRELATED"
+    PERIOD_MISSING = "PERIOD_MISSING"
+    PERIOD_AMBIGUOUS = "PERIOD_AMBIGUOUS"
+    RECURRENCE_COUNT = "RECURRENCE_COUNT"
     END_BEFORE_START = "END_BEFORE_START"
     END_IN_PAST = "END_IN_PAST"
     HORIZON_TOO_LONG = "HORIZON_TOO_LONG"
@@ -37,32 +61,82 @@ class Violation:
 
 
 @dataclass(frozen=True)
-class GoalDraft:
-    """What the SMART rules need to know about a goal, resolved by the caller.
+class ParentFacts:
+    metric: Metric
+    period: Period
+    # The parent's owner is the child's owner's team (or an ancestor team) or the
+    # organisation, so that the child contributes to it.
+    owner_related: bool
 
-    `owner_found` says whether the named owner exists in the organisation; `today` is the
-    current date in the organisation's timezone.
+
+@dataclass(frozen=True)
+class GoalDraft:
+    """What the SMART rules need to know about a goal.
+
+    `target` is the resolved absolute target (None when a relative target found no
+    baseline); `unknown_scope` maps a scope field to the names it gives that do not exist;
+    `best_history` is the owner's best comparable period; `today` is the organisation's.
     """
 
-    target: Decimal
+    metric: Metric
+    spec: TargetSpec
+    target: Decimal | None
     owner_found: bool
     period_start: date
     period_end: date
     today: date
+    owner_is_organisation: bool = False
+    unknown_scope: dict[str, list[str]] = field(default_factory=dict)
+    filters_products: bool = False
+    has_cost_data: bool = True
+    best_history: Decimal | None = None
+    achievability: Decimal | None = None
+    stretch_limit: Decimal = DEFAULT_STRETCH_LIMIT
+    stretch_acknowledged: bool = False
+    rationale: str | None = None
+    parent_given: bool = False
+    parent: ParentFacts | None = None
 
 
 def validate(draft: GoalDraft) -> list[Violation]:
-    return [*_specific(draft), *_time_bound(draft)]
+    return [
+        *_specific(draft),
+        *_measurable(draft),
+        *_achievable(draft),
+        *_relevant(draft),
+        *_time_bound(draft),
+    ]
 
 
 def _specific(draft: GoalDraft) -> list[Violation]:
     found = []
-    if not draft.target.is_finite() or draft.target <= 0:
+    value = draft.spec.value
+    if draft.spec.kind is TargetKind.ABSOLUTE or draft.spec.kind is TargetKind.MOVE:
+        if not value.is_finite() or value <= 0:
+            found.append(
+                Violation(
+                    Criterion.SPECIFIC,
+                    ViolationCode.TARGET_NOT_POSITIVE,
+                    "The target must be a number greater than zero.",
+                    "target",
+                )
+            )
+    elif not value.is_finite() or value == 0:
         found.append(
             Violation(
                 Criterion.SPECIFIC,
                 ViolationCode.TARGET_NOT_POSITIVE,
-                "The target must be a number greater than zero.",
+                "A relative target must name a change other than zero.",
+                "target",
+            )
+        )
+    start = draft.spec.start
+    if draft.spec.kind is TargetKind.MOVE and start is not None and start >= value:
+        found.append(
+            Violation(
+                Criterion.SPECIFIC,
+                ViolationCode.TARGET_NOT_ABOVE_START,
+                "A move must go up: the value to reach must be above the starting value.",
                 "target",
             )
         )
@@ -75,6 +149,134 @@ def _specific(draft: GoalDraft) -> list[Violation]:
                 "ownerId",
             )
         )
+    for scope_field, names in sorted(draft.unknown_scope.items()):
+        if names:
+            found.append(
+                Violation(
+                    Criterion.SPECIFIC,
+                    ViolationCode.SCOPE_UNKNOWN,
+                    f"Not known in this organisation: {', '.join(sorted(names))}.",
+                    scope_field,
+                )
+            )
+    return found
+
+
+def _measurable(draft: GoalDraft) -> list[Violation]:
+    found = []
+    if draft.metric in COST_METRICS and not draft.has_cost_data:
+        found.append(
+            Violation(
+                Criterion.MEASURABLE,
+                ViolationCode.NO_COST_DATA,
+                f"{draft.metric} needs costs: no deal or product of this organisation has one.",
+                "metric",
+            )
+        )
+    if draft.spec.needs_history and draft.target is None:
+        found.append(
+            Violation(
+                Criterion.MEASURABLE,
+                ViolationCode.BASELINE_UNAVAILABLE,
+                "A relative target needs a baseline: the owner has no figure for the "
+                "previous comparable period, so give one.",
+                "baseline",
+            )
+        )
+    if draft.metric in LEAD_METRICS and draft.filters_products:
+        found.append(
+            Violation(
+                Criterion.MEASURABLE,
+                ViolationCode.SCOPE_NOT_APPLICABLE,
+                "Leads carry no product, so a lead metric cannot be scoped to products.",
+                "scope.productIds",
+            )
+        )
+    return found
+
+
+def _achievable(draft: GoalDraft) -> list[Violation]:
+    found = []
+    if draft.metric in RATES:
+        values = [draft.target, draft.spec.start]
+        if any(v is not None and not Decimal(0) <= v <= 100 for v in values):
+            found.append(
+                Violation(
+                    Criterion.ACHIEVABLE,
+                    ViolationCode.RATE_OUT_OF_RANGE,
+                    f"{draft.metric} is a percentage: its target must be between 0 and 100.",
+                    "target",
+                )
+            )
+    if (
+        draft.achievability is not None
+        and draft.achievability > draft.stretch_limit
+        and not draft.stretch_acknowledged
+    ):
+        found.append(
+            Violation(
+                Criterion.ACHIEVABLE,
+                ViolationCode.STRETCH_NOT_ACKNOWLEDGED,
+                f"The target is {draft.achievability}% above the owner's best comparable "
+                f"period ({draft.best_history}); beyond {draft.stretch_limit}% it needs "
+                "acknowledgeStretch.",
+                "target",
+            )
+        )
+    return found
+
+
+def _relevant(draft: GoalDraft) -> list[Violation]:
+    found = []
+    has_rationale = bool(draft.rationale and draft.rationale.strip())
+    if not draft.owner_is_organisation and not draft.parent_given and not has_rationale:
+        found.append(
+            Violation(
+                Criterion.RELEVANT,
+                ViolationCode.NO_PARENT_OR_RATIONALE,
+                "A rep or team goal must link to a parent goal or say why it matters.",
+                "rationale",
+            )
+        )
+    if draft.parent_given and draft.parent is None:
+        found.append(
+            Violation(
+                Criterion.RELEVANT,
+                ViolationCode.PARENT_NOT_FOUND,
+                "No such parent goal in this organisation.",
+                "parentId",
+            )
+        )
+    parent = draft.parent
+    if parent is not None:
+        if parent.metric is not draft.metric:
+            found.append(
+                Violation(
+                    Criterion.RELEVANT,
+                    ViolationCode.PARENT_METRIC_DIFFERS,
+                    f"The parent goal measures {parent.metric}, not {draft.metric}.",
+                    "parentId",
+                )
+            )
+        if draft.period_start < parent.period.start or draft.period_end > parent.period.end:
+            found.append(
+                Violation(
+                    Criterion.RELEVANT,
+                    ViolationCode.PARENT_PERIOD_OUTSIDE,
+                    "The period must lie within the parent goal's period.",
+                    "parentId",
+                )
+            )
+        if not parent.owner_related:
+            found.append(
+                Violation(
+                    Criterion.RELEVANT,
+                    ViolationCode.PARENT_OWNER_UNRELATED,
+                    "The parent goal must belong to the owner's team, a team above it, "
+                    "or the organisation.",
+                    "parentId",
+                )
+            )
     return found
 
 
@@ -109,3 +311,64 @@ def _time_bound(draft: GoalDraft) -> list[Violation]:
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class PeriodRequest:
+    """How a goal's period was asked for: custom dates, a named period (the month, fiscal
+    quarter or fiscal year containing a day), and optionally a recurrence (one goal per
+    period of a kind, `count` times, starting with the one containing the start)."""
+
+    start: date | None = None
+    end: date | None = None
+    named: tuple[PeriodKind, date] | None = None
+    recurrence: tuple[PeriodKind, int] | None = None
+
+
+def plan_periods(
+    request: PeriodRequest, fiscal_start_month: int
+) -> tuple[list[tuple[Period, PeriodKind | None]], list[Violation]]:
+    """The period of each goal to create, or why there is none."""
+    custom = request.start is not None or request.end is not None
+    if custom and request.named is not None:
+        return [], [
+            Violation(
+                Criterion.TIME_BOUND,
+                ViolationCode.PERIOD_AMBIGUOUS,
+                "Give either periodStart and periodEnd or a named period, not both.",
+                "period",
+            )
+        ]
+    if request.recurrence is not None:
+        kind, count = request.recurrence
+        first_day = request.named[1] if request.named else request.start
+        if first_day is None:
+            return [], [_missing("periodStart")]
+        if not 1 <= count <= MAX_RECURRENCES:
+            return [], [
+                Violation(
+                    Criterion.TIME_BOUND,
+                    ViolationCode.RECURRENCE_COUNT,
+                    f"A recurrence makes between 1 and {MAX_RECURRENCES} goals.",
+                    "recurrence.count",
+                )
+            ]
+        periods = [period_containing(kind, first_day, fiscal_start_month)]
+        while len(periods) < count:
+            periods.append(following(kind, periods[-1], fiscal_start_month))
+        return [(period, kind) for period in periods], []
+    if request.named is not None:
+        kind, day = request.named
+        return [(period_containing(kind, day, fiscal_start_month), kind)], []
+    if request.start is None or request.end is None:
+        return [], [_missing("periodStart" if request.start is None else "periodEnd")]
+    return [(Period(request.start, request.end), None)], []
+
+
+def _missing(field_name: str) -> Violation:
+    return Violation(
+        Criterion.TIME_BOUND,
+        ViolationCode.PERIOD_MISSING,
+        "A goal needs a period: periodStart and periodEnd, or a named period.",
+        field_name,
+    )

@@ -8,10 +8,14 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.goals.models import OwnerType
 from core.goals.service import Measured, period_of
 from core.orgs.models import Organisation
 from core.sales import store as sales
+from core.sales.models import Deal
+from domain.metrics import DEAL_CUMULATIVE, Metric
 from domain.progress import HUNDRED
+from domain.rollups import resolved_cost
 from gamification import store
 from gamification.models import Award
 from gamification.rules import BadgeRule, attainment_badges_earned, crossing_index
@@ -24,18 +28,23 @@ def goal_period_key(goal_id: int) -> str:
 async def evaluate_goals(
     organisation: Organisation, measured: Sequence[Measured], now: datetime
 ) -> list[Award]:
-    """Award every badge the goals' progress has earned and that was not awarded before."""
+    """Award every badge the reps' goals have earned and that was not awarded before.
+    Team and organisation goals earn no badges: badges go to people."""
     rules = await store.active_rules(organisation.id)
-    rep_ids = [m.goal.owner_rep_id for m in measured if m.goal.owner_rep_id is not None]
-    if not rules or not rep_ids:
+    mine = [
+        m
+        for m in measured
+        if m.goal.owner_type is OwnerType.REP and m.progress.attainment is not None
+    ]
+    if not rules or not mine:
         return []
-    already = await store.awarded_keys(organisation.id, rep_ids)
+    already = await store.awarded_keys(organisation.id, [m.goal.owner_rep_id or 0 for m in mine])
     tz = ZoneInfo(organisation.timezone)
     new_awards = []
-    for item in measured:
+    for item in mine:
         goal, rep_id = item.goal, item.goal.owner_rep_id
-        if rep_id is None:
-            continue
+        assert rep_id is not None
+        assert item.progress.attainment is not None
         key = goal_period_key(goal.id)
         for rule in attainment_badges_earned(item.progress.attainment, rules):
             if (rule.id, rep_id, key) in already:
@@ -47,21 +56,54 @@ async def evaluate_goals(
                 goal_id=goal.id,
                 period_key=key,
                 awarded_at=now,
-                explanation=await _explain(rule, item, tz),
+                explanation=await _explain(organisation.id, rule, item, tz),
             )
             if award is not None:
                 new_awards.append(award)
     return new_awards
 
 
-async def _explain(rule: BadgeRule, item: Measured, tz: ZoneInfo) -> dict[str, Any]:
+def _in_scope(deal: Deal, scope: dict[str, list[Any]]) -> bool:
+    return (
+        (not scope.get("productIds") or deal.product_id in scope["productIds"])
+        and (not scope.get("regions") or deal.region in scope["regions"])
+        and (not scope.get("segments") or deal.segment in scope["segments"])
+    )
+
+
+async def _contributions(metric: Metric, deals: Sequence[Deal]) -> list[Decimal]:
+    """What each won deal added to a cumulative deal metric."""
+    if metric is Metric.REVENUE:
+        return [deal.amount for deal in deals]
+    if metric is Metric.UNITS_SOLD:
+        return [Decimal(deal.quantity) for deal in deals]
+    if metric is Metric.DEALS_WON:
+        return [Decimal(1) for _ in deals]
+    costs = await sales.unit_costs(d.product_id for d in deals if d.product_id is not None)
+    return [
+        deal.amount - resolved_cost(deal.cost, deal.quantity, costs.get(deal.product_id or 0))
+        for deal in deals
+    ]
+
+
+async def _explain(
+    organisation_id: int, rule: BadgeRule, item: Measured, tz: ZoneInfo
+) -> dict[str, Any]:
+    """The rule version, the figures, and for a cumulative deal metric the deals, in closing
+    order, up to the one that carried the goal across the threshold."""
     goal = item.goal
-    assert goal.owner_rep_id is not None
-    start, end = period_of(goal).bounds(tz)
-    deals = await sales.won_deals(goal.owner_rep_id, start, end)
     needed = goal.target * rule.threshold / HUNDRED
-    crossed = crossing_index([deal.amount for deal in deals], needed)
-    counted = deals if crossed is None else deals[: crossed + 1]
+    counted: list[str] = []
+    if goal.metric in DEAL_CUMULATIVE:
+        start, end = period_of(goal).bounds(tz)
+        owner = [goal.owner_rep_id] if goal.owner_rep_id is not None else None
+        deals = [
+            d
+            for d in await sales.won_deals(owner, organisation_id, start, end)
+            if _in_scope(d, goal.scope or {})
+        ]
+        crossed = crossing_index(await _contributions(goal.metric, deals), needed)
+        counted = [d.external_id for d in (deals if crossed is None else deals[: crossed + 1])]
     return {
         "rule": {"code": rule.code, "version": rule.version, "threshold": str(rule.threshold)},
         "figures": {
@@ -71,5 +113,5 @@ async def _explain(rule: BadgeRule, item: Measured, tz: ZoneInfo) -> dict[str, A
             "currentValue": str(item.progress.current_value),
             "attainment": str(item.progress.attainment),
         },
-        "deals": [deal.external_id for deal in counted],
+        "deals": counted,
     }

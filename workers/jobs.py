@@ -8,8 +8,12 @@ from typing import Any
 from arq.worker import Function, func
 
 from core.events import EventBus, goal_channel, rep_awards_channel
-from core.goals.service import measure_reps_goals, snapshot_changes
-from core.orgs.store import get_organisation
+from core.goals.service import (
+    measure_affected_goals,
+    snapshot_changes,
+    snapshot_running_goals,
+)
+from core.orgs.store import get_organisation, organisation_ids
 from gamification.service import evaluate_goals
 from workers.queue import JobFunction
 
@@ -22,7 +26,7 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
     bus: EventBus = ctx["bus"]
     now = datetime.now(UTC)
     organisation = await get_organisation(organisation_id)
-    measured = await measure_reps_goals(organisation, rep_ids, now)
+    measured = await measure_affected_goals(organisation, rep_ids, now)
     # Award before announcing progress, so a client that sees 100% also finds the badge;
     # snapshot last, so a retry after a failure still sees (and announces) the change.
     awards = await evaluate_goals(organisation, measured, now)
@@ -51,9 +55,25 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
     return len(awards)
 
 
-JOBS: dict[str, JobFunction] = {"recompute_progress": recompute_progress}
+async def snapshot_goals(ctx: dict[str, Any]) -> int:
+    """The daily progress snapshot of every running goal of every organisation."""
+    now = datetime.now(UTC)
+    taken = 0
+    for organisation_id in await organisation_ids():
+        taken += await snapshot_running_goals(await get_organisation(organisation_id), now)
+    return taken
+
+
+JOBS: dict[str, JobFunction] = {
+    "recompute_progress": recompute_progress,
+    "snapshot_goals": snapshot_goals,
+}
 
 # Retried on failure (a lost connection, a worker killed mid-job); each run is idempotent.
 ARQ_FUNCTIONS: list[Function] = [
     func(recompute_progress, name="recompute_progress", timeout=120, max_tries=5),
+    func(snapshot_goals, name="snapshot_goals", timeout=1800, max_tries=3),
 ]
+
+# (job, hour, minute) in UTC; arq's cron runs each once however many workers there are.
+DAILY = [("snapshot_goals", 0, 15)]

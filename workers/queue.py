@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from arq import create_pool
@@ -66,3 +67,15 @@ class InProcessQueue:
 
     async def close(self) -> None:
         await self.drain()
+
+
+async def run_daily(queue: JobQueue, function: str, hour: int, minute: int) -> None:
+    """Enqueue `function` every day at hour:minute UTC, for the embedded mode's single
+    process (arq's cron does this for workers)."""
+    while True:
+        now = datetime.now(UTC)
+        due = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        if due <= now:
+            due += timedelta(days=1)
+        await asyncio.sleep((due - now).total_seconds())
+        await queue.enqueue(function)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from arq.connections import RedisSettings
+from arq.cron import cron
 from arq.worker import Worker
 
 from core.config import Settings
 from core.db import close_database, open_database
 from core.events import create_bus
-from workers.jobs import ARQ_FUNCTIONS
+from workers.jobs import ARQ_FUNCTIONS, DAILY, JOBS
 
 
 def create_worker(settings: Settings, **overrides: Any) -> Worker:
@@ -30,6 +31,10 @@ def create_worker(settings: Settings, **overrides: Any) -> Worker:
 
     options: dict[str, Any] = {
         "functions": ARQ_FUNCTIONS,
+        "cron_jobs": [
+            cron(JOBS[name], name=name, hour={hour}, minute={minute}, unique=True, timeout=1800)
+            for name, hour, minute in DAILY
+        ],
         "redis_settings": RedisSettings.from_dsn(redis_url),
         "queue_name": settings.queue_name,
         "on_startup": startup,

@@ -10,43 +10,120 @@ import strawberry
 
 from api import policy
 from api.context import Info
-from api.goals.types import Goal, MetricEnum, SmartViolation, SmartViolations
+from api.goals.types import (
+    Goal,
+    MetricEnum,
+    OwnerTypeEnum,
+    PeriodKindEnum,
+    SmartViolation,
+    SmartViolations,
+    TargetKindEnum,
+)
 from api.ids import parse_id
 from core.goals import service
+from core.goals.models import Goal as GoalModel
+from core.goals.models import OwnerType
 from core.orgs.store import get_organisation
+from domain.smart import PeriodRequest, Violation
+from domain.targets import TargetKind, TargetSpec
 
 CreateGoalResult = Annotated[Goal | SmartViolations, strawberry.union("CreateGoalResult")]
+
+
+@strawberry.input(description="The month, fiscal quarter or fiscal year that contains a day.")
+class NamedPeriodInput:
+    kind: PeriodKindEnum
+    containing: date
+
+
+@strawberry.input(description="One goal per period of `every`, `count` times.")
+class RecurrenceInput:
+    every: PeriodKindEnum
+    count: int
+
+
+@strawberry.input(description="What the goal counts; leave a list out to count everything.")
+class ScopeInput:
+    product_ids: list[str] = strawberry.field(
+        default_factory=list, description="Products by external id."
+    )
+    regions: list[str] = strawberry.field(default_factory=list)
+    segments: list[str] = strawberry.field(default_factory=list)
 
 
 @strawberry.input
 class CreateGoalInput:
     metric: MetricEnum
-    owner_id: strawberry.ID = strawberry.field(description="The rep who owns the goal.")
-    target: Decimal
-    period_start: date
-    period_end: date = strawberry.field(description="Last day of the period, inclusive.")
+    owner_type: OwnerTypeEnum = OwnerType.REP
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The rep or team; leave out for the organisation."
+    )
+    target: Decimal = strawberry.field(
+        description="ABSOLUTE: the figure to reach. RELATIVE_PERCENT / RELATIVE_POINTS: the "
+        "change over the baseline (20 = +20% or +20 points). MOVE: the value to reach."
+    )
+    target_kind: TargetKindEnum = TargetKind.ABSOLUTE
+    move_from: Decimal | None = strawberry.field(
+        default=None, description="MOVE: the value it starts from."
+    )
+    baseline: Decimal | None = strawberry.field(
+        default=None,
+        description="For a relative target: the baseline to use instead of history.",
+    )
+    period_start: date | None = None
+    period_end: date | None = strawberry.field(
+        default=None, description="Last day of the period, inclusive."
+    )
+    period: NamedPeriodInput | None = None
+    recurrence: RecurrenceInput | None = None
+    scope: ScopeInput | None = None
     rationale: str | None = None
+    parent_id: strawberry.ID | None = None
+    acknowledge_stretch: bool = strawberry.field(
+        default=False,
+        description="Accept a target further above history than the organisation's limit.",
+    )
+
+    def new_goal(self) -> service.NewGoal:
+        scope = self.scope or ScopeInput()
+        return service.NewGoal(
+            metric=self.metric,
+            owner_type=self.owner_type,
+            owner_id=parse_id(self.owner_id),
+            target=TargetSpec(self.target_kind, self.target, self.move_from),
+            period=PeriodRequest(
+                start=self.period_start,
+                end=self.period_end,
+                named=(self.period.kind, self.period.containing) if self.period else None,
+                recurrence=(self.recurrence.every, self.recurrence.count)
+                if self.recurrence
+                else None,
+            ),
+            baseline=self.baseline,
+            scope=service.ScopeFilter(
+                tuple(scope.product_ids), tuple(scope.regions), tuple(scope.segments)
+            ),
+            rationale=self.rationale,
+            # An id that cannot name a goal still counts as given, and is then not found.
+            parent_id=(parse_id(self.parent_id) or 0) if self.parent_id is not None else None,
+            acknowledge_stretch=self.acknowledge_stretch,
+        )
 
 
 @strawberry.type
 class GoalMutations:
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Create a goal, or with a recurrence one goal per period (the first is "
+        "returned; `series` lists them all)."
+    )
     async def create_goal(self, info: Info, input: CreateGoalInput) -> CreateGoalResult:
         viewer = info.context.require_viewer()
         policy.require_role(viewer, policy.GOAL_SETTING_ROLES)
         organisation = await get_organisation(viewer.organisation_id)
-        result = await service.create_goal(
-            organisation,
-            service.NewGoal(
-                metric=input.metric,
-                owner_rep_id=parse_id(input.owner_id),
-                target=input.target,
-                period_start=input.period_start,
-                period_end=input.period_end,
-                rationale=input.rationale,
-            ),
-            info.context.now,
-        )
-        if isinstance(result, list):
-            return SmartViolations(violations=[SmartViolation.of(v) for v in result])
-        return Goal.of(result)
+        result = await service.create_goal(organisation, input.new_goal(), info.context.now)
+        violations = [v for v in result if isinstance(v, Violation)]
+        if violations:
+            return SmartViolations(violations=[SmartViolation.of(v) for v in violations])
+        first = result[0]
+        assert isinstance(first, GoalModel)
+        return Goal.of(first, organisation.fiscal_year_start_month)

@@ -19,4 +19,4 @@ class GoalQueries:
         goal = await info.context.loaders.goals.load(goal_id) if goal_id else None
         if goal is None or not policy.can_read_goal(viewer, goal):
             return None
-        return Goal.of(goal)
+        return (await Goal.many(info, [goal]))[0]

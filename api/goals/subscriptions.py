@@ -35,6 +35,7 @@ class GoalSubscriptions:
         async with info.context.bus.subscribe(goal_channel(goal.id)) as events:
             organisation = await get_organisation(viewer.organisation_id)
             now = datetime.now(UTC)
-            yield GoalProgress.of(goal.id, await service.measure(organisation, goal, now), now)
+            measured = await service.measure_goals(organisation, [goal], now)
+            yield GoalProgress.of(goal.id, measured[goal.id], now)
             async for event in events:
                 yield GoalProgress.from_event(event)

@@ -4,35 +4,48 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from api.context import Info
 from api.gamification.types import Award
-from api.orgs.types import User
+from api.orgs.types import Organisation, Team, User
+from api.sales.types import Product
 from core.goals import models
 from domain import smart
-from domain.metrics import Metric
+from domain.metrics import CUMULATIVE, Metric
+from domain.periods import Period, PeriodKind, label
 from domain.progress import GoalStatus, Progress
+from domain.targets import TargetKind
 
 MetricEnum = strawberry.enum(Metric, name="Metric")
 GoalStatusEnum = strawberry.enum(GoalStatus, name="GoalStatus")
 CriterionEnum = strawberry.enum(smart.Criterion, name="SmartCriterion")
 ViolationCodeEnum = strawberry.enum(smart.ViolationCode, name="SmartViolationCode")
+TargetKindEnum = strawberry.enum(TargetKind, name="TargetKind")
+PeriodKindEnum = strawberry.enum(PeriodKind, name="PeriodKind")
+OwnerTypeEnum = strawberry.enum(models.OwnerType, name="GoalOwnerType")
+BaselineSourceEnum = strawberry.enum(models.BaselineSource, name="BaselineSource")
+
+GoalOwner = Annotated[User | Team | Organisation, strawberry.union("GoalOwner")]
 
 
 @strawberry.type(description="Where a goal stands at `measuredAt`.")
 class GoalProgress:
     goal_id: strawberry.ID
-    current_value: Decimal
+    current_value: Decimal | None = strawberry.field(
+        description="The metric's value; null for a rate whose denominator is still empty."
+    )
     target: Decimal
-    attainment: Decimal = strawberry.field(description="currentValue / target × 100.")
+    attainment: Decimal | None = strawberry.field(description="currentValue / target × 100.")
     expected_attainment: Decimal = strawberry.field(
-        description="Share of the period elapsed × 100: the attainment that keeps pace."
+        description="The attainment that keeps pace: the share of the period elapsed × 100 "
+        "for a cumulative metric, 100 for a rate or an average once the period runs."
     )
     projected_value: Decimal | None = strawberry.field(
-        description="Run-rate forecast to the end of the period; null before it starts."
+        description="Forecast for the end of the period: the run rate for a cumulative "
+        "metric, the current value for a rate; null before the period starts."
     )
     status: GoalStatusEnum
     measured_at: datetime
@@ -52,59 +65,187 @@ class GoalProgress:
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> GoalProgress:
-        projected = event["projectedValue"]
+        def number(name: str) -> Decimal | None:
+            return Decimal(event[name]) if event[name] is not None else None
+
         return cls(
             goal_id=strawberry.ID(str(event["goalId"])),
-            current_value=Decimal(event["currentValue"]),
+            current_value=number("currentValue"),
             target=Decimal(event["target"]),
-            attainment=Decimal(event["attainment"]),
+            attainment=number("attainment"),
             expected_attainment=Decimal(event["expectedAttainment"]),
-            projected_value=Decimal(projected) if projected is not None else None,
+            projected_value=number("projectedValue"),
             status=GoalStatus(event["status"]),
             measured_at=datetime.fromisoformat(event["measuredAt"]),
         )
 
 
-@strawberry.type
-class Goal:
-    id: strawberry.ID
-    metric: MetricEnum
-    target: Decimal
-    period_start: date
-    period_end: date
-    rationale: str | None
-    owner_rep_id: strawberry.Private[int | None]
+@strawberry.type(description="Progress as it was at `takenAt`, for trends.")
+class ProgressSnapshot:
+    taken_at: datetime
+    current_value: Decimal | None
+    attainment: Decimal | None
+    expected_attainment: Decimal
+    projected_value: Decimal | None
+    status: GoalStatusEnum
 
     @classmethod
-    def of(cls, goal: models.Goal) -> Goal:
+    def of(cls, snapshot: models.ProgressSnapshot) -> ProgressSnapshot:
         return cls(
-            id=strawberry.ID(str(goal.id)),
-            metric=goal.metric,
-            target=goal.target,
-            period_start=goal.period_start,
-            period_end=goal.period_end,
-            rationale=goal.rationale,
-            owner_rep_id=goal.owner_rep_id,
+            taken_at=snapshot.taken_at,
+            current_value=snapshot.current_value,
+            attainment=snapshot.attainment,
+            expected_attainment=snapshot.expected_attainment,
+            projected_value=snapshot.projected_value,
+            status=snapshot.status,
         )
 
+
+@strawberry.type(description="What a goal counts: empty lists mean everything.")
+class GoalScope:
+    product_ids: strawberry.Private[list[int]]
+    regions: list[str]
+    segments: list[str]
+
     @strawberry.field
-    async def owner(self, info: Info) -> User | None:
-        if self.owner_rep_id is None:
-            return None
-        rep = await info.context.loaders.users.load(self.owner_rep_id)
-        return User.of(rep) if rep else None
+    async def products(self, info: Info) -> list[Product]:
+        found = await info.context.loaders.products.load_many(self.product_ids)
+        return [Product.of(product) for product in found if product is not None]
+
+
+@strawberry.type
+class Goal:
+    model: strawberry.Private[models.Goal]
+    id: strawberry.ID
+    metric: MetricEnum
+    owner_type: OwnerTypeEnum
+    target: Decimal = strawberry.field(description="The absolute figure to reach.")
+    target_kind: TargetKindEnum
+    target_change: Decimal | None = strawberry.field(
+        description="For a relative target, the change asked for (+20 is +20% or +20 points)."
+    )
+    move_from: Decimal | None = strawberry.field(description="Where a MOVE target starts from.")
+    baseline: Decimal | None = strawberry.field(
+        description="The figure the target was set against: the previous comparable period "
+        "(HISTORY) or the one given (GIVEN)."
+    )
+    baseline_source: BaselineSourceEnum | None
+    best_history: Decimal | None = strawberry.field(
+        description="The owner's best comparable period when the goal was set."
+    )
+    achievability: Decimal | None = strawberry.field(
+        description="How far the target is above bestHistory, in percent; null without history."
+    )
+    stretch_acknowledged: bool
+    period_start: date
+    period_end: date
+    period_kind: PeriodKindEnum | None
+    period_label: str | None = strawberry.field(description='E.g. "2026-12", "FY2027 Q3".')
+    rationale: str | None
+    scope: GoalScope
+
+    @classmethod
+    def of(cls, goal: models.Goal, fiscal_start_month: int) -> Goal:
+        scope = goal.scope or {}
+        return cls(
+            model=goal,
+            id=strawberry.ID(str(goal.id)),
+            metric=goal.metric,
+            owner_type=goal.owner_type,
+            target=goal.target,
+            target_kind=goal.target_kind,
+            target_change=goal.target_change,
+            move_from=goal.target_start,
+            baseline=goal.baseline,
+            baseline_source=goal.baseline_source,
+            best_history=goal.best_history,
+            achievability=goal.achievability,
+            stretch_acknowledged=goal.stretch_acknowledged,
+            period_start=goal.period_start,
+            period_end=goal.period_end,
+            period_kind=goal.period_kind,
+            period_label=label(
+                goal.period_kind,
+                Period(goal.period_start, goal.period_end),
+                fiscal_start_month,
+            )
+            if goal.period_kind
+            else None,
+            rationale=goal.rationale,
+            scope=GoalScope(
+                product_ids=list(scope.get("productIds", [])),
+                regions=list(scope.get("regions", [])),
+                segments=list(scope.get("segments", [])),
+            ),
+        )
+
+    @staticmethod
+    async def many(info: Info, goals: list[models.Goal]) -> list[Goal]:
+        organisation = await info.context.loaders.organisation.load(
+            info.context.require_viewer().organisation_id
+        )
+        assert organisation is not None
+        return [Goal.of(goal, organisation.fiscal_year_start_month) for goal in goals]
+
+    @strawberry.field
+    async def owner(self, info: Info) -> GoalOwner | None:
+        loaders = info.context.loaders
+        if self.model.owner_rep_id is not None:
+            rep = await loaders.users.load(self.model.owner_rep_id)
+            return User.of(rep) if rep else None
+        if self.model.owner_team_id is not None:
+            team = await loaders.teams.load(self.model.owner_team_id)
+            return Team.of(team) if team else None
+        organisation = await loaders.organisation.load(self.model.organisation_id)
+        return Organisation.of(organisation) if organisation else None
 
     @strawberry.field
     async def progress(self, info: Info) -> GoalProgress:
-        goal_id = int(self.id)
-        progress = await info.context.loaders.progress.load(goal_id)
-        return GoalProgress.of(goal_id, progress, info.context.now)
+        progress = await info.context.loaders.progress.load(self.model.id)
+        return GoalProgress.of(self.model.id, progress, info.context.now)
+
+    @strawberry.field(description="Progress snapshots, oldest first.")
+    async def progress_history(self, info: Info) -> list[ProgressSnapshot]:
+        snapshots = await info.context.loaders.snapshots.load(self.model.id)
+        return [ProgressSnapshot.of(snapshot) for snapshot in snapshots]
 
     @strawberry.field
     async def awards(self, info: Info) -> list[Award]:
         return [
-            Award.of(award) for award in await info.context.loaders.goal_awards.load(int(self.id))
+            Award.of(award) for award in await info.context.loaders.goal_awards.load(self.model.id)
         ]
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Goal | None:
+        if self.model.parent_id is None:
+            return None
+        parent = await info.context.loaders.goals.load(self.model.parent_id)
+        return (await Goal.many(info, [parent]))[0] if parent else None
+
+    @strawberry.field(description="The goals cascaded from this one.")
+    async def children(self, info: Info) -> list[Goal]:
+        return await Goal.many(info, await info.context.loaders.children.load(self.model.id))
+
+    @strawberry.field(
+        description="Sum of the children's targets; null for a rate or an average, which "
+        "do not add up."
+    )
+    async def allocated(self, info: Info) -> Decimal | None:
+        if self.model.metric not in CUMULATIVE:
+            return None
+        children = await info.context.loaders.children.load(self.model.id)
+        return sum((child.target for child in children), Decimal(0))
+
+    @strawberry.field(description="target − allocated: what is not yet given to anyone.")
+    async def allocation_gap(self, info: Info) -> Decimal | None:
+        allocated = await self.allocated(info)
+        return self.model.target - allocated if allocated is not None else None
+
+    @strawberry.field(description="Every goal created with this one by a recurrence, in order.")
+    async def series(self, info: Info) -> list[Goal]:
+        if self.model.series_id is None:
+            return []
+        return await Goal.many(info, await info.context.loaders.series.load(self.model.series_id))
 
 
 @strawberry.type

@@ -52,3 +52,22 @@ class User:
             return None
         team = await info.context.loaders.teams.load(self.team_id)
         return Team.of(team) if team else None
+
+
+@strawberry.type
+class Organisation:
+    id: strawberry.ID
+    name: str
+    currency: str
+    timezone: str
+    fiscal_year_start_month: int
+
+    @classmethod
+    def of(cls, organisation: models.Organisation) -> Organisation:
+        return cls(
+            id=strawberry.ID(str(organisation.id)),
+            name=organisation.name,
+            currency=organisation.currency,
+            timezone=organisation.timezone,
+            fiscal_year_start_month=organisation.fiscal_year_start_month,
+        )

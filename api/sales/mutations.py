@@ -1,7 +1,8 @@
-"""Ingesting deals from a CRM."""
+"""Ingesting CRM records: deals, leads, accounts and products."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,10 +11,20 @@ import strawberry
 from api import policy
 from api.context import Info
 from api.errors import BadUserInput, InputError
+from core.orgs.models import Organisation
+from core.orgs.store import get_organisation
 from core.sales import service
-from domain.deals import DealRecord, DealStage
+from domain.records import (
+    AccountRecord,
+    DealRecord,
+    DealStage,
+    LeadRecord,
+    LeadStatus,
+    ProductRecord,
+)
 
 DealStageEnum = strawberry.enum(DealStage, name="DealStage")
+LeadStatusEnum = strawberry.enum(LeadStatus, name="LeadStatus")
 MAX_BATCH = 1000
 
 
@@ -31,24 +42,51 @@ class DealInput:
     quantity: int = 1
     account_external_id: str | None = None
     product_external_id: str | None = None
+    region: str | None = strawberry.field(default=None, description="Default: the account's.")
+    segment: str | None = strawberry.field(default=None, description="Default: the account's.")
+
+    def record(self) -> DealRecord:
+        return DealRecord(**vars(self))
+
+
+@strawberry.input(description="A lead as the CRM has it; upserted by externalId.")
+class LeadInput:
+    external_id: str
+    owner_email: str
+    created_at: datetime
+    status: LeadStatusEnum = LeadStatus.NEW
+    qualified_at: datetime | None = None
+    converted_deal_external_id: str | None = strawberry.field(
+        default=None, description="The deal the lead became; it counts as converted while WON."
+    )
+    account_external_id: str | None = None
     region: str | None = None
     segment: str | None = None
 
-    def record(self) -> DealRecord:
-        return DealRecord(
-            external_id=self.external_id,
-            owner_email=self.owner_email,
-            amount=self.amount,
-            stage=self.stage,
-            created_at=self.created_at,
-            closed_at=self.closed_at,
-            cost=self.cost,
-            quantity=self.quantity,
-            account_external_id=self.account_external_id,
-            product_external_id=self.product_external_id,
-            region=self.region,
-            segment=self.segment,
-        )
+    def record(self) -> LeadRecord:
+        return LeadRecord(**vars(self))
+
+
+@strawberry.input
+class AccountInput:
+    external_id: str
+    name: str
+    segment: str | None = None
+    region: str | None = None
+
+    def record(self) -> AccountRecord:
+        return AccountRecord(**vars(self))
+
+
+@strawberry.input
+class ProductInput:
+    external_id: str
+    name: str
+    unit_price: Decimal | None = None
+    unit_cost: Decimal | None = None
+
+    def record(self) -> ProductRecord:
+        return ProductRecord(**vars(self))
 
 
 @strawberry.type(description="A record that was not stored, and why.")
@@ -59,41 +97,75 @@ class RejectedRecord:
 
 
 @strawberry.type
-class IngestDealsPayload:
+class IngestPayload:
     accepted: int = strawberry.field(description="Records stored (created or updated).")
     rejected: list[RejectedRecord]
 
 
+async def _ingest(info: Info, count: int) -> Organisation:
+    viewer = info.context.require_viewer()
+    policy.require_role(viewer, policy.INGEST_ROLES)
+    if count > MAX_BATCH:
+        raise BadUserInput(f"A batch holds at most {MAX_BATCH} records; this one has {count}.")
+    return await get_organisation(viewer.organisation_id)
+
+
+async def _done(
+    info: Info, organisation: Organisation, result: service.IngestResult
+) -> IngestPayload:
+    if result.affected_rep_ids:
+        # Enqueued after the upsert committed, so the job sees the new figures.
+        await info.context.queue.enqueue(
+            "recompute_progress",
+            organisation_id=organisation.id,
+            rep_ids=sorted(result.affected_rep_ids),
+        )
+    return IngestPayload(
+        accepted=result.accepted,
+        rejected=[
+            RejectedRecord(
+                index=rejected.index,
+                external_id=rejected.external_id,
+                errors=[InputError.of(error) for error in rejected.errors],
+            )
+            for rejected in result.rejected
+        ],
+    )
+
+
+def _records(inputs: Sequence[DealInput | LeadInput | AccountInput | ProductInput]) -> list:
+    return [item.record() for item in inputs]
+
+
+BATCH = f"Upsert up to {MAX_BATCH} records by externalId; the valid ones are kept when others fail."
+
+
 @strawberry.type
 class SalesMutations:
-    @strawberry.mutation(
-        description=f"Upsert up to {MAX_BATCH} deals; the valid ones are kept when others fail."
-    )
-    async def ingest_deals(self, info: Info, deals: list[DealInput]) -> IngestDealsPayload:
-        viewer = info.context.require_viewer()
-        policy.require_role(viewer, policy.INGEST_ROLES)
-        if len(deals) > MAX_BATCH:
-            raise BadUserInput(
-                f"A batch holds at most {MAX_BATCH} deals; this one has {len(deals)}."
-            )
-        result = await service.ingest_deals(
-            viewer.organisation_id, [deal.record() for deal in deals]
+    @strawberry.mutation(description=BATCH)
+    async def ingest_deals(self, info: Info, deals: list[DealInput]) -> IngestPayload:
+        organisation = await _ingest(info, len(deals))
+        return await _done(
+            info, organisation, await service.ingest_deals(organisation, _records(deals))
         )
-        if result.affected_rep_ids:
-            # Enqueued after the upsert committed, so the job sees the new figures.
-            await info.context.queue.enqueue(
-                "recompute_progress",
-                organisation_id=viewer.organisation_id,
-                rep_ids=sorted(result.affected_rep_ids),
-            )
-        return IngestDealsPayload(
-            accepted=result.accepted,
-            rejected=[
-                RejectedRecord(
-                    index=rejected.index,
-                    external_id=rejected.external_id,
-                    errors=[InputError.of(error) for error in rejected.errors],
-                )
-                for rejected in result.rejected
-            ],
+
+    @strawberry.mutation(description=BATCH)
+    async def ingest_leads(self, info: Info, leads: list[LeadInput]) -> IngestPayload:
+        organisation = await _ingest(info, len(leads))
+        return await _done(
+            info, organisation, await service.ingest_leads(organisation, _records(leads))
+        )
+
+    @strawberry.mutation(description=BATCH)
+    async def ingest_accounts(self, info: Info, accounts: list[AccountInput]) -> IngestPayload:
+        organisation = await _ingest(info, len(accounts))
+        return await _done(
+            info, organisation, await service.ingest_accounts(organisation, _records(accounts))
+        )
+
+    @strawberry.mutation(description=BATCH)
+    async def ingest_products(self, info: Info, products: list[ProductInput]) -> IngestPayload:
+        organisation = await _ingest(info, len(products))
+        return await _done(
+            info, organisation, await service.ingest_products(organisation, _records(products))
         )

@@ -9,13 +9,20 @@ from tortoise.models import Model
 
 from core.orgs.models import Organisation, Team, User
 from domain.metrics import Metric
+from domain.periods import PeriodKind
 from domain.progress import GoalStatus
+from domain.targets import TargetKind
 
 
 class OwnerType(StrEnum):
     REP = "REP"
     TEAM = "TEAM"
     ORGANISATION = "ORGANISATION"
+
+
+class BaselineSource(StrEnum):
+    HISTORY = "HISTORY"
+    GIVEN = "GIVEN"
 
 
 class Goal(Model):
@@ -34,9 +41,26 @@ class Goal(Model):
         "models.Goal", related_name="children", null=True, on_delete=fields.RESTRICT
     )
     metric = fields.CharEnumField(Metric, max_length=32)
+    # The absolute target; how it was asked for is kept beside it: the change for a
+    # relative target (+20 for +20% or +20 points), the starting value for a move.
     target = fields.DecimalField(max_digits=18, decimal_places=2)
+    target_kind = fields.CharEnumField(
+        TargetKind, max_length=24, default=TargetKind.ABSOLUTE, db_default="ABSOLUTE"
+    )
+    target_change = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    target_start = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    baseline = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    baseline_source = fields.CharEnumField(BaselineSource, max_length=16, null=True)
+    best_history = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    achievability = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
+    stretch_acknowledged = fields.BooleanField(default=False, db_default=False)
+    # {"productIds": [...], "regions": [...], "segments": [...]}; null or empty: everything.
+    scope = fields.JSONField(null=True)
     period_start = fields.DateField()
     period_end = fields.DateField()
+    period_kind = fields.CharEnumField(PeriodKind, max_length=16, null=True)
+    # Goals made together by one recurring request share a series id.
+    series_id = fields.CharField(max_length=36, null=True)
     rationale = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -47,7 +71,12 @@ class Goal(Model):
 
     class Meta:
         table = "goal"
-        indexes = (("organisation_id", "owner_rep_id"),)
+        indexes = (
+            ("organisation_id", "owner_rep_id"),
+            ("organisation_id", "owner_team_id"),
+            ("series_id",),
+            ("parent_id",),
+        )
 
 
 class ProgressSnapshot(Model):
@@ -56,8 +85,8 @@ class ProgressSnapshot(Model):
         "models.Goal", related_name="snapshots", on_delete=fields.CASCADE
     )
     taken_at = fields.DatetimeField()
-    current_value = fields.DecimalField(max_digits=18, decimal_places=2)
-    attainment = fields.DecimalField(max_digits=12, decimal_places=2)
+    current_value = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    attainment = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
     expected_attainment = fields.DecimalField(max_digits=6, decimal_places=2)
     projected_value = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
     status = fields.CharEnumField(GoalStatus, max_length=16)

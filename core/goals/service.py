@@ -2,31 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+import uuid
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
 from core.goals import store
-from core.goals.models import Goal
+from core.goals.models import BaselineSource, Goal, OwnerType
+from core.metrics import store as rollups
+from core.metrics.store import Measure, Scope
 from core.orgs import store as people
 from core.orgs.models import Organisation
 from core.sales import store as sales
 from domain import smart
-from domain.metrics import Metric
-from domain.periods import Period, local_today
+from domain.metrics import CUMULATIVE, Metric, Totals, value_of
+from domain.periods import Period, comparable_history, local_today, preceding
 from domain.progress import PaceThresholds, Progress, compute_progress
+from domain.targets import TargetKind, TargetSpec, achievability, resolve
+from domain.teams import ancestors, members
+
+
+@dataclass(frozen=True)
+class ScopeFilter:
+    product_external_ids: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class NewGoal:
     metric: Metric
-    owner_rep_id: int | None
-    target: Decimal
-    period_start: date
-    period_end: date
+    owner_type: OwnerType
+    owner_id: int | None
+    target: TargetSpec
+    period: smart.PeriodRequest
+    baseline: Decimal | None = None
+    scope: ScopeFilter = field(default_factory=ScopeFilter)
     rationale: str | None = None
+    parent_id: int | None = None
+    acknowledge_stretch: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,47 @@ class Measured:
     goal: Goal
     progress: Progress
     changed: bool
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The organisation's team tree and who sits where: enough to know whose figures a
+    team's goal adds up."""
+
+    parents: dict[int, int | None]
+    teams_of: dict[int, int | None]
+
+    @classmethod
+    async def load(cls, organisation_id: int) -> Structure:
+        return cls(await people.team_tree(organisation_id), await people.rep_teams(organisation_id))
+
+    def reps_of(self, owner_type: OwnerType, owner_id: int | None) -> tuple[int, ...] | None:
+        if owner_type is OwnerType.ORGANISATION:
+            return None
+        if owner_type is OwnerType.TEAM:
+            assert owner_id is not None
+            return members(owner_id, self.parents, self.teams_of)
+        assert owner_id is not None
+        return (owner_id,)
+
+    def owner_exists(self, owner_type: OwnerType, owner_id: int | None) -> bool:
+        if owner_type is OwnerType.ORGANISATION:
+            return True
+        if owner_id is None:
+            return False
+        return owner_id in (self.parents if owner_type is OwnerType.TEAM else self.teams_of)
+
+    def teams_above(self, owner_type: OwnerType, owner_id: int | None) -> list[int]:
+        """The teams a goal of this owner rolls up into, nearest first."""
+        if owner_type is OwnerType.REP and owner_id is not None:
+            return ancestors(self.teams_of.get(owner_id), self.parents)
+        if owner_type is OwnerType.TEAM and owner_id is not None:
+            return ancestors(owner_id, self.parents)[1:]
+        return []
+
+
+def owner_id_of(goal: Goal) -> int | None:
+    return goal.owner_rep_id if goal.owner_type is OwnerType.REP else goal.owner_team_id
 
 
 def period_of(goal: Goal) -> Period:
@@ -44,74 +104,257 @@ def thresholds_of(organisation: Organisation) -> PaceThresholds:
     return PaceThresholds(on_track=organisation.on_track_pace, at_risk=organisation.at_risk_pace)
 
 
+def scope_of(goal: Goal, structure: Structure) -> Scope:
+    scope = goal.scope or {}
+    return Scope(
+        rep_ids=structure.reps_of(goal.owner_type, owner_id_of(goal)),
+        product_ids=tuple(scope.get("productIds", ())),
+        regions=tuple(scope.get("regions", ())),
+        segments=tuple(scope.get("segments", ())),
+    )
+
+
+def _measure(key: Hashable, metric: Metric, scope: Scope, period: Period) -> Measure:
+    return Measure(key, metric, scope, period.start.toordinal(), period.end.toordinal())
+
+
+async def _totals(organisation_id: int, measures: Sequence[Measure]) -> dict[Hashable, Totals]:
+    return await rollups.totals(connections.get("default"), organisation_id, measures)
+
+
 async def create_goal(
     organisation: Organisation, new: NewGoal, now: datetime
-) -> Goal | list[smart.Violation]:
-    """The stored goal, or every SMART rule the draft breaks (nothing stored then)."""
-    owner = (
-        await people.find_user(organisation.id, new.owner_rep_id)
-        if new.owner_rep_id is not None
-        else None
-    )
-    violations = smart.validate(
-        smart.GoalDraft(
-            target=new.target,
-            owner_found=owner is not None,
-            period_start=new.period_start,
-            period_end=new.period_end,
-            today=local_today(now, ZoneInfo(organisation.timezone)),
-        )
-    )
-    if violations or owner is None:
+) -> list[Goal] | list[smart.Violation]:
+    """Store one goal per planned period (one, or one per recurrence), or none and every
+    SMART rule the request breaks."""
+    periods, violations = smart.plan_periods(new.period, organisation.fiscal_year_start_month)
+    if violations:
         return violations
-    return await store.create_rep_goal(
-        organisation.id,
-        rep_id=owner.id,
-        metric=new.metric,
-        target=new.target,
-        period_start=new.period_start,
-        period_end=new.period_end,
-        rationale=new.rationale,
+    structure = await Structure.load(organisation.id)
+    owner_found = structure.owner_exists(new.owner_type, new.owner_id)
+    products = await sales.products_by_external_id(organisation.id, new.scope.product_external_ids)
+    regions, segments = await sales.known_regions_and_segments(organisation.id)
+    scope = Scope(
+        rep_ids=structure.reps_of(new.owner_type, new.owner_id) if owner_found else (),
+        product_ids=tuple(sorted(p.id for p in products.values())),
+        regions=new.scope.regions,
+        segments=new.scope.segments,
     )
+    parent = await store.find_goal(organisation.id, new.parent_id) if new.parent_id else None
+
+    parent_facts = None
+    if parent is not None:
+        related = parent.owner_type is OwnerType.ORGANISATION or (
+            parent.owner_type is OwnerType.TEAM
+            and parent.owner_team_id in structure.teams_above(new.owner_type, new.owner_id)
+        )
+        parent_facts = smart.ParentFacts(parent.metric, period_of(parent), related)
+
+    # The baseline of a relative target is the owner's figure for the period before the
+    # first goal; achievability compares each goal with its own comparable history.
+    kind = periods[0][1]
+    fiscal = organisation.fiscal_year_start_month
+    before_first = preceding(periods[0][0], kind, fiscal)
+    measures = [_measure("baseline", new.metric, scope, before_first)]
+    for index, (period, period_kind) in enumerate(periods):
+        for position, past in enumerate(comparable_history(period, period_kind, fiscal)):
+            measures.append(_measure((index, position), new.metric, scope, past))
+    figures = {
+        key: value_of(new.metric, t)
+        for key, t in (await _totals(organisation.id, measures)).items()
+    }
+
+    baseline, baseline_source = _baseline(new, figures["baseline"])
+    target = resolve(new.target, baseline)
+    today = local_today(now, ZoneInfo(organisation.timezone))
+    has_cost_data = await sales.has_cost_data(organisation.id)
+    drafts = []
+    for index, (period, _) in enumerate(periods):
+        history = [v for (i, _), v in _indexed(figures) if i == index and v is not None]
+        best = max(history) if history else None
+        drafts.append(
+            smart.GoalDraft(
+                metric=new.metric,
+                spec=new.target,
+                target=target,
+                owner_found=owner_found,
+                period_start=period.start,
+                period_end=period.end,
+                today=today,
+                owner_is_organisation=new.owner_type is OwnerType.ORGANISATION,
+                unknown_scope=_unknown_scope(new.scope, products, regions, segments),
+                filters_products=bool(new.scope.product_external_ids),
+                has_cost_data=has_cost_data,
+                best_history=best,
+                achievability=achievability(target, best) if target is not None else None,
+                stretch_limit=organisation.stretch_limit,
+                stretch_acknowledged=new.acknowledge_stretch,
+                rationale=new.rationale,
+                parent_given=new.parent_id is not None,
+                parent=parent_facts,
+            )
+        )
+    violations = _distinct([v for draft in drafts for v in smart.validate(draft)])
+    if violations:
+        return violations
+    assert target is not None
+    series_id = str(uuid.uuid4()) if len(periods) > 1 else None
+    goals = [
+        Goal(
+            organisation_id=organisation.id,
+            owner_type=new.owner_type,
+            owner_rep_id=new.owner_id if new.owner_type is OwnerType.REP else None,
+            owner_team_id=new.owner_id if new.owner_type is OwnerType.TEAM else None,
+            parent_id=parent.id if parent else None,
+            metric=new.metric,
+            target=target,
+            target_kind=new.target.kind,
+            target_change=new.target.value if new.target.needs_history else None,
+            target_start=new.target.start,
+            baseline=baseline,
+            baseline_source=baseline_source,
+            best_history=draft.best_history,
+            achievability=draft.achievability,
+            stretch_acknowledged=new.acknowledge_stretch,
+            scope=_scope_json(scope),
+            period_start=period.start,
+            period_end=period.end,
+            period_kind=period_kind,
+            series_id=series_id,
+            rationale=new.rationale,
+        )
+        for draft, (period, period_kind) in zip(drafts, periods, strict=True)
+    ]
+    async with in_transaction():
+        return await store.create_goals(goals)
 
 
-async def current_value(goal: Goal, tz: ZoneInfo) -> Decimal:
-    assert goal.owner_rep_id is not None
-    start, end = period_of(goal).bounds(tz)
-    return await sales.won_revenue(goal.owner_rep_id, start, end)
+def _indexed(
+    figures: dict[Hashable, Decimal | None],
+) -> list[tuple[tuple[int, int], Decimal | None]]:
+    return [(key, value) for key, value in figures.items() if isinstance(key, tuple)]
 
 
-async def measure(organisation: Organisation, goal: Goal, now: datetime) -> Progress:
+def _baseline(
+    new: NewGoal, from_history: Decimal | None
+) -> tuple[Decimal | None, BaselineSource | None]:
+    if new.target.kind is TargetKind.MOVE:
+        return new.target.start, BaselineSource.GIVEN
+    if new.baseline is not None:
+        return new.baseline, BaselineSource.GIVEN
+    if from_history is None or (
+        new.target.kind is TargetKind.RELATIVE_PERCENT and from_history == 0
+    ):
+        return None, None
+    return from_history, BaselineSource.HISTORY
+
+
+def _unknown_scope(
+    scope: ScopeFilter, products: dict[str, object], regions: set[str], segments: set[str]
+) -> dict[str, list[str]]:
+    return {
+        "scope.productIds": [p for p in scope.product_external_ids if p not in products],
+        "scope.regions": [r for r in scope.regions if r not in regions],
+        "scope.segments": [s for s in scope.segments if s not in segments],
+    }
+
+
+def _scope_json(scope: Scope) -> dict[str, list[object]] | None:
+    found = {
+        "productIds": list(scope.product_ids),
+        "regions": list(scope.regions),
+        "segments": list(scope.segments),
+    }
+    return {key: value for key, value in found.items() if value} or None
+
+
+def _distinct(violations: list[smart.Violation]) -> list[smart.Violation]:
+    """A recurring request breaks a rule once, however many of its goals break it."""
+    seen: set[tuple[smart.ViolationCode, str]] = set()
+    unique = []
+    for violation in violations:
+        if (violation.code, violation.field) not in seen:
+            seen.add((violation.code, violation.field))
+            unique.append(violation)
+    return unique
+
+
+async def measure_goals(
+    organisation: Organisation,
+    goals: Sequence[Goal],
+    now: datetime,
+    structure: Structure | None = None,
+) -> dict[int, Progress]:
+    """Progress of many goals at once, from the rollups, in a few statements in all."""
+    if not goals:
+        return {}
+    structure = structure or await Structure.load(organisation.id)
     tz = ZoneInfo(organisation.timezone)
-    return compute_progress(
-        await current_value(goal, tz),
-        goal.target,
-        period_of(goal).elapsed_fraction(now, tz),
-        thresholds_of(organisation),
+    totals = await _totals(
+        organisation.id,
+        [
+            _measure(goal.id, goal.metric, scope_of(goal, structure), period_of(goal))
+            for goal in goals
+        ],
     )
+    thresholds = thresholds_of(organisation)
+    return {
+        goal.id: compute_progress(
+            value_of(goal.metric, totals[goal.id]),
+            goal.target,
+            period_of(goal).elapsed_fraction(now, tz),
+            thresholds,
+            cumulative=goal.metric in CUMULATIVE,
+        )
+        for goal in goals
+    }
 
 
-async def measure_reps_goals(
+async def measure_affected_goals(
     organisation: Organisation, rep_ids: Sequence[int], now: datetime
 ) -> list[Measured]:
-    """Measure every goal of these reps, noting which moved since their last snapshot."""
-    goals = await store.goals_of_reps(organisation.id, rep_ids)
+    """Measure every goal whose figures include these reps, noting which moved since their
+    last snapshot."""
+    structure = await Structure.load(organisation.id)
+    teams = {
+        team
+        for rep in rep_ids
+        for team in ancestors(structure.teams_of.get(rep), structure.parents)
+    }
+    goals = await store.goals_touching(organisation.id, rep_ids, sorted(teams))
+    return await _measured(organisation, goals, now, structure)
+
+
+async def _measured(
+    organisation: Organisation, goals: Sequence[Goal], now: datetime, structure: Structure
+) -> list[Measured]:
+    progress = await measure_goals(organisation, goals, now, structure)
     latest = await store.latest_snapshots([goal.id for goal in goals])
     measured = []
     for goal in goals:
-        progress = await measure(organisation, goal, now)
         last = latest.get(goal.id)
+        now_progress = progress[goal.id]
         changed = (
             last is None
-            or last.current_value != progress.current_value
-            or last.status != progress.status
+            or last.current_value != now_progress.current_value
+            or last.status != now_progress.status
         )
-        measured.append(Measured(goal, progress, changed))
+        measured.append(Measured(goal, now_progress, changed))
     return measured
 
 
 async def snapshot_changes(measured: Sequence[Measured], now: datetime) -> None:
     """Keep the progress of the goals that moved, for trends and change detection."""
-    for item in measured:
-        if item.changed:
-            await store.add_snapshot(item.goal.id, item.progress, now)
+    await store.add_snapshots(
+        [(item.goal.id, item.progress) for item in measured if item.changed], now
+    )
+
+
+async def snapshot_running_goals(organisation: Organisation, now: datetime) -> int:
+    """The daily snapshot of every running goal, moved or not, so trends have a point per
+    day. Returns how many were taken."""
+    today = local_today(now, ZoneInfo(organisation.timezone))
+    goals = await store.goals_running_on(organisation.id, today)
+    progress = await measure_goals(organisation, goals, now)
+    await store.add_snapshots(list(progress.items()), now)
+    return len(progress)

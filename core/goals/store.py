@@ -4,35 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import Decimal
 
+from tortoise.expressions import Q
 from tortoise.functions import Max
 
 from core.goals.models import Goal, OwnerType, ProgressSnapshot
-from domain.metrics import Metric
 from domain.progress import Progress
 
 
-async def create_rep_goal(
-    organisation_id: int,
-    *,
-    rep_id: int,
-    metric: Metric,
-    target: Decimal,
-    period_start: date,
-    period_end: date,
-    rationale: str | None,
-) -> Goal:
-    return await Goal.create(
-        organisation_id=organisation_id,
-        owner_type=OwnerType.REP,
-        owner_rep_id=rep_id,
-        metric=metric,
-        target=target,
-        period_start=period_start,
-        period_end=period_end,
-        rationale=rationale,
-    )
+async def create_goals(goals: Sequence[Goal]) -> list[Goal]:
+    for goal in goals:
+        await goal.save()
+    return list(goals)
 
 
 async def find_goal(organisation_id: int, goal_id: int) -> Goal | None:
@@ -44,9 +27,37 @@ async def goals_by_ids(organisation_id: int, ids: Sequence[int]) -> dict[int, Go
     return {goal.id: goal for goal in goals}
 
 
-async def goals_of_reps(organisation_id: int, rep_ids: Sequence[int]) -> list[Goal]:
+async def goals_of_parents(organisation_id: int, parent_ids: Sequence[int]) -> list[Goal]:
     return await Goal.filter(
-        organisation_id=organisation_id, owner_rep_id__in=list(set(rep_ids))
+        organisation_id=organisation_id, parent_id__in=list(set(parent_ids))
+    ).order_by("id")
+
+
+async def goals_of_series(organisation_id: int, series_ids: Sequence[str]) -> list[Goal]:
+    return await Goal.filter(
+        organisation_id=organisation_id, series_id__in=list(set(series_ids))
+    ).order_by("period_start", "id")
+
+
+async def goals_touching(
+    organisation_id: int, rep_ids: Sequence[int], team_ids: Sequence[int]
+) -> list[Goal]:
+    """Goals whose figures include these reps: their own, their teams' (and teams above),
+    and the organisation's."""
+    return await Goal.filter(
+        Q(owner_rep_id__in=list(set(rep_ids)))
+        | Q(owner_team_id__in=list(set(team_ids)))
+        | Q(owner_type=OwnerType.ORGANISATION),
+        organisation_id=organisation_id,
+    ).order_by("id")
+
+
+async def goals_running_on(organisation_id: int, day: date) -> list[Goal]:
+    """Goals whose period includes `day` or ended the day before (for its final figure)."""
+    return await Goal.filter(
+        organisation_id=organisation_id,
+        period_start__lte=day,
+        period_end__gte=date.fromordinal(day.toordinal() - 1),
     ).order_by("id")
 
 
@@ -63,13 +74,24 @@ async def latest_snapshots(goal_ids: Sequence[int]) -> dict[int, ProgressSnapsho
     return {snapshot.goal_id: snapshot for snapshot in snapshots}
 
 
-async def add_snapshot(goal_id: int, progress: Progress, taken_at: datetime) -> None:
-    await ProgressSnapshot.create(
-        goal_id=goal_id,
-        taken_at=taken_at,
-        current_value=progress.current_value,
-        attainment=progress.attainment,
-        expected_attainment=progress.expected_attainment,
-        projected_value=progress.projected_value,
-        status=progress.status,
+async def snapshots_of(goal_ids: Sequence[int]) -> list[ProgressSnapshot]:
+    return await ProgressSnapshot.filter(goal_id__in=list(set(goal_ids))).order_by(
+        "goal_id", "taken_at", "id"
+    )
+
+
+async def add_snapshots(items: Sequence[tuple[int, Progress]], taken_at: datetime) -> None:
+    await ProgressSnapshot.bulk_create(
+        [
+            ProgressSnapshot(
+                goal_id=goal_id,
+                taken_at=taken_at,
+                current_value=progress.current_value,
+                attainment=progress.attainment,
+                expected_attainment=progress.expected_attainment,
+                projected_value=progress.projected_value,
+                status=progress.status,
+            )
+            for goal_id, progress in items
+        ]
     )

@@ -9,7 +9,7 @@ from tortoise.migrations import operations as ops
 
 from core.goals.models import OwnerType
 from core.orgs.models import Role
-from domain.deals import DealStage
+from domain.records import DealStage
 from domain.metrics import Metric
 from domain.progress import GoalStatus
 from gamification.rules import BadgeKind

@@ -25,6 +25,11 @@ class Organisation(Model):
     # the second, OFF_TRACK below.
     on_track_pace = fields.DecimalField(max_digits=6, decimal_places=3, default=Decimal("1.000"))
     at_risk_pace = fields.DecimalField(max_digits=6, decimal_places=3, default=Decimal("0.850"))
+    # How far above the best comparable period a target may go (in percent) before the
+    # goal must acknowledge the stretch.
+    stretch_limit = fields.DecimalField(
+        max_digits=8, decimal_places=2, default=Decimal("50.00"), db_default=Decimal("50.00")
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -55,3 +55,19 @@ async def users_by_ids(organisation_id: int, ids: Sequence[int]) -> dict[int, Us
 async def teams_by_ids(organisation_id: int, ids: Sequence[int]) -> dict[int, Team]:
     teams = await Team.filter(organisation_id=organisation_id, id__in=list(set(ids)))
     return {team.id: team for team in teams}
+
+
+async def team_tree(organisation_id: int) -> dict[int, int | None]:
+    """Every team of the organisation and its parent: the whole tree in one small query."""
+    rows = await Team.filter(organisation_id=organisation_id).values_list("id", "parent_id")
+    return {team_id: parent_id for team_id, parent_id in rows}
+
+
+async def rep_teams(organisation_id: int) -> dict[int, int | None]:
+    """Every user of the organisation and their team."""
+    rows = await User.filter(organisation_id=organisation_id).values_list("id", "team_id")
+    return {user_id: team_id for user_id, team_id in rows}
+
+
+async def organisation_ids() -> list[int]:
+    return list(await Organisation.all().order_by("id").values_list("id", flat=True))

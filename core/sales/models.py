@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from core.orgs.models import Organisation, User
-from domain.deals import DealStage
+from domain.records import DealStage, LeadStatus
 
 
 class Account(Model):
@@ -77,3 +77,34 @@ class Deal(Model):
         table = "deal"
         unique_together = (("organisation", "external_id"),)
         indexes = (("owner_id", "stage", "closed_at"),)
+
+
+class Lead(Model):
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="leads", on_delete=fields.CASCADE
+    )
+    external_id = fields.CharField(max_length=200)
+    owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="leads", on_delete=fields.RESTRICT
+    )
+    account: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="leads", null=True, on_delete=fields.RESTRICT
+    )
+    status = fields.CharEnumField(LeadStatus, max_length=16)
+    created_at = fields.DatetimeField()
+    qualified_at = fields.DatetimeField(null=True)
+    # The deal the lead became; it counts as converted while that deal is WON.
+    converted_deal_external_id = fields.CharField(max_length=200, null=True)
+    region = fields.CharField(max_length=100, null=True)
+    segment = fields.CharField(max_length=100, null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    organisation_id: int
+    owner_id: int
+    account_id: int | None
+
+    class Meta:
+        table = "lead"
+        unique_together = (("organisation", "external_id"),)
+        indexes = (("organisation_id", "converted_deal_external_id"),)

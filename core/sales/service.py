@@ -1,16 +1,36 @@
-"""Ingesting CRM deals: validate each record, keep the good ones, report the bad ones."""
+"""Ingesting CRM records: validate each, keep the good ones, report the bad ones, and keep
+the metric rollups exact by applying each stored record's change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from core.metrics import store as rollups
 from core.orgs import store as people
+from core.orgs.models import Organisation, User
 from core.sales import store
-from core.sales.models import Deal
-from domain.deals import DealRecord, check_deal, first_occurrences
+from core.sales.models import Account, Deal, Lead, Product
 from domain.errors import ErrorCode, FieldError
+from domain.records import (
+    AccountRecord,
+    DealRecord,
+    DealStage,
+    LeadRecord,
+    ProductRecord,
+    check_account,
+    check_deal,
+    check_lead,
+    check_product,
+    first_occurrences,
+    is_qualified,
+)
+from domain.rollups import NO_PRODUCT, DealFacts, Deltas, LeadFacts, resolved_cost
 
 
 @dataclass(frozen=True)
@@ -24,64 +44,112 @@ class RejectedRecord:
 class IngestResult:
     accepted: int = 0
     rejected: list[RejectedRecord] = field(default_factory=list)
-    # Reps whose figures may have moved: new owners and, for re-assigned deals, old ones.
+    # Reps whose figures may have moved: owners old and new of every changed record.
     affected_rep_ids: set[int] = field(default_factory=set)
 
 
-async def ingest_deals(organisation_id: int, records: list[DealRecord]) -> IngestResult:
-    """Upsert the valid records by external id; every invalid one is reported, none stored."""
-    result = IngestResult()
-    firsts = first_occurrences([record.external_id for record in records])
-    owners = await people.users_by_email(
-        organisation_id, (record.owner_email.strip().lower() for record in records)
-    )
-    accounts = await store.accounts_by_external_id(
-        organisation_id, (r.account_external_id for r in records if r.account_external_id)
-    )
-    products = await store.products_by_external_id(
-        organisation_id, (r.product_external_id for r in records if r.product_external_id)
-    )
+R = TypeVar("R")
 
-    deals: list[Deal] = []
+
+def _screen(
+    records: Sequence[R],
+    external_id: Callable[[R], str],
+    check: Callable[[R], list[FieldError]],
+) -> dict[int, list[FieldError]]:
+    """The errors of each record that breaks its own rules, by index; duplicates of an
+    external id within the batch are errors after the first."""
+    firsts = first_occurrences([external_id(r) for r in records])
+    errors: dict[int, list[FieldError]] = {}
     for index, record in enumerate(records):
-        errors = check_deal(record)
+        found = check(record)
         if index not in firsts:
-            errors.append(
+            found.append(
                 FieldError(
                     "externalId",
                     ErrorCode.DUPLICATE_IN_BATCH,
                     "An earlier record of this batch has the same externalId.",
                 )
             )
+        if found:
+            errors[index] = found
+    return errors
+
+
+def _not_found(field_name: str, what: str) -> FieldError:
+    return FieldError(field_name, ErrorCode.NOT_FOUND, f"No {what} in this organisation.")
+
+
+def _finish(
+    records: Sequence[R], external_id: Callable[[R], str], errors: dict[int, list[FieldError]]
+) -> list[RejectedRecord]:
+    return [
+        RejectedRecord(index, external_id(records[index]), errors[index])
+        for index in sorted(errors)
+    ]
+
+
+def _deal_facts(deal: Deal, unit_cost: dict[int, Decimal | None]) -> DealFacts:
+    return DealFacts(
+        rep_id=deal.owner_id,
+        account_id=deal.account_id,
+        product_key=deal.product_id or NO_PRODUCT,
+        region=deal.region or "",
+        segment=deal.segment or "",
+        stage=deal.stage,
+        closed_at=deal.closed_at,
+        amount=deal.amount,
+        cost=resolved_cost(
+            deal.cost, deal.quantity, unit_cost.get(deal.product_id) if deal.product_id else None
+        ),
+        quantity=deal.quantity,
+    )
+
+
+def _lead_facts(lead: Lead, won: set[str]) -> LeadFacts:
+    return LeadFacts(
+        rep_id=lead.owner_id,
+        created_at=lead.created_at,
+        region=lead.region or "",
+        segment=lead.segment or "",
+        qualified=is_qualified(lead.status, lead.qualified_at),
+        converted=lead.converted_deal_external_id in won,
+    )
+
+
+async def _owners(organisation_id: int, emails: Iterable[str]) -> dict[str, User]:
+    return await people.users_by_email(organisation_id, (e.strip().lower() for e in emails))
+
+
+async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]) -> IngestResult:
+    """Upsert the valid deals by external id; every invalid one is reported, none stored."""
+    org_id = organisation.id
+    errors = _screen(records, lambda r: r.external_id, check_deal)
+    owners = await _owners(org_id, (r.owner_email for r in records))
+    accounts = await store.accounts_by_external_id(
+        org_id, (r.account_external_id for r in records if r.account_external_id)
+    )
+    products = await store.products_by_external_id(
+        org_id, (r.product_external_id for r in records if r.product_external_id)
+    )
+    deals: list[Deal] = []
+    for index, record in enumerate(records):
+        found = errors.get(index, [])
         owner = owners.get(record.owner_email.strip().lower())
-        if owner is None:
-            errors.append(
-                FieldError(
-                    "ownerEmail",
-                    ErrorCode.NOT_FOUND,
-                    "No user with this email in the organisation.",
-                )
-            )
         account = accounts.get(record.account_external_id or "")
-        if record.account_external_id and account is None:
-            errors.append(
-                FieldError(
-                    "accountExternalId", ErrorCode.NOT_FOUND, "No account with this externalId."
-                )
-            )
         product = products.get(record.product_external_id or "")
+        if owner is None:
+            found.append(_not_found("ownerEmail", "user with this email"))
+        if record.account_external_id and account is None:
+            found.append(_not_found("accountExternalId", "account with this externalId"))
         if record.product_external_id and product is None:
-            errors.append(
-                FieldError(
-                    "productExternalId", ErrorCode.NOT_FOUND, "No product with this externalId."
-                )
-            )
-        if errors or owner is None:
-            result.rejected.append(RejectedRecord(index, record.external_id, errors))
+            found.append(_not_found("productExternalId", "product with this externalId"))
+        if found:
+            errors[index] = found
             continue
+        assert owner is not None
         deals.append(
             Deal(
-                organisation_id=organisation_id,
+                organisation_id=org_id,
                 external_id=record.external_id,
                 owner_id=owner.id,
                 account_id=account.id if account else None,
@@ -97,13 +165,160 @@ async def ingest_deals(organisation_id: int, records: list[DealRecord]) -> Inges
             )
         )
 
-    async with in_transaction():
-        previous_owners = await store.owners_by_external_id(
-            organisation_id, (deal.external_id for deal in deals)
+    result = IngestResult(
+        accepted=len(deals), rejected=_finish(records, lambda r: r.external_id, errors)
+    )
+    tz = ZoneInfo(organisation.timezone)
+    async with in_transaction() as connection:
+        await rollups.lock_organisation(connection, org_id)
+        ids = [deal.external_id for deal in deals]
+        before = await store.deals_by_external_id(org_id, ids)
+        costs = await store.unit_costs(
+            [d.product_id for d in [*deals, *before.values()] if d.product_id is not None]
         )
-        await store.upsert_deals(deals)
-    result.accepted = len(deals)
-    result.affected_rep_ids = {deal.owner_id for deal in deals} | {
-        previous_owners[deal.external_id] for deal in deals if deal.external_id in previous_owners
-    }
+        deltas = Deltas.empty()
+        for deal in deals:
+            old = before.get(deal.external_id)
+            deltas.replace_deal(
+                _deal_facts(old, costs) if old else None, _deal_facts(deal, costs), tz
+            )
+            result.affected_rep_ids.add(deal.owner_id)
+            if old is not None:
+                result.affected_rep_ids.add(old.owner_id)
+        # Leads that became these deals count as converted while the deal is WON.
+        was_won = {e for e, d in before.items() if d.stage is DealStage.WON}
+        now_won = {d.external_id for d in deals if d.stage is DealStage.WON}
+        for lead in await store.leads_converted_to(org_id, ids):
+            old_lead = _lead_facts(lead, was_won)
+            new_lead = _lead_facts(lead, now_won)
+            if old_lead != new_lead:
+                deltas.replace_lead(old_lead, new_lead, tz)
+                result.affected_rep_ids.add(lead.owner_id)
+        await store.upsert(Deal, deals, store.DEAL_UPSERT_FIELDS)
+        await rollups.apply(connection, org_id, deltas)
+    return result
+
+
+async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]) -> IngestResult:
+    org_id = organisation.id
+    errors = _screen(records, lambda r: r.external_id, check_lead)
+    owners = await _owners(org_id, (r.owner_email for r in records))
+    accounts = await store.accounts_by_external_id(
+        org_id, (r.account_external_id for r in records if r.account_external_id)
+    )
+    leads: list[Lead] = []
+    for index, record in enumerate(records):
+        found = errors.get(index, [])
+        owner = owners.get(record.owner_email.strip().lower())
+        account = accounts.get(record.account_external_id or "")
+        if owner is None:
+            found.append(_not_found("ownerEmail", "user with this email"))
+        if record.account_external_id and account is None:
+            found.append(_not_found("accountExternalId", "account with this externalId"))
+        if found:
+            errors[index] = found
+            continue
+        assert owner is not None
+        leads.append(
+            Lead(
+                organisation_id=org_id,
+                external_id=record.external_id,
+                owner_id=owner.id,
+                account_id=account.id if account else None,
+                status=record.status,
+                created_at=record.created_at,
+                qualified_at=record.qualified_at,
+                converted_deal_external_id=record.converted_deal_external_id,
+                region=record.region or (account.region if account else None),
+                segment=record.segment or (account.segment if account else None),
+            )
+        )
+
+    result = IngestResult(
+        accepted=len(leads), rejected=_finish(records, lambda r: r.external_id, errors)
+    )
+    tz = ZoneInfo(organisation.timezone)
+    async with in_transaction() as connection:
+        await rollups.lock_organisation(connection, org_id)
+        before = await store.leads_by_external_id(org_id, (lead.external_id for lead in leads))
+        converted_to = {
+            lead.converted_deal_external_id
+            for lead in [*leads, *before.values()]
+            if lead.converted_deal_external_id
+        }
+        won = await store.won_external_ids(org_id, converted_to)
+        deltas = Deltas.empty()
+        for lead in leads:
+            old = before.get(lead.external_id)
+            deltas.replace_lead(_lead_facts(old, won) if old else None, _lead_facts(lead, won), tz)
+            result.affected_rep_ids.add(lead.owner_id)
+            if old is not None:
+                result.affected_rep_ids.add(old.owner_id)
+        await store.upsert(Lead, leads, store.LEAD_UPSERT_FIELDS)
+        await rollups.apply(connection, org_id, deltas)
+    return result
+
+
+async def ingest_accounts(
+    organisation: Organisation, records: Sequence[AccountRecord]
+) -> IngestResult:
+    """Accounts carry no figures of their own: deals keep the region and segment they were
+    stored with."""
+    errors = _screen(records, lambda r: r.external_id, check_account)
+    accounts = [
+        Account(
+            organisation_id=organisation.id,
+            external_id=record.external_id,
+            name=record.name.strip(),
+            segment=record.segment,
+            region=record.region,
+        )
+        for index, record in enumerate(records)
+        if index not in errors
+    ]
+    await store.upsert(Account, accounts, store.ACCOUNT_UPSERT_FIELDS)
+    return IngestResult(
+        accepted=len(accounts), rejected=_finish(records, lambda r: r.external_id, errors)
+    )
+
+
+async def ingest_products(
+    organisation: Organisation, records: Sequence[ProductRecord]
+) -> IngestResult:
+    """A changed unit cost changes the cost of the won deals that have none of their own."""
+    org_id = organisation.id
+    errors = _screen(records, lambda r: r.external_id, check_product)
+    products = [
+        Product(
+            organisation_id=org_id,
+            external_id=record.external_id,
+            name=record.name.strip(),
+            unit_price=record.unit_price,
+            unit_cost=record.unit_cost,
+        )
+        for index, record in enumerate(records)
+        if index not in errors
+    ]
+    result = IngestResult(
+        accepted=len(products), rejected=_finish(records, lambda r: r.external_id, errors)
+    )
+    tz = ZoneInfo(organisation.timezone)
+    async with in_transaction() as connection:
+        await rollups.lock_organisation(connection, org_id)
+        before = await store.products_by_external_id(org_id, (p.external_id for p in products))
+        changed = {
+            before[p.external_id].id: p.unit_cost
+            for p in products
+            if p.external_id in before and before[p.external_id].unit_cost != p.unit_cost
+        }
+        old_costs = {
+            product_id: before_cost
+            for product_id, before_cost in ((p.id, p.unit_cost) for p in before.values())
+        }
+        deltas = Deltas.empty()
+        for deal in await store.won_deals_costed_by(changed):
+            deltas.replace_deal(_deal_facts(deal, old_costs), _deal_facts(deal, changed), tz)
+            result.affected_rep_ids.add(deal.owner_id)
+        await store.upsert(Product, products, store.PRODUCT_UPSERT_FIELDS)
+        await rollups.apply(connection, org_id, deltas)
     return result

@@ -1,4 +1,4 @@
-"""Every query of accounts, products and deals."""
+"""Every query of accounts, products, deals and leads."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from tortoise.functions import Sum
+from tortoise.models import Model
 
-from core.sales.models import Account, Deal, Product
-from domain.deals import DealStage
+from core.metrics.models import DealDay, LeadDay
+from core.sales.models import Account, Deal, Lead, Product
+from domain.records import DealStage
 
-UPSERT_FIELDS = (
+DEAL_UPSERT_FIELDS = (
     "owner_id",
     "account_id",
     "product_id",
@@ -25,13 +26,30 @@ UPSERT_FIELDS = (
     "segment",
     "updated_at",
 )
+LEAD_UPSERT_FIELDS = (
+    "owner_id",
+    "account_id",
+    "status",
+    "created_at",
+    "qualified_at",
+    "converted_deal_external_id",
+    "region",
+    "segment",
+    "updated_at",
+)
+ACCOUNT_UPSERT_FIELDS = ("name", "segment", "region")
+PRODUCT_UPSERT_FIELDS = ("name", "unit_price", "unit_cost")
+
+
+def _ids(values: Iterable[str]) -> list[str]:
+    return list(set(values))
 
 
 async def accounts_by_external_id(
     organisation_id: int, external_ids: Iterable[str]
 ) -> dict[str, Account]:
     accounts = await Account.filter(
-        organisation_id=organisation_id, external_id__in=list(set(external_ids))
+        organisation_id=organisation_id, external_id__in=_ids(external_ids)
     )
     return {account.external_id: account for account in accounts}
 
@@ -40,52 +58,99 @@ async def products_by_external_id(
     organisation_id: int, external_ids: Iterable[str]
 ) -> dict[str, Product]:
     products = await Product.filter(
-        organisation_id=organisation_id, external_id__in=list(set(external_ids))
+        organisation_id=organisation_id, external_id__in=_ids(external_ids)
     )
     return {product.external_id: product for product in products}
 
 
-async def owners_by_external_id(
+async def unit_costs(product_ids: Iterable[int]) -> dict[int, Decimal | None]:
+    rows = await Product.filter(id__in=list(set(product_ids))).values_list("id", "unit_cost")
+    return {product_id: unit_cost for product_id, unit_cost in rows}
+
+
+async def deals_by_external_id(
     organisation_id: int, external_ids: Iterable[str]
-) -> dict[str, int]:
+) -> dict[str, Deal]:
+    deals = await Deal.filter(organisation_id=organisation_id, external_id__in=_ids(external_ids))
+    return {deal.external_id: deal for deal in deals}
+
+
+async def won_external_ids(organisation_id: int, external_ids: Iterable[str]) -> set[str]:
     rows = await Deal.filter(
-        organisation_id=organisation_id, external_id__in=list(set(external_ids))
-    ).values_list("external_id", "owner_id")
-    return {external_id: owner_id for external_id, owner_id in rows}
+        organisation_id=organisation_id, external_id__in=_ids(external_ids), stage=DealStage.WON
+    ).values_list("external_id", flat=True)
+    return set(rows)
 
 
-async def upsert_deals(deals: Sequence[Deal]) -> None:
-    """Insert new deals and overwrite existing ones, matched by (organisation, external id)."""
-    if deals:
-        await Deal.bulk_create(
-            deals,
-            on_conflict=["organisation_id", "external_id"],
-            update_fields=UPSERT_FIELDS,
-        )
+async def leads_by_external_id(
+    organisation_id: int, external_ids: Iterable[str]
+) -> dict[str, Lead]:
+    leads = await Lead.filter(organisation_id=organisation_id, external_id__in=_ids(external_ids))
+    return {lead.external_id: lead for lead in leads}
 
 
-async def won_revenue(owner_id: int, start: datetime, end: datetime) -> Decimal:
-    """Sum of won deal amounts closed in [start, end)."""
-    row = await (
-        Deal.filter(
-            owner_id=owner_id,
-            stage=DealStage.WON,
-            closed_at__gte=start,
-            closed_at__lt=end,
-        )
-        .annotate(total=Sum("amount"))
-        .first()
-        .values("total")
+async def leads_converted_to(organisation_id: int, deal_external_ids: Iterable[str]) -> list[Lead]:
+    return await Lead.filter(
+        organisation_id=organisation_id, converted_deal_external_id__in=_ids(deal_external_ids)
     )
-    total = row["total"] if row else None
-    return Decimal(total) if total is not None else Decimal(0)
 
 
-async def won_deals(owner_id: int, start: datetime, end: datetime) -> list[Deal]:
-    """The won deals closed in [start, end), in the order they closed."""
+async def won_deals_costed_by(product_ids: Iterable[int]) -> list[Deal]:
+    """Won deals whose cost comes from their product's unit cost."""
     return await Deal.filter(
-        owner_id=owner_id,
+        product_id__in=list(set(product_ids)), cost__isnull=True, stage=DealStage.WON
+    )
+
+
+async def upsert(model: type[Model], rows: Sequence[Model], update_fields: Sequence[str]) -> None:
+    """Insert new rows and overwrite existing ones, matched by (organisation, external id)."""
+    if rows:
+        await model.bulk_create(
+            rows, on_conflict=["organisation_id", "external_id"], update_fields=update_fields
+        )
+
+
+async def has_cost_data(organisation_id: int) -> bool:
+    return (
+        await Deal.filter(organisation_id=organisation_id, cost__isnull=False).exists()
+        or await Product.filter(organisation_id=organisation_id, unit_cost__isnull=False).exists()
+    )
+
+
+async def known_regions_and_segments(organisation_id: int) -> tuple[set[str], set[str]]:
+    """Every region and segment named by the organisation's accounts, deals or leads (read
+    from the rollups, which are much smaller than the deals)."""
+    regions: set[str] = set()
+    segments: set[str] = set()
+    for model in (Account, DealDay, LeadDay):
+        rows = (
+            await model.filter(organisation_id=organisation_id)
+            .distinct()
+            .values_list("region", "segment")
+        )
+        for region, segment in rows:
+            if region:
+                regions.add(region)
+            if segment:
+                segments.add(segment)
+    return regions, segments
+
+
+async def won_deals(
+    owner_ids: Sequence[int] | None, organisation_id: int, start: datetime, end: datetime
+) -> list[Deal]:
+    """The won deals closed in [start, end), in the order they closed."""
+    query = Deal.filter(
+        organisation_id=organisation_id,
         stage=DealStage.WON,
         closed_at__gte=start,
         closed_at__lt=end,
-    ).order_by("closed_at", "id")
+    )
+    if owner_ids is not None:
+        query = query.filter(owner_id__in=list(owner_ids))
+    return await query.order_by("closed_at", "id")
+
+
+async def products_by_ids(organisation_id: int, ids: Sequence[int]) -> dict[int, Product]:
+    products = await Product.filter(organisation_id=organisation_id, id__in=list(set(ids)))
+    return {product.id: product for product in products}

@@ -17,7 +17,7 @@ from tests.support.graphql import graphql
 CREATE_GOAL = """
 mutation($owner: ID!, $start: Date!, $end: Date!, $target: Decimal!) {
   createGoal(input: {metric: REVENUE, ownerId: $owner, target: $target,
-                     periodStart: $start, periodEnd: $end}) {
+                     periodStart: $start, periodEnd: $end, rationale: "Quota"}) {
     __typename
     ... on Goal { id }
     ... on SmartViolations { violations { criterion code field message } }
@@ -158,7 +158,7 @@ async def test_a_batch_with_bad_deals_keeps_the_good_ones(
                     {
                         "field": "ownerEmail",
                         "code": "NOT_FOUND",
-                        "message": "No user with this email in the organisation.",
+                        "message": "No user with this email in this organisation.",
                     }
                 ],
             },
@@ -181,7 +181,7 @@ async def test_an_oversized_batch_is_refused_whole(client: httpx.AsyncClient, or
 
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert body["errors"][0]["message"] == "A batch holds at most 1000 deals; this one has 1001."
+    assert body["errors"][0]["message"] == "A batch holds at most 1000 records; this one has 1001."
     assert await Deal.all().count() == 0
 
 

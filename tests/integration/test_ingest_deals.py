@@ -10,8 +10,8 @@ from core.orgs import service as orgs
 from core.orgs.models import Role, User
 from core.sales import service
 from core.sales.models import Account, Deal
-from domain.deals import DealRecord, DealStage
 from domain.errors import ErrorCode
+from domain.records import DealRecord, DealStage
 from tests.conftest import Org
 
 CLOSED = datetime(2026, 11, 20, 17, tzinfo=UTC)
@@ -29,8 +29,8 @@ def won(external_id: str, amount: str, owner: str = "rita@acme.test") -> DealRec
 
 
 async def test_ingesting_again_updates_instead_of_duplicating(org: Org) -> None:
-    first = await service.ingest_deals(org.organisation.id, [won("d-1", "1000")])
-    second = await service.ingest_deals(org.organisation.id, [won("d-1", "1500")])
+    first = await service.ingest_deals(org.organisation, [won("d-1", "1000")])
+    second = await service.ingest_deals(org.organisation, [won("d-1", "1500")])
 
     assert (first.accepted, second.accepted) == (1, 1)
     deals = await Deal.filter(organisation_id=org.organisation.id)
@@ -42,10 +42,10 @@ async def test_a_deal_changing_owner_affects_both_reps(org: Org) -> None:
         org.organisation.id, email="sam@acme.test", name="Sam", role=Role.REP, team_id=org.team.id
     )
     assert isinstance(other, User)
-    await service.ingest_deals(org.organisation.id, [won("d-1", "1000")])
+    await service.ingest_deals(org.organisation, [won("d-1", "1000")])
 
     moved = await service.ingest_deals(
-        org.organisation.id, [won("d-1", "1000", owner="SAM@acme.test")]
+        org.organisation, [won("d-1", "1000", owner="SAM@acme.test")]
     )
 
     assert moved.affected_rep_ids == {org.rep.id, other.id}
@@ -64,7 +64,7 @@ async def test_bad_records_are_reported_and_good_ones_kept(org: Org) -> None:
         won("ok-2", "200"),
     ]
 
-    result = await service.ingest_deals(org.organisation.id, batch)
+    result = await service.ingest_deals(org.organisation, batch)
 
     assert result.accepted == 2
     assert [
@@ -92,7 +92,7 @@ async def test_region_and_segment_default_to_the_accounts(org: Org) -> None:
         segment="Enterprise",
     )
     await service.ingest_deals(
-        org.organisation.id,
+        org.organisation,
         [
             replace(won("d-1", "10"), account_external_id="a-1"),
             replace(won("d-2", "10"), account_external_id="a-1", region="APAC"),

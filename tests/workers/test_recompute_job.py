@@ -11,13 +11,13 @@ from arq.worker import Worker
 
 from core.config import Settings
 from core.events import RedisBus, goal_channel
-from core.goals import store as goal_store
 from core.goals.models import Goal
 from core.sales import service as sales
-from domain.deals import DealRecord, DealStage
 from domain.metrics import Metric
+from domain.records import DealRecord, DealStage
 from gamification.models import Award
 from tests.conftest import Org
+from tests.support.factories import make_goal
 from workers.queue import ArqQueue
 from workers.settings import create_worker
 
@@ -47,14 +47,13 @@ def burst_worker(settings: Settings) -> Worker:
 async def goal_passed_by_deals(org: Org) -> Goal:
     """A 10,000 goal for this month and 6,000 + 5,000 of deals won in it."""
     today = datetime.now(UTC).date()
-    goal = await goal_store.create_rep_goal(
+    goal = await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
         metric=Metric.REVENUE,
-        target=Decimal(10000),
-        period_start=today - timedelta(days=40),
-        period_end=today + timedelta(days=20),
-        rationale="test",
+        target=10000,
+        start=today - timedelta(days=40),
+        end=today + timedelta(days=20),
     )
     closed = datetime.now(UTC) - timedelta(days=1)
     records = [
@@ -68,7 +67,7 @@ async def goal_passed_by_deals(org: Org) -> Goal:
         )
         for n, amount in ((1, 6000), (2, 5000))
     ]
-    result = await sales.ingest_deals(org.organisation.id, records)
+    result = await sales.ingest_deals(org.organisation, records)
     assert result.accepted == 2
     return goal
 

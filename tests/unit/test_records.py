@@ -2,8 +2,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from domain.deals import DealRecord, DealStage, check_deal, first_occurrences
 from domain.errors import ErrorCode
+from domain.records import DealRecord, DealStage, check_deal, first_occurrences
 
 CREATED = datetime(2026, 11, 1, 9, tzinfo=UTC)
 GOOD = DealRecord(

@@ -1,0 +1,277 @@
+"""Every query of the rollups: applying changes on ingestion and totalling them for goals.
+
+Totals for many goals are computed together, a few statements per batch whatever the
+number of goals, and each statement reads only the days of the periods asked for, so the
+cost follows the size of the answer, not the length of history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from core.sql import Params
+from domain.metrics import ACCOUNT_METRICS, LEAD_METRICS, Metric, Totals
+from domain.rollups import DEAL_FIELDS, LEAD_FIELDS, Deltas, deal_day_rows, lead_day_rows
+
+CHUNK = 400
+ANY_PRODUCT = -1
+ORGANISATION_WIDE = -1
+ADVISORY_NAMESPACE = 74_110
+
+
+async def lock_organisation(connection: BaseDBAsyncClient, organisation_id: int) -> None:
+    """Serialise rollup writers of one organisation until the transaction ends.
+
+    Each ingestion reads a record's old version and applies the difference; two at once
+    could both apply the same difference. SQLite has a single writer already.
+    """
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_query(
+            "SELECT pg_advisory_xact_lock($1, $2)", [ADVISORY_NAMESPACE, organisation_id]
+        )
+
+
+async def _upsert_add(
+    connection: BaseDBAsyncClient,
+    table: str,
+    key_columns: Sequence[str],
+    sum_columns: Sequence[str],
+    organisation_id: int,
+    rows: Sequence[tuple[tuple[Any, ...], tuple[int, ...]]],
+) -> None:
+    columns = ["organisation_id", *key_columns, *sum_columns]
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sum_columns)
+    for start in range(0, len(rows), CHUNK):
+        params = Params(connection)
+        values = ", ".join(
+            "(" + ", ".join(params(v) for v in (organisation_id, *key, *sums)) + ")"
+            for key, sums in rows[start : start + CHUNK]
+        )
+        await connection.execute_query(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} "
+            f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}",
+            params.values,
+        )
+
+
+async def apply(connection: BaseDBAsyncClient, organisation_id: int, deltas: Deltas) -> None:
+    """Add signed changes to the rollups, inside the caller's transaction."""
+    deltas = deltas.nonzero()
+    await _upsert_add(
+        connection,
+        "deal_day",
+        ("rep_id", "day", "product_key", "region", "segment"),
+        DEAL_FIELDS,
+        organisation_id,
+        list(deal_day_rows(deltas)),
+    )
+    await _upsert_add(
+        connection,
+        "account_day",
+        ("rep_id", "day", "account_id", "product_key", "region", "segment"),
+        ("won",),
+        organisation_id,
+        [(key, (won,)) for key, won in deltas.account_days.items()],
+    )
+    await _upsert_add(
+        connection,
+        "lead_day",
+        ("rep_id", "day", "region", "segment"),
+        LEAD_FIELDS,
+        organisation_id,
+        list(lead_day_rows(deltas)),
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures and which of them: reps (None for the whole organisation), and the
+    products, regions and segments to keep (empty: all)."""
+
+    rep_ids: tuple[int, ...] | None
+    product_ids: tuple[int, ...] = ()
+    regions: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: Hashable
+    metric: Metric
+    scope: Scope
+    first_day: int
+    last_day: int
+
+
+@dataclass
+class _Spec:
+    """The measures as rows of a VALUES list: one per rep × product × region × segment."""
+
+    params: Params
+    rows: list[str] = field(default_factory=list)
+
+    def add(self, index: int, measure: Measure, with_products: bool) -> None:
+        scope = measure.scope
+        reps = scope.rep_ids if scope.rep_ids is not None else (ORGANISATION_WIDE,)
+        products = scope.product_ids if with_products and scope.product_ids else (ANY_PRODUCT,)
+        regions: Iterable[str | None] = scope.regions or (None,)
+        segments: Iterable[str | None] = scope.segments or (None,)
+        p = self.params
+        for rep in reps:
+            for product in products:
+                for region in regions:
+                    for segment in segments:
+                        self.rows.append(
+                            f"({p.integer(index)}, {p.integer(rep)}, {p.integer(product)}, "
+                            f"{p.text(region)}, {p.text(segment)}, "
+                            f"{p.integer(measure.first_day)}, {p.integer(measure.last_day)})"
+                        )
+
+    def cte(self) -> str:
+        return (
+            "WITH spec (k, rep, product, region, segment, s, e) AS (VALUES "
+            + ", ".join(self.rows)
+            + ")"
+        )
+
+
+def _matches(alias: str, spec: str = "spec", products: bool = True) -> str:
+    product = (
+        f" AND ({spec}.product = {ANY_PRODUCT} OR {alias}.product_key = {spec}.product)"
+        if products
+        else ""
+    )
+    return (
+        f"({spec}.rep = {ORGANISATION_WIDE} OR {alias}.rep_id = {spec}.rep){product}"
+        f" AND ({spec}.region IS NULL OR {alias}.region = {spec}.region)"
+        f" AND ({spec}.segment IS NULL OR {alias}.segment = {spec}.segment)"
+    )
+
+
+async def totals(
+    connection: BaseDBAsyncClient, organisation_id: int, measures: Sequence[Measure]
+) -> dict[Hashable, Totals]:
+    """Totals for every measure, reading only the families of figures their metrics need."""
+    found: dict[int, dict[str, Any]] = {index: {} for index in range(len(measures))}
+    if not measures:
+        return {}
+    await _deal_totals(connection, organisation_id, measures, found)
+    account_ones = [i for i, m in enumerate(measures) if m.metric in ACCOUNT_METRICS]
+    if account_ones:
+        await _account_totals(connection, organisation_id, measures, account_ones, found)
+    lead_ones = [i for i, m in enumerate(measures) if m.metric in LEAD_METRICS]
+    if lead_ones:
+        await _lead_totals(connection, organisation_id, measures, lead_ones, found)
+    return {measures[index].key: Totals(**values) for index, values in found.items()}
+
+
+def _int(value: Any) -> int:
+    return int(value or 0)
+
+
+async def _deal_totals(
+    connection: BaseDBAsyncClient,
+    organisation_id: int,
+    measures: Sequence[Measure],
+    found: dict[int, dict[str, Any]],
+) -> None:
+    params = Params(connection)
+    spec = _Spec(params)
+    for index, measure in enumerate(measures):
+        if measure.metric not in LEAD_METRICS and measure.metric not in ACCOUNT_METRICS:
+            spec.add(index, measure, with_products=True)
+    if not spec.rows:
+        return
+    org = params(organisation_id)
+    rows = await connection.execute_query_dict(
+        f"{spec.cte()} SELECT spec.k AS k, SUM(d.revenue_cents) AS revenue, "
+        "SUM(d.cost_cents) AS cost, SUM(d.units) AS units, SUM(d.won) AS won, "
+        "SUM(d.lost) AS lost "
+        "FROM spec JOIN deal_day d ON d.organisation_id = "
+        f"{org} AND d.day BETWEEN spec.s AND spec.e AND {_matches('d')} GROUP BY spec.k",
+        params.values,
+    )
+    for row in rows:
+        found[row["k"]].update(
+            revenue=Decimal(_int(row["revenue"])) / 100,
+            cost=Decimal(_int(row["cost"])) / 100,
+            units=_int(row["units"]),
+            won=_int(row["won"]),
+            lost=_int(row["lost"]),
+        )
+
+
+async def _account_totals(
+    connection: BaseDBAsyncClient,
+    organisation_id: int,
+    measures: Sequence[Measure],
+    indexes: Sequence[int],
+    found: dict[int, dict[str, Any]],
+) -> None:
+    params = Params(connection)
+    spec = _Spec(params)
+    for index in indexes:
+        spec.add(index, measures[index], with_products=True)
+    org = params(organisation_id)
+    # Accounts won in the period whose first win in the same scope is not earlier.
+    new_customers = await connection.execute_query_dict(
+        f"{spec.cte()} SELECT spec.k AS k, COUNT(DISTINCT a.account_id) AS n "
+        f"FROM spec JOIN account_day a ON a.organisation_id = {org} AND a.won > 0 "
+        f"AND a.day BETWEEN spec.s AND spec.e AND {_matches('a')} "
+        "WHERE NOT EXISTS (SELECT 1 FROM account_day b JOIN spec s2 ON s2.k = spec.k "
+        f"AND {_matches('b', 's2')} WHERE b.account_id = a.account_id "
+        f"AND b.organisation_id = {org} AND b.won > 0 AND b.day < spec.s) "
+        "GROUP BY spec.k",
+        params.values,
+    )
+    for row in new_customers:
+        found[row["k"]]["new_customers"] = _int(row["n"])
+    # Accounts won in the previous period of equal length, and which of them were won again.
+    retention = await connection.execute_query_dict(
+        f"{spec.cte()} SELECT spec.k AS k, COUNT(DISTINCT a.account_id) AS previous, "
+        "COUNT(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM account_day c JOIN spec s3 "
+        f"ON s3.k = spec.k AND {_matches('c', 's3')} WHERE c.account_id = a.account_id "
+        f"AND c.organisation_id = {org} AND c.won > 0 AND c.day BETWEEN spec.s AND spec.e) "
+        "THEN a.account_id END) AS retained "
+        f"FROM spec JOIN account_day a ON a.organisation_id = {org} AND a.won > 0 "
+        "AND a.day BETWEEN spec.s - (spec.e - spec.s + 1) AND spec.s - 1 "
+        f"AND {_matches('a')} GROUP BY spec.k",
+        params.values,
+    )
+    for row in retention:
+        found[row["k"]].update(
+            previous_customers=_int(row["previous"]), retained=_int(row["retained"])
+        )
+
+
+async def _lead_totals(
+    connection: BaseDBAsyncClient,
+    organisation_id: int,
+    measures: Sequence[Measure],
+    indexes: Sequence[int],
+    found: dict[int, dict[str, Any]],
+) -> None:
+    params = Params(connection)
+    spec = _Spec(params)
+    for index in indexes:
+        spec.add(index, measures[index], with_products=False)
+    org = params(organisation_id)
+    rows = await connection.execute_query_dict(
+        f"{spec.cte()} SELECT spec.k AS k, SUM(l.leads) AS leads, "
+        "SUM(l.qualified) AS qualified, SUM(l.converted) AS converted "
+        f"FROM spec JOIN lead_day l ON l.organisation_id = {org} "
+        f"AND l.day BETWEEN spec.s AND spec.e AND {_matches('l', products=False)} "
+        "GROUP BY spec.k",
+        params.values,
+    )
+    for row in rows:
+        found[row["k"]].update(
+            leads=_int(row["leads"]),
+            qualified=_int(row["qualified"]),
+            converted=_int(row["converted"]),
+        )
