@@ -2,7 +2,17 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from domain.periods import Period, add_years, local_today
+from domain.periods import (
+    Period,
+    PeriodKind,
+    add_years,
+    comparable_history,
+    following,
+    label,
+    local_today,
+    period_containing,
+    preceding,
+)
 
 LA = ZoneInfo("America/Los_Angeles")
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
@@ -36,3 +46,43 @@ def test_local_today_follows_the_timezone() -> None:
 def test_add_years_moves_29_february_to_the_28th() -> None:
     assert add_years(date(2024, 2, 29), 2) == date(2026, 2, 28)
     assert add_years(date(2026, 11, 28), 2) == date(2028, 11, 28)
+
+
+def test_fiscal_periods_with_an_april_start() -> None:
+    day = date(2027, 2, 14)
+    assert period_containing(PeriodKind.MONTH, day, 4) == Period(
+        date(2027, 2, 1), date(2027, 2, 28)
+    )
+    assert period_containing(PeriodKind.FISCAL_QUARTER, day, 4) == Period(
+        date(2027, 1, 1), date(2027, 3, 31)
+    )
+    assert period_containing(PeriodKind.FISCAL_YEAR, day, 4) == Period(
+        date(2026, 4, 1), date(2027, 3, 31)
+    )
+    assert period_containing(PeriodKind.FISCAL_QUARTER, date(2026, 4, 1), 4) == Period(
+        date(2026, 4, 1), date(2026, 6, 30)
+    )
+
+
+def test_labels_name_fiscal_years_by_the_year_they_end() -> None:
+    q4 = Period(date(2027, 1, 1), date(2027, 3, 31))
+    assert label(PeriodKind.FISCAL_QUARTER, q4, 4) == "FY2027 Q4"
+    assert label(PeriodKind.FISCAL_YEAR, Period(date(2026, 4, 1), date(2027, 3, 31)), 4) == "FY2027"
+    assert label(PeriodKind.FISCAL_QUARTER, q4, 1) == "FY2027 Q1"
+    assert label(PeriodKind.MONTH, Period(date(2026, 12, 1), date(2026, 12, 31)), 4) == "2026-12"
+
+
+def test_the_following_period_crosses_year_ends() -> None:
+    december = Period(date(2026, 12, 1), date(2026, 12, 31))
+    assert following(PeriodKind.MONTH, december, 1) == Period(date(2027, 1, 1), date(2027, 1, 31))
+
+
+def test_comparable_history_of_a_named_and_of_a_custom_period() -> None:
+    march = Period(date(2027, 3, 1), date(2027, 3, 31))
+    assert comparable_history(march, PeriodKind.MONTH, 4, count=2) == [
+        Period(date(2027, 2, 1), date(2027, 2, 28)),
+        Period(date(2027, 1, 1), date(2027, 1, 31)),
+        Period(date(2026, 3, 1), date(2026, 3, 31)),
+    ]
+    ten_days = Period(date(2026, 12, 11), date(2026, 12, 20))
+    assert preceding(ten_days, None, 1) == Period(date(2026, 12, 1), date(2026, 12, 10))

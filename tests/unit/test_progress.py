@@ -70,3 +70,33 @@ def test_attainment_rounds_half_up_to_two_places() -> None:
 def test_target_must_be_positive() -> None:
     with pytest.raises(ValueError, match="target must be positive"):
         compute_progress(D(1), D(0), D("0.5"), DEFAULT)
+
+
+def test_a_rate_is_judged_on_its_level_not_its_pace() -> None:
+    # A 40% win rate against a 50% target, a fifth into the period: pace 0.8.
+    progress = compute_progress(D(40), D(50), D("0.2"), DEFAULT, cumulative=False)
+
+    assert progress.expected_attainment == D("100.00")
+    assert progress.projected_value == D("40.00")
+    assert progress.attainment == D("80.00")
+    assert progress.status is GoalStatus.OFF_TRACK
+
+
+def test_a_rate_above_target_is_on_track_until_the_period_ends() -> None:
+    running = compute_progress(D(60), D(50), D("0.5"), DEFAULT, cumulative=False)
+    ended = compute_progress(D(60), D(50), D(1), DEFAULT, cumulative=False)
+
+    assert running.status is GoalStatus.ON_TRACK
+    assert ended.status is GoalStatus.ACHIEVED
+
+
+def test_a_rate_without_a_value_yet() -> None:
+    running = compute_progress(None, D(50), D("0.5"), DEFAULT, cumulative=False)
+
+    assert (running.current_value, running.attainment, running.projected_value) == (
+        None,
+        None,
+        None,
+    )
+    assert running.status is GoalStatus.OFF_TRACK
+    assert compute_progress(None, D(50), D(1), DEFAULT, False).status is GoalStatus.MISSED
