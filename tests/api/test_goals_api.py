@@ -1,0 +1,319 @@
+"""Goals through GraphQL on PostgreSQL: targets, baselines, achievability, named and
+recurring periods, cascades, progress history."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from core.goals.models import Goal
+from core.orgs.models import Organisation
+from core.sales import service as sales
+from domain.records import DealRecord, DealStage
+from tests.conftest import Org
+from tests.support.graphql import graphql
+from workers.jobs import snapshot_goals
+
+LA = ZoneInfo("America/Los_Angeles")
+
+CREATE = """
+mutation($input: CreateGoalInput!) { createGoal(input: $input) {
+  __typename
+  ... on Goal {
+    id target targetKind targetChange moveFrom baseline baselineSource bestHistory achievability
+    periodStart periodEnd periodKind periodLabel
+    owner { __typename ... on User { email } ... on Team { name } ... on Organisation { name } }
+    series { periodStart periodEnd periodLabel target }
+  }
+  ... on SmartViolations { violations { criterion code field message } }
+} }
+"""
+
+
+def today() -> date:
+    return datetime.now(UTC).astimezone(LA).date()
+
+
+def month_start(day: date, back: int) -> date:
+    """The first day of the month `back` months before `day`'s."""
+    index = day.year * 12 + day.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+async def won_in(org: Org, key: str, amount: int, day: date) -> None:
+    closed = datetime(day.year, day.month, day.day, 12, tzinfo=LA)
+    record = DealRecord(
+        key,
+        "rita@acme.test",
+        Decimal(amount),
+        DealStage.WON,
+        created_at=closed - timedelta(days=1),
+        closed_at=closed,
+    )
+    assert (await sales.ingest_deals(org.organisation, [record])).accepted == 1
+
+
+async def create(client: httpx.AsyncClient, org: Org, **fields: object) -> dict:
+    base = {"metric": "REVENUE", "ownerId": str(org.rep.id), "rationale": "Quota"}
+    body = await graphql(client, CREATE, org.token(), input={**base, **fields})
+    assert "errors" not in body, body
+    return body["data"]["createGoal"]
+
+
+async def test_relative_target_takes_its_baseline_from_the_previous_month(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    # Last month 8,000 (5,000 + 3,000); the month before 10,000; a year ago nothing.
+    now = today()
+    await won_in(org, "m1a", 5000, month_start(now, 1) + timedelta(days=2))
+    await won_in(org, "m1b", 3000, month_start(now, 1) + timedelta(days=9))
+    await won_in(org, "m2", 10000, month_start(now, 2) + timedelta(days=4))
+
+    goal = await create(
+        client,
+        org,
+        target="20",
+        targetKind="RELATIVE_PERCENT",
+        period={"kind": "MONTH", "containing": now.isoformat()},
+    )
+
+    assert goal["__typename"] == "Goal", goal
+    assert (goal["baseline"], goal["baselineSource"]) == ("8000.00", "HISTORY")
+    assert (goal["target"], goal["targetChange"]) == ("9600.00", "20.00")  # 8,000 × 1.2
+    # Best comparable month is 10,000: 9,600 is 4% below it.
+    assert (goal["bestHistory"], goal["achievability"]) == ("10000.00", "-4.00")
+    assert goal["periodLabel"] == month_start(now, 0).strftime("%Y-%m")
+
+
+async def test_a_given_baseline_and_points(client: httpx.AsyncClient, org: Org) -> None:
+    goal = await create(
+        client,
+        org,
+        metric="WIN_RATE",
+        target="10",
+        targetKind="RELATIVE_POINTS",
+        baseline="55.5",
+        period={"kind": "MONTH", "containing": today().isoformat()},
+    )
+
+    assert (goal["target"], goal["baseline"], goal["baselineSource"]) == ("65.50", "55.50", "GIVEN")
+
+
+async def test_without_history_a_relative_target_asks_for_a_baseline(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    result = await create(
+        client,
+        org,
+        target="20",
+        targetKind="RELATIVE_PERCENT",
+        period={"kind": "MONTH", "containing": today().isoformat()},
+    )
+
+    assert [(v["criterion"], v["code"], v["field"]) for v in result["violations"]] == [
+        ("MEASURABLE", "BASELINE_UNAVAILABLE", "baseline")
+    ]
+
+
+async def test_conversion_moving_from_15_to_25(client: httpx.AsyncClient, org: Org) -> None:
+    goal = await create(
+        client,
+        org,
+        metric="CONVERSION_RATE",
+        target="25",
+        targetKind="MOVE",
+        moveFrom="15",
+        period={"kind": "FISCAL_QUARTER", "containing": today().isoformat()},
+    )
+
+    assert (goal["target"], goal["moveFrom"], goal["baseline"], goal["targetKind"]) == (
+        "25.00",
+        "15.00",
+        "15.00",
+        "MOVE",
+    )
+
+
+async def test_a_stretch_far_above_history_needs_acknowledging(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    now = today()
+    await won_in(org, "best", 6000, month_start(now, 1) + timedelta(days=3))
+    fields = {"target": "10000", "period": {"kind": "MONTH", "containing": now.isoformat()}}
+
+    refused = await create(client, org, **fields)
+    accepted = await create(client, org, **fields, acknowledgeStretch=True)
+
+    # 10,000 is 66.67% above the best month (6,000); the default limit is 50%.
+    assert [(v["code"], v["field"]) for v in refused["violations"]] == [
+        ("STRETCH_NOT_ACKNOWLEDGED", "target")
+    ]
+    assert accepted["achievability"] == "66.67"
+
+
+async def test_three_monthly_goals_in_an_april_fiscal_year(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    await Organisation.filter(id=org.organisation.id).update(fiscal_year_start_month=4)
+    start = month_start(today(), -1)  # next month
+
+    goal = await create(
+        client,
+        org,
+        metric="QUALIFIED_LEADS",
+        target="300",
+        periodStart=start.isoformat(),
+        recurrence={"every": "MONTH", "count": 3},
+    )
+
+    months = [month_start(start, -n) for n in range(4)]
+    assert [(g["periodStart"], g["periodEnd"]) for g in goal["series"]] == [
+        (months[n].isoformat(), (months[n + 1] - timedelta(days=1)).isoformat()) for n in range(3)
+    ]
+    assert {g["target"] for g in goal["series"]} == {"300.00"}
+    assert await Goal.filter(organisation_id=org.organisation.id).count() == 3
+
+    quarter = await create(
+        client,
+        org,
+        metric="QUALIFIED_LEADS",
+        target="900",
+        period={"kind": "FISCAL_QUARTER", "containing": "2027-02-10"},
+    )
+    assert (quarter["periodStart"], quarter["periodEnd"], quarter["periodLabel"]) == (
+        "2027-01-01",
+        "2027-03-31",
+        "FY2027 Q4",
+    )
+
+
+CASCADE = """
+query($id: ID!) { goal(id: $id) {
+  allocated allocationGap children { target owner { ... on User { email } } }
+  parent { id } } }
+"""
+
+
+async def test_a_team_goal_cascaded_to_its_rep(client: httpx.AsyncClient, org: Org) -> None:
+    period = {"kind": "MONTH", "containing": today().isoformat()}
+    team_goal = await create(
+        client, org, ownerType="TEAM", ownerId=str(org.team.id), target="50000", period=period
+    )
+    child = await create(
+        client, org, target="30000", period=period, parentId=team_goal["id"], rationale=None
+    )
+
+    cascade = (await graphql(client, CASCADE, org.token(), id=team_goal["id"]))["data"]["goal"]
+    assert cascade == {
+        "allocated": "30000.00",
+        "allocationGap": "20000.00",
+        "children": [{"target": "30000.00", "owner": {"email": "rita@acme.test"}}],
+        "parent": None,
+    }
+    assert (await graphql(client, CASCADE, org.token(), id=child["id"]))["data"]["goal"][
+        "parent"
+    ] == {"id": team_goal["id"]}
+
+
+async def test_a_rep_goal_under_another_teams_goal_is_not_relevant(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    period = {"kind": "MONTH", "containing": today().isoformat()}
+    other = await graphql(
+        client,
+        'mutation { createTeam(input: {name: "Elsewhere"}) { ... on Team { id } } }',
+        org.token(),
+    )
+    team_goal = await create(
+        client,
+        org,
+        ownerType="TEAM",
+        ownerId=other["data"]["createTeam"]["id"],
+        target="50000",
+        period=period,
+    )
+
+    result = await create(client, org, target="10", period=period, parentId=team_goal["id"])
+
+    assert [v["code"] for v in result["violations"]] == ["PARENT_OWNER_UNRELATED"]
+
+
+HISTORY = """
+query($id: ID!) { goal(id: $id) { progressHistory { currentValue attainment status } } }
+"""
+
+
+async def test_the_daily_snapshot_adds_a_point_to_every_running_goal(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    goal = await create(
+        client, org, target="1000", period={"kind": "MONTH", "containing": today().isoformat()}
+    )
+    await won_in(org, "s1", 250, today())
+
+    assert await snapshot_goals({}) == 1
+    assert await snapshot_goals({}) == 1
+
+    history = (await graphql(client, HISTORY, org.token(), id=goal["id"]))["data"]["goal"]
+    assert [(p["currentValue"], p["attainment"]) for p in history["progressHistory"]] == [
+        ("250.00", "25.00"),
+        ("250.00", "25.00"),
+    ]
+
+
+INGEST_LEADS = """
+mutation($leads: [LeadInput!]!) { ingestLeads(leads: $leads) {
+  accepted rejected { index externalId errors { field code } } } }
+"""
+
+
+async def test_leads_are_ingested_idempotently_with_partial_errors(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    created = datetime.now(UTC).isoformat()
+    leads = [
+        {"externalId": "l-1", "ownerEmail": "rita@acme.test", "createdAt": created},
+        {
+            "externalId": "l-2",
+            "ownerEmail": "rita@acme.test",
+            "createdAt": created,
+            "status": "CONVERTED",
+        },
+        {
+            "externalId": "l-3",
+            "ownerEmail": "rita@acme.test",
+            "createdAt": created,
+            "status": "QUALIFIED",
+        },
+    ]
+    goal = await create(
+        client,
+        org,
+        metric="LEADS",
+        target="10",
+        period={"kind": "MONTH", "containing": today().isoformat()},
+    )
+
+    for _ in range(2):
+        body = await graphql(client, INGEST_LEADS, org.token(), leads=leads)
+        assert body["data"]["ingestLeads"] == {
+            "accepted": 2,
+            "rejected": [
+                {
+                    "index": 1,
+                    "externalId": "l-2",
+                    "errors": [{"field": "convertedDealExternalId", "code": "REQUIRED"}],
+                }
+            ],
+        }
+
+    progress = await graphql(
+        client,
+        "query($id: ID!) { goal(id: $id) { progress { currentValue } } }",
+        org.token(),
+        id=goal["id"],
+    )
+    assert progress["data"]["goal"]["progress"]["currentValue"] == "2.00"
