@@ -31,6 +31,7 @@ RATES = frozenset(
 LEAD_METRICS = frozenset({Metric.LEADS, Metric.QUALIFIED_LEADS, Metric.CONVERSION_RATE})
 COST_METRICS = frozenset({Metric.GROSS_PROFIT, Metric.PROFIT_MARGIN})
 ACCOUNT_METRICS = frozenset({Metric.NEW_CUSTOMERS, Metric.RETENTION_RATE})
+DEAL_METRICS = frozenset(Metric) - LEAD_METRICS - ACCOUNT_METRICS
 # Figures that only grow through a period (unless a record is corrected); the others are
 # rates and averages, judged on their level rather than their pace.
 CUMULATIVE = frozenset(Metric) - RATES - {Metric.AVERAGE_DEAL_SIZE}

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.sql import Params
-from domain.metrics import ACCOUNT_METRICS, LEAD_METRICS, Metric, Totals
+from domain.metrics import ACCOUNT_METRICS, DEAL_METRICS, LEAD_METRICS, Metric, Totals
 from domain.rollups import DEAL_FIELDS, LEAD_FIELDS, Deltas, deal_day_rows, lead_day_rows
 
 CHUNK = 400
@@ -114,10 +115,18 @@ class _Spec:
 
     params: Params
     rows: list[str] = field(default_factory=list)
+    reps: set[int] = field(default_factory=set)
+    # (first, last) day of each measure's period and of the period of equal length before.
+    ranges: list[tuple[int, int]] = field(default_factory=list)
+    previous: list[tuple[int, int]] = field(default_factory=list)
 
     def add(self, index: int, measure: Measure, with_products: bool) -> None:
         scope = measure.scope
         reps = scope.rep_ids if scope.rep_ids is not None else (ORGANISATION_WIDE,)
+        self.reps.update(reps)
+        first, last = measure.first_day, measure.last_day
+        self.ranges.append((first, last))
+        self.previous.append((first - (last - first + 1), first - 1))
         products = scope.product_ids if with_products and scope.product_ids else (ANY_PRODUCT,)
         regions: Iterable[str | None] = scope.regions or (None,)
         segments: Iterable[str | None] = scope.segments or (None,)
@@ -132,6 +141,20 @@ class _Spec:
                             f"{p.integer(measure.first_day)}, {p.integer(measure.last_day)})"
                         )
 
+    def bounds(self, alias: str, org_wide: bool, previous: bool = False) -> str:
+        """Constant conditions covering every row of the spec, so that the planner reads the
+        rollups through their (rep_id, day) or (organisation_id, day) index instead of
+        joining against a whole table (a join on ranges hides them from it)."""
+        ranges = self.previous if previous else self.ranges
+        p = self.params
+        first = p.integer(min(first for first, _ in ranges))
+        found = f" AND {alias}.day BETWEEN {first} AND {p.integer(max(last for _, last in ranges))}"
+        if not org_wide:
+            found += (
+                f" AND {alias}.rep_id IN ({', '.join(p.integer(r) for r in sorted(self.reps))})"
+            )
+        return found
+
     def cte(self) -> str:
         return (
             "WITH spec (k, rep, product, region, segment, s, e) AS (VALUES "
@@ -140,14 +163,31 @@ class _Spec:
         )
 
 
-def _matches(alias: str, spec: str = "spec", products: bool = True) -> str:
+def _spec(
+    connection: BaseDBAsyncClient,
+    measures: Sequence[Measure],
+    indexes: Sequence[int],
+    with_products: bool,
+) -> _Spec:
+    """A fresh spec for one statement: its parameters are numbered (or, in SQLite, ordered)
+    as they appear in that statement's text."""
+    spec = _Spec(Params(connection))
+    for index in indexes:
+        spec.add(index, measures[index], with_products)
+    return spec
+
+
+def _matches(alias: str, org_wide: bool, spec: str = "spec", products: bool = True) -> str:
+    # The rep condition is an equality (never an OR) so that the (rep_id, day, …) index
+    # drives the join; organisation-wide measures go through (organisation_id, day).
+    rep = "TRUE" if org_wide else f"{alias}.rep_id = {spec}.rep"
     product = (
         f" AND ({spec}.product = {ANY_PRODUCT} OR {alias}.product_key = {spec}.product)"
         if products
         else ""
     )
     return (
-        f"({spec}.rep = {ORGANISATION_WIDE} OR {alias}.rep_id = {spec}.rep){product}"
+        f"{rep}{product}"
         f" AND ({spec}.region IS NULL OR {alias}.region = {spec}.region)"
         f" AND ({spec}.segment IS NULL OR {alias}.segment = {spec}.segment)"
     )
@@ -156,17 +196,21 @@ def _matches(alias: str, spec: str = "spec", products: bool = True) -> str:
 async def totals(
     connection: BaseDBAsyncClient, organisation_id: int, measures: Sequence[Measure]
 ) -> dict[Hashable, Totals]:
-    """Totals for every measure, reading only the families of figures their metrics need."""
+    """Totals for every measure, reading only the families of figures their metrics need:
+    at most two statements a family (reps' measures, organisation-wide ones)."""
     found: dict[int, dict[str, Any]] = {index: {} for index in range(len(measures))}
-    if not measures:
-        return {}
-    await _deal_totals(connection, organisation_id, measures, found)
-    account_ones = [i for i, m in enumerate(measures) if m.metric in ACCOUNT_METRICS]
-    if account_ones:
-        await _account_totals(connection, organisation_id, measures, account_ones, found)
-    lead_ones = [i for i, m in enumerate(measures) if m.metric in LEAD_METRICS]
-    if lead_ones:
-        await _lead_totals(connection, organisation_id, measures, lead_ones, found)
+    for org_wide in (False, True):
+        group = [i for i, m in enumerate(measures) if (m.scope.rep_ids is None) == org_wide]
+        families = (
+            (_deal_totals, [i for i in group if measures[i].metric in DEAL_METRICS]),
+            (_account_totals, [i for i in group if measures[i].metric in ACCOUNT_METRICS]),
+            (_lead_totals, [i for i in group if measures[i].metric in LEAD_METRICS]),
+        )
+        for family, indexes in families:
+            # A team without members has nothing to read; its totals stay zero.
+            readable = [i for i in indexes if measures[i].scope.rep_ids != ()]
+            if readable:
+                await family(connection, organisation_id, measures, readable, found, org_wide)
     return {measures[index].key: Totals(**values) for index, values in found.items()}
 
 
@@ -178,23 +222,20 @@ async def _deal_totals(
     connection: BaseDBAsyncClient,
     organisation_id: int,
     measures: Sequence[Measure],
+    indexes: Sequence[int],
     found: dict[int, dict[str, Any]],
+    org_wide: bool,
 ) -> None:
-    params = Params(connection)
-    spec = _Spec(params)
-    for index, measure in enumerate(measures):
-        if measure.metric not in LEAD_METRICS and measure.metric not in ACCOUNT_METRICS:
-            spec.add(index, measure, with_products=True)
-    if not spec.rows:
-        return
-    org = params(organisation_id)
+    spec = _spec(connection, measures, indexes, with_products=True)
+    org = partial(spec.params, organisation_id)
     rows = await connection.execute_query_dict(
         f"{spec.cte()} SELECT spec.k AS k, SUM(d.revenue_cents) AS revenue, "
         "SUM(d.cost_cents) AS cost, SUM(d.units) AS units, SUM(d.won) AS won, "
         "SUM(d.lost) AS lost "
         "FROM spec JOIN deal_day d ON d.organisation_id = "
-        f"{org} AND d.day BETWEEN spec.s AND spec.e AND {_matches('d')} GROUP BY spec.k",
-        params.values,
+        f"{org()}{spec.bounds('d', org_wide)} AND d.day BETWEEN spec.s AND spec.e "
+        f"AND {_matches('d', org_wide)} GROUP BY spec.k",
+        spec.params.values,
     )
     for row in rows:
         found[row["k"]].update(
@@ -212,36 +253,38 @@ async def _account_totals(
     measures: Sequence[Measure],
     indexes: Sequence[int],
     found: dict[int, dict[str, Any]],
+    org_wide: bool,
 ) -> None:
-    params = Params(connection)
-    spec = _Spec(params)
-    for index in indexes:
-        spec.add(index, measures[index], with_products=True)
-    org = params(organisation_id)
+    spec = _spec(connection, measures, indexes, with_products=True)
+    org = partial(spec.params, organisation_id)
     # Accounts won in the period whose first win in the same scope is not earlier.
     new_customers = await connection.execute_query_dict(
         f"{spec.cte()} SELECT spec.k AS k, COUNT(DISTINCT a.account_id) AS n "
-        f"FROM spec JOIN account_day a ON a.organisation_id = {org} AND a.won > 0 "
-        f"AND a.day BETWEEN spec.s AND spec.e AND {_matches('a')} "
+        f"FROM spec JOIN account_day a ON a.organisation_id = {org()} AND a.won > 0"
+        f"{spec.bounds('a', org_wide)} "
+        f"AND a.day BETWEEN spec.s AND spec.e AND {_matches('a', org_wide)} "
         "WHERE NOT EXISTS (SELECT 1 FROM account_day b JOIN spec s2 ON s2.k = spec.k "
-        f"AND {_matches('b', 's2')} WHERE b.account_id = a.account_id "
-        f"AND b.organisation_id = {org} AND b.won > 0 AND b.day < spec.s) "
+        f"AND {_matches('b', org_wide, 's2')} WHERE b.account_id = a.account_id "
+        f"AND b.organisation_id = {org()} AND b.won > 0 AND b.day < spec.s) "
         "GROUP BY spec.k",
-        params.values,
+        spec.params.values,
     )
     for row in new_customers:
         found[row["k"]]["new_customers"] = _int(row["n"])
     # Accounts won in the previous period of equal length, and which of them were won again.
+    spec = _spec(connection, measures, indexes, with_products=True)
+    org = partial(spec.params, organisation_id)
     retention = await connection.execute_query_dict(
         f"{spec.cte()} SELECT spec.k AS k, COUNT(DISTINCT a.account_id) AS previous, "
         "COUNT(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM account_day c JOIN spec s3 "
-        f"ON s3.k = spec.k AND {_matches('c', 's3')} WHERE c.account_id = a.account_id "
-        f"AND c.organisation_id = {org} AND c.won > 0 AND c.day BETWEEN spec.s AND spec.e) "
+        f"ON s3.k = spec.k AND {_matches('c', org_wide, 's3')} WHERE c.account_id = a.account_id "
+        f"AND c.organisation_id = {org()} AND c.won > 0 AND c.day BETWEEN spec.s AND spec.e) "
         "THEN a.account_id END) AS retained "
-        f"FROM spec JOIN account_day a ON a.organisation_id = {org} AND a.won > 0 "
+        f"FROM spec JOIN account_day a ON a.organisation_id = {org()} AND a.won > 0"
+        f"{spec.bounds('a', org_wide, previous=True)} "
         "AND a.day BETWEEN spec.s - (spec.e - spec.s + 1) AND spec.s - 1 "
-        f"AND {_matches('a')} GROUP BY spec.k",
-        params.values,
+        f"AND {_matches('a', org_wide)} GROUP BY spec.k",
+        spec.params.values,
     )
     for row in retention:
         found[row["k"]].update(
@@ -255,19 +298,17 @@ async def _lead_totals(
     measures: Sequence[Measure],
     indexes: Sequence[int],
     found: dict[int, dict[str, Any]],
+    org_wide: bool,
 ) -> None:
-    params = Params(connection)
-    spec = _Spec(params)
-    for index in indexes:
-        spec.add(index, measures[index], with_products=False)
-    org = params(organisation_id)
+    spec = _spec(connection, measures, indexes, with_products=False)
+    org = partial(spec.params, organisation_id)
     rows = await connection.execute_query_dict(
         f"{spec.cte()} SELECT spec.k AS k, SUM(l.leads) AS leads, "
         "SUM(l.qualified) AS qualified, SUM(l.converted) AS converted "
-        f"FROM spec JOIN lead_day l ON l.organisation_id = {org} "
-        f"AND l.day BETWEEN spec.s AND spec.e AND {_matches('l', products=False)} "
+        f"FROM spec JOIN lead_day l ON l.organisation_id = {org()}{spec.bounds('l', org_wide)} "
+        f"AND l.day BETWEEN spec.s AND spec.e AND {_matches('l', org_wide, products=False)} "
         "GROUP BY spec.k",
-        params.values,
+        spec.params.values,
     )
     for row in rows:
         found[row["k"]].update(
