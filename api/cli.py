@@ -58,8 +58,8 @@ async def _prepare_demo(settings: Settings) -> str:
         return (
             f"Admin token ({found.admin.email}):\n  {token}\n"
             f"First query:\n"
-            f'  {{ goal(id: "{found.first_goal_id}") {{ owner {{ name }} target '
-            f"progress {{ currentValue attainment expectedAttainment status }} }} }}"
+            f'  {{ goal(id: "{found.first_goal_id}") {{ owner {{ ... on User {{ name }} }} '
+            "target periodLabel progress { currentValue attainment expectedAttainment status } } }"
         )
     finally:
         await close_database()
