@@ -3,7 +3,7 @@ the metric rollups exact by applying each stored record's change."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
@@ -116,33 +116,63 @@ def _lead_facts(lead: Lead, won: set[str]) -> LeadFacts:
     )
 
 
-async def _owners(organisation_id: int, emails: Iterable[str]) -> dict[str, User]:
-    return await people.users_by_email(organisation_id, (e.strip().lower() for e in emails))
+@dataclass(frozen=True)
+class _References:
+    """The owners, accounts and products a batch names, each looked up once."""
+
+    owners: dict[str, User]
+    accounts: dict[str, Account]
+    products: dict[str, Product]
+
+    @classmethod
+    async def load(
+        cls, organisation_id: int, records: Sequence[DealRecord | LeadRecord]
+    ) -> _References:
+        product_ids = (getattr(r, "product_external_id", None) for r in records)
+        return cls(
+            await people.users_by_email(
+                organisation_id, (r.owner_email.strip().lower() for r in records)
+            ),
+            await store.accounts_by_external_id(
+                organisation_id, (r.account_external_id for r in records if r.account_external_id)
+            ),
+            await store.products_by_external_id(organisation_id, (p for p in product_ids if p)),
+        )
+
+    def resolve(
+        self, record: DealRecord | LeadRecord, errors: list[FieldError]
+    ) -> tuple[User | None, Account | None, Product | None]:
+        """What the record names; an error in `errors` for each name that finds nothing."""
+        owner = self.owners.get(record.owner_email.strip().lower())
+        account = self.accounts.get(record.account_external_id or "")
+        product_id = getattr(record, "product_external_id", None)
+        product = self.products.get(product_id or "")
+        if owner is None:
+            errors.append(_not_found("ownerEmail", "user with this email"))
+        if record.account_external_id and account is None:
+            errors.append(_not_found("accountExternalId", "account with this externalId"))
+        if product_id and product is None:
+            errors.append(_not_found("productExternalId", "product with this externalId"))
+        return owner, account, product
+
+
+def _placed(record: DealRecord | LeadRecord, account: Account | None) -> dict[str, str | None]:
+    """Region and segment: the record's own, else its account's."""
+    return {
+        "region": record.region or (account.region if account else None),
+        "segment": record.segment or (account.segment if account else None),
+    }
 
 
 async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]) -> IngestResult:
     """Upsert the valid deals by external id; every invalid one is reported, none stored."""
     org_id = organisation.id
     errors = _screen(records, lambda r: r.external_id, check_deal)
-    owners = await _owners(org_id, (r.owner_email for r in records))
-    accounts = await store.accounts_by_external_id(
-        org_id, (r.account_external_id for r in records if r.account_external_id)
-    )
-    products = await store.products_by_external_id(
-        org_id, (r.product_external_id for r in records if r.product_external_id)
-    )
+    references = await _References.load(org_id, records)
     deals: list[Deal] = []
     for index, record in enumerate(records):
         found = errors.get(index, [])
-        owner = owners.get(record.owner_email.strip().lower())
-        account = accounts.get(record.account_external_id or "")
-        product = products.get(record.product_external_id or "")
-        if owner is None:
-            found.append(_not_found("ownerEmail", "user with this email"))
-        if record.account_external_id and account is None:
-            found.append(_not_found("accountExternalId", "account with this externalId"))
-        if record.product_external_id and product is None:
-            found.append(_not_found("productExternalId", "product with this externalId"))
+        owner, account, product = references.resolve(record, found)
         if found:
             errors[index] = found
             continue
@@ -160,8 +190,7 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
                 stage=record.stage,
                 created_at=record.created_at,
                 closed_at=record.closed_at,
-                region=record.region or (account.region if account else None),
-                segment=record.segment or (account.segment if account else None),
+                **_placed(record, account),
             )
         )
 
@@ -202,19 +231,11 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
 async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]) -> IngestResult:
     org_id = organisation.id
     errors = _screen(records, lambda r: r.external_id, check_lead)
-    owners = await _owners(org_id, (r.owner_email for r in records))
-    accounts = await store.accounts_by_external_id(
-        org_id, (r.account_external_id for r in records if r.account_external_id)
-    )
+    references = await _References.load(org_id, records)
     leads: list[Lead] = []
     for index, record in enumerate(records):
         found = errors.get(index, [])
-        owner = owners.get(record.owner_email.strip().lower())
-        account = accounts.get(record.account_external_id or "")
-        if owner is None:
-            found.append(_not_found("ownerEmail", "user with this email"))
-        if record.account_external_id and account is None:
-            found.append(_not_found("accountExternalId", "account with this externalId"))
+        owner, account, _ = references.resolve(record, found)
         if found:
             errors[index] = found
             continue
@@ -229,8 +250,7 @@ async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]
                 created_at=record.created_at,
                 qualified_at=record.qualified_at,
                 converted_deal_external_id=record.converted_deal_external_id,
-                region=record.region or (account.region if account else None),
-                segment=record.segment or (account.segment if account else None),
+                **_placed(record, account),
             )
         )
 
