@@ -1,5 +1,5 @@
-"""The ASGI application: GraphQL over HTTP and websockets, with the ORM, the event bus and
-the job queue opened for its lifetime."""
+"""The ASGI application: GraphQL over HTTP and websockets, operations endpoints, and the ORM,
+event bus and job queue opened for its lifetime."""
 
 from __future__ import annotations
 
@@ -7,20 +7,24 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UnsetType
 
-from api.auth import InvalidToken, Viewer, bearer_token, read_token
 from api.context import Context
-from api.schema import schema
+from api.ops import RequestContext, healthz, metrics, readyz
+from api.schema import create_schema
+from core.auth.service import api_key_viewer
+from core.auth.tokens import API_KEY_PREFIX, InvalidToken, Viewer, bearer_token, read_token
 from core.config import Settings
 from core.db import close_database, open_database
 from core.events import EventBus, create_bus
@@ -32,13 +36,18 @@ logger = logging.getLogger(__name__)
 
 class PacesetterGraphQL(GraphQL[Context, None]):
     def __init__(self, settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql_enabled else None)
+        super().__init__(
+            create_schema(settings), graphql_ide="graphiql" if settings.graphiql_enabled else None
+        )
         self.settings = settings
 
-    def _viewer(self, header: str | None) -> Viewer | None:
-        token = bearer_token(header)
+    async def _viewer(self, credential: str | None) -> Viewer | None:
+        """Who a bearer credential speaks for: an access token or an API key."""
+        token = bearer_token(credential)
         if token is None:
             return None
+        if token.startswith(API_KEY_PREFIX):
+            return await api_key_viewer(token, datetime.now(UTC))
         try:
             return read_token(token, self.settings.jwt_secret)
         except InvalidToken:
@@ -52,7 +61,7 @@ class PacesetterGraphQL(GraphQL[Context, None]):
             settings=self.settings,
             bus=state.bus,
             queue=state.queue,
-            viewer=self._viewer(request.headers.get("authorization")),
+            viewer=await self._viewer(request.headers.get("authorization")),
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -61,15 +70,11 @@ class PacesetterGraphQL(GraphQL[Context, None]):
         params = context.connection_params or {}
         header = params.get("authorization") or params.get("Authorization")
         if header is not None:
-            viewer = self._viewer(str(header))
+            viewer = await self._viewer(str(header))
             if viewer is None:
                 raise ConnectionRejectionError()
             context.viewer = viewer
         return None
-
-
-async def healthz(_: Request) -> Response:
-    return JSONResponse({"status": "ok"})
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -87,7 +92,7 @@ def create_app(settings: Settings) -> Starlette:
                 asyncio.create_task(run_daily(queue, name, hour, minute), name=f"daily:{name}")
                 for name, hour, minute in DAILY
             ]
-        app.state.bus, app.state.queue = bus, queue
+        app.state.bus, app.state.queue, app.state.settings = bus, queue, settings
         try:
             yield
         finally:
@@ -103,6 +108,18 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+        ],
+        middleware=[
+            Middleware(RequestContext),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+                expose_headers=["x-request-id"],
+            ),
         ],
         lifespan=lifespan,
     )

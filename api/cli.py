@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from core.config import ConfigurationError, Settings, get_settings
+from core.logs import configure as configure_logging
 
 DEFAULT_SCHEMA_PATH = Path("schema.graphql")
 
@@ -21,7 +21,13 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
     from api.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        log_config=None,  # keep our JSON logging
+    )
 
 
 def _worker(settings: Settings) -> None:
@@ -38,8 +44,8 @@ def _migrate(settings: Settings) -> None:
 
 async def _prepare_demo(settings: Settings) -> str:
     """Seed the demo organisation once and return how to reach it."""
-    from api.auth import mint_token
     from core import demo
+    from core.auth.tokens import mint_token
     from core.db import close_database, open_database
     from core.events import InProcessBus
     from workers.jobs import recompute_progress
@@ -77,7 +83,7 @@ def _demo(settings: Settings, host: str, port: int) -> None:
 
 
 def _token(settings: Settings, email: str) -> None:
-    from api.auth import mint_token
+    from core.auth.tokens import mint_token
     from core.db import close_database, open_database
     from core.orgs.models import User
 
@@ -97,7 +103,7 @@ def _token(settings: Settings, email: str) -> None:
 
 def _create_organisation(settings: Settings, args: argparse.Namespace) -> None:
     """Bootstrap a tenant and its first admin; print their ids and an admin token as JSON."""
-    from api.auth import mint_token
+    from core.auth.tokens import mint_token
     from core.db import close_database, open_database
     from core.orgs.service import provision_organisation
     from domain.errors import FieldError
@@ -167,9 +173,7 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigurationError as error:
         print(f"pacesetter: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    logging.basicConfig(level=settings.log_level)
-    if settings.log_level != "DEBUG":
-        logging.getLogger("tortoise").setLevel(logging.WARNING)
+    configure_logging(settings.log_level)
     if args.verb == "serve":
         _serve(settings, args.host, args.port)
     elif args.verb == "demo":

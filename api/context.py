@@ -1,4 +1,5 @@
-"""What every resolver can reach: the viewer, the loaders, the event bus and the job queue."""
+"""What every resolver can reach: the viewer and their access, the loaders, the event bus
+and the job queue."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
-from api.auth import Viewer
 from api.errors import Unauthenticated
 from api.loaders import Loaders, create_loaders
+from api.policy import Access
+from core.auth.tokens import Viewer
 from core.config import Settings
 from core.events import EventBus
+from core.goals.service import Structure
+from core.orgs import store as people
 from workers.queue import JobQueue
 
 
@@ -31,6 +35,7 @@ class Context:
     # Filled by strawberry from the websocket's connection_init payload.
     connection_params: dict[str, Any] | None = None
     _loaders: Loaders | None = None
+    _access: Access | None = None
 
     @property
     def loaders(self) -> Loaders:
@@ -42,6 +47,17 @@ class Context:
         if self.viewer is None:
             raise Unauthenticated()
         return self.viewer
+
+    async def access(self) -> Access:
+        """What the viewer may read and do, worked out once per request."""
+        if self._access is None:
+            viewer = self.require_viewer()
+            structure = await Structure.load(viewer.organisation_id)
+            managed = (
+                await people.teams_managed_by(viewer.user_id) if viewer.user_id is not None else []
+            )
+            self._access = Access.of(viewer, structure, managed)
+        return self._access
 
 
 Info = StrawberryInfo[Context, None]

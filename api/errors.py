@@ -30,6 +30,14 @@ class InputErrors:
     def of(cls, *errors: FieldError) -> InputErrors:
         return cls(errors=[InputError.of(error) for error in errors])
 
+    @classmethod
+    def forbidden(cls, field: str = "", message: str = "You may not do this.") -> InputErrors:
+        return cls.of(FieldError(field, ErrorCode.FORBIDDEN, message))
+
+    @classmethod
+    def not_found(cls, field: str, message: str = "Nothing with this id here.") -> InputErrors:
+        return cls.of(FieldError(field, ErrorCode.NOT_FOUND, message))
+
 
 class Unauthenticated(GraphQLError):
     def __init__(self, message: str = "Sign in to use this API.") -> None:

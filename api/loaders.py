@@ -14,10 +14,11 @@ from core.goals import service as goals
 from core.goals import store as goal_store
 from core.goals.models import Goal, ProgressSnapshot
 from core.orgs import store as people
-from core.orgs.models import Organisation, Team, User
+from core.orgs.models import Organisation, Role, Team, User
 from core.sales import store as sales
 from core.sales.models import Product
 from domain.progress import Progress
+from domain.teams import members
 from gamification import store as gamification_store
 from gamification.models import Award
 
@@ -57,6 +58,8 @@ class Loaders:
     progress: DataLoader[int, Progress]
     snapshots: DataLoader[int, list[ProgressSnapshot]]
     goal_awards: DataLoader[int, list[Award]]
+    team_reps: DataLoader[int, list[User]]
+    rep_goals: DataLoader[int, list[Goal]]
 
 
 def create_loaders(organisation_id: int, now: datetime) -> Loaders:
@@ -73,6 +76,15 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
         )
         return [measured[key] for key in ids]
 
+    async def load_team_reps(ids: Sequence[int]) -> list[list[User]]:
+        structure = await goals.Structure.load(org)
+        wanted = {team: members(team, structure.parents, structure.teams_of) for team in ids}
+        users = await people.users_by_ids(org, [u for found in wanted.values() for u in found])
+        return [
+            [users[u] for u in wanted[team] if u in users and users[u].role is Role.REP]
+            for team in ids
+        ]
+
     return Loaders(
         organisation=_by_key(organisations),
         users=_by_key(lambda ids: people.users_by_ids(org, ids)),
@@ -85,5 +97,9 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
         snapshots=_grouped(goal_store.snapshots_of, lambda s: s.goal_id),
         goal_awards=_grouped(
             lambda ids: gamification_store.awards_for_goals(org, ids), lambda a: a.goal_id
+        ),
+        team_reps=DataLoader(load_team_reps),
+        rep_goals=_grouped(
+            lambda ids: goal_store.goals_of_reps(org, ids), lambda g: g.owner_rep_id
         ),
     )

@@ -1,25 +1,117 @@
-"""Who may do what. Queries, mutations and subscriptions all ask here."""
+"""Who may read and do what. Queries, mutations and subscriptions all ask here.
+
+ADMIN: the whole organisation. MANAGER: the teams they manage, the teams below those and
+their members (and themselves). REP: themselves. An API key: only what its scopes allow
+(`ingest`). No one sees another organisation.
+"""
 
 from __future__ import annotations
 
-from api.auth import Viewer
+from dataclasses import dataclass
+from typing import TypeVar
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+
 from api.errors import Forbidden
-from core.goals.models import Goal
+from core.auth.tokens import Viewer
+from core.goals.models import Goal, OwnerType
+from core.goals.service import Structure
 from core.orgs.models import Role
+from core.orgs.store import exists_anywhere
+from domain.teams import members, subtree
 
-STRUCTURE_ROLES = (Role.ADMIN, Role.MANAGER)
-GOAL_SETTING_ROLES = (Role.ADMIN, Role.MANAGER)
-INGEST_ROLES = (Role.ADMIN,)
+INGEST_SCOPE = "ingest"
+R = TypeVar("R")
 
 
-def require_role(viewer: Viewer, roles: tuple[Role, ...]) -> None:
-    if viewer.role not in roles:
+@dataclass(frozen=True)
+class Access:
+    viewer: Viewer
+    # Readable reps and teams; None for all of the organisation's.
+    rep_ids: frozenset[int] | None
+    team_ids: frozenset[int] | None
+
+    @classmethod
+    def of(cls, viewer: Viewer, structure: Structure, managed: list[int]) -> Access:
+        """`managed` are the teams naming the viewer as their manager."""
+        if viewer.role is Role.ADMIN:
+            return cls(viewer, None, None)
+        if viewer.role is Role.MANAGER and viewer.user_id is not None:
+            teams = frozenset(t for team in managed for t in subtree(team, structure.parents))
+            reps = {
+                r for team in managed for r in members(team, structure.parents, structure.teams_of)
+            }
+            return cls(viewer, frozenset(reps | {viewer.user_id}), teams)
+        if viewer.user_id is not None:
+            return cls(viewer, frozenset({viewer.user_id}), frozenset())
+        return cls(viewer, frozenset(), frozenset())
+
+    @property
+    def is_admin(self) -> bool:
+        return self.viewer.role is Role.ADMIN
+
+    def can_read_rep(self, rep_id: int) -> bool:
+        return self.rep_ids is None or rep_id in self.rep_ids
+
+    def can_read_team(self, team_id: int) -> bool:
+        return self.team_ids is None or team_id in self.team_ids
+
+    def can_read_goal(self, goal: Goal) -> bool:
+        if goal.organisation_id != self.viewer.organisation_id:
+            return False
+        if goal.owner_type is OwnerType.REP:
+            return goal.owner_rep_id is not None and self.can_read_rep(goal.owner_rep_id)
+        if goal.owner_type is OwnerType.TEAM:
+            return goal.owner_team_id is not None and self.can_read_team(goal.owner_team_id)
+        # The organisation's goals are the context every manager works in.
+        return self.viewer.role in (Role.ADMIN, Role.MANAGER)
+
+    def goal_filter(self) -> Q | None:
+        """`can_read_goal` as a database filter; None when every goal is readable."""
+        if self.rep_ids is None:
+            return None
+        readable = Q(owner_rep_id__in=sorted(self.rep_ids)) | Q(
+            owner_team_id__in=sorted(self.team_ids or ())
+        )
+        if self.viewer.role is Role.MANAGER:
+            readable |= Q(owner_type=OwnerType.ORGANISATION)
+        return readable
+
+    def can_set_goal_for(self, owner_type: OwnerType, owner_id: int | None) -> bool:
+        if self.is_admin:
+            return True
+        if self.viewer.role is not Role.MANAGER or owner_id is None:
+            return False
+        if owner_type is OwnerType.REP:
+            return owner_id != self.viewer.user_id and self.can_read_rep(owner_id)
+        return owner_type is OwnerType.TEAM and self.can_read_team(owner_id)
+
+    def can_manage_team(self, team_id: int | None) -> bool:
+        """Create teams under it and people in it; None is the top of the organisation."""
+        if self.is_admin:
+            return True
+        return (
+            self.viewer.role is Role.MANAGER and team_id is not None and self.can_read_team(team_id)
+        )
+
+    def can_ingest(self) -> bool:
+        return self.is_admin or INGEST_SCOPE in self.viewer.scopes
+
+    def require(self, allowed: bool) -> None:
+        if not allowed:
+            raise Forbidden()
+
+
+async def visible(
+    access: Access, model: type[Model], row_id: int | None, row: R | None, readable: bool
+) -> R | None:
+    """A row fetched by id, as a query answers it: the row when the viewer may read it,
+    FORBIDDEN when it exists but is not theirs (another organisation's included), null when
+    there is no such row anywhere."""
+    if row is not None:
+        access.require(readable)
+        return row
+    if row_id is not None and await exists_anywhere(model, row_id):
         raise Forbidden()
-
-
-def can_read_goal(viewer: Viewer, goal: Goal) -> bool:
-    if goal.organisation_id != viewer.organisation_id:
-        return False
-    if viewer.role is Role.REP:
-        return goal.owner_rep_id == viewer.user_id
-    return True
+    return None

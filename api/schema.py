@@ -1,29 +1,58 @@
-"""The one GraphQL schema, merged from every area's queries, mutations and subscriptions."""
+"""The GraphQL schema, merged from every area's queries, mutations and subscriptions, with
+the limits that keep one request from taking the server down."""
 
 from __future__ import annotations
 
 from functools import partial
 
 import strawberry
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.tools import merge_types
 
+from api.auth.mutations import AuthMutations
+from api.auth.queries import AuthQueries
 from api.errors import should_mask
+from api.gamification.queries import GamificationQueries
 from api.goals.mutations import GoalMutations
 from api.goals.queries import GoalQueries
 from api.goals.subscriptions import GoalSubscriptions
+from api.ops import CountErrors
 from api.orgs.mutations import OrgMutations
 from api.orgs.queries import OrgQueries
 from api.sales.mutations import SalesMutations
+from api.sales.queries import SalesQueries
+from core.config import Settings
 
-Query = merge_types("Query", (OrgQueries, GoalQueries))
-Mutation = merge_types("Mutation", (OrgMutations, GoalMutations, SalesMutations))
+Query = merge_types(
+    "Query", (OrgQueries, GoalQueries, SalesQueries, GamificationQueries, AuthQueries)
+)
+Mutation = merge_types("Mutation", (AuthMutations, OrgMutations, GoalMutations, SalesMutations))
 Subscription = merge_types("Subscription", (GoalSubscriptions,))
 
-schema = strawberry.Schema(
-    query=Query,
-    mutation=Mutation,
-    subscription=Subscription,
-    # A factory, so that every operation gets its own extension instance.
-    extensions=[partial(MaskErrors, should_mask_error=should_mask)],
-)
+
+def create_schema(settings: Settings) -> strawberry.Schema:
+    # Factories, so that every operation gets its own extension instances.
+    extensions: list[type[SchemaExtension] | partial[SchemaExtension]] = [
+        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(MaskErrors, should_mask_error=should_mask),
+        CountErrors,
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+    )
+
+
+# The schema with default settings, whatever the environment says: what `export-schema`
+# writes (limits do not change it).
+schema = create_schema(Settings.model_construct())

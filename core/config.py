@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     events_prefix: str = Field(default="pacesetter", min_length=1)
     # GraphiQL is for development: on by default in the embedded mode, off with PostgreSQL.
     graphiql: bool | None = None
+    introspection: bool = True
+    max_query_depth: int = Field(default=12, ge=2)
+    max_aliases: int = Field(default=30, ge=1)
+    max_tokens: int = Field(default=5000, ge=100)
+    cors_origins: list[str] = Field(default_factory=list)
 
     @field_validator("database_url")
     @classmethod

@@ -8,6 +8,7 @@ from tortoise import Tortoise
 
 MODEL_MODULES = [
     "core.orgs.models",
+    "core.auth.models",
     "core.sales.models",
     "core.goals.models",
     "core.metrics.models",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 
 from gamification.models import Award, BadgeDefinition
 from gamification.rules import BadgeKind, BadgeRule
@@ -86,3 +87,15 @@ async def awarded_keys(organisation_id: int, rep_ids: Sequence[int]) -> set[tupl
         organisation_id=organisation_id, rep_id__in=list(set(rep_ids))
     ).values_list("badge_id", "rep_id", "period_key")
     return {(badge_id, rep_id, period_key) for badge_id, rep_id, period_key in rows}
+
+
+def awards_of(
+    organisation_id: int, rep_ids: Collection[int] | None, rep_id: int | None
+) -> QuerySet[Award]:
+    """Awards of `rep_ids` (None: anyone), optionally of one rep, badges loaded."""
+    query = Award.filter(organisation_id=organisation_id)
+    if rep_ids is not None:
+        query = query.filter(rep_id__in=sorted(rep_ids))
+    if rep_id is not None:
+        query = query.filter(rep_id=rep_id)
+    return query.prefetch_related("badge")

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from tortoise import Tortoise
 
 from api.app import create_app
-from api.auth import mint_token
+from core.auth.tokens import mint_token
 from core.config import Settings
 from core.db import migrate
 from core.orgs import service as orgs

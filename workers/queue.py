@@ -11,6 +11,8 @@ from typing import Any, Protocol
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 
+from core.telemetry import JOBS
+
 logger = logging.getLogger(__name__)
 
 JobFunction = Callable[..., Awaitable[Any]]
@@ -18,6 +20,10 @@ JobFunction = Callable[..., Awaitable[Any]]
 
 class JobQueue(Protocol):
     async def enqueue(self, function: str, **kwargs: Any) -> None: ...
+
+    async def backlog(self) -> int:
+        """Jobs waiting or running; raises when the queue cannot be reached."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -34,6 +40,10 @@ class ArqQueue:
 
     async def enqueue(self, function: str, **kwargs: Any) -> None:
         await self._pool.enqueue_job(function, _queue_name=self._queue_name, **kwargs)
+        JOBS.labels(function, "enqueued").inc()
+
+    async def backlog(self) -> int:
+        return int(await self._pool.zcard(self._queue_name))
 
     async def close(self) -> None:
         # arq builds its own connection pool, which aclose() leaves open unless told.
@@ -50,6 +60,7 @@ class InProcessQueue:
 
     async def enqueue(self, function: str, **kwargs: Any) -> None:
         job = self._functions[function]
+        JOBS.labels(function, "enqueued").inc()
         task = asyncio.create_task(self._run(function, job, kwargs), name=f"job:{function}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -57,8 +68,13 @@ class InProcessQueue:
     async def _run(self, name: str, job: JobFunction, kwargs: dict[str, Any]) -> None:
         try:
             await job(self._ctx, **kwargs)
+            JOBS.labels(name, "succeeded").inc()
         except Exception:
+            JOBS.labels(name, "failed").inc()
             logger.exception("in-process job %s failed", name)
+
+    async def backlog(self) -> int:
+        return len(self._tasks)
 
     async def drain(self) -> None:
         """Wait for every job enqueued so far, and those they enqueue."""

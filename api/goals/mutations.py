@@ -8,8 +8,8 @@ from typing import Annotated
 
 import strawberry
 
-from api import policy
 from api.context import Info
+from api.errors import InputErrors
 from api.goals.types import (
     Goal,
     MetricEnum,
@@ -27,7 +27,9 @@ from core.orgs.store import get_organisation
 from domain.smart import PeriodRequest, Violation
 from domain.targets import TargetKind, TargetSpec
 
-CreateGoalResult = Annotated[Goal | SmartViolations, strawberry.union("CreateGoalResult")]
+CreateGoalResult = Annotated[
+    Goal | SmartViolations | InputErrors, strawberry.union("CreateGoalResult")
+]
 
 
 @strawberry.input(description="The month, fiscal quarter or fiscal year that contains a day.")
@@ -117,10 +119,12 @@ class GoalMutations:
         "returned; `series` lists them all)."
     )
     async def create_goal(self, info: Info, input: CreateGoalInput) -> CreateGoalResult:
-        viewer = info.context.require_viewer()
-        policy.require_role(viewer, policy.GOAL_SETTING_ROLES)
-        organisation = await get_organisation(viewer.organisation_id)
-        result = await service.create_goal(organisation, input.new_goal(), info.context.now)
+        access = await info.context.access()
+        new = input.new_goal()
+        if not access.can_set_goal_for(new.owner_type, new.owner_id):
+            return InputErrors.forbidden("ownerId", "You may not set goals for this owner.")
+        organisation = await get_organisation(access.viewer.organisation_id)
+        result = await service.create_goal(organisation, new, info.context.now)
         violations = [v for v in result if isinstance(v, Violation)]
         if violations:
             return SmartViolations(violations=[SmartViolation.of(v) for v in violations])

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import strawberry
 
-from api import policy
 from api.context import Info
 from api.errors import Forbidden
 from api.goals.types import GoalProgress
@@ -26,14 +25,14 @@ class GoalSubscriptions:
     async def goal_progress(
         self, info: Info, goal_id: strawberry.ID
     ) -> AsyncGenerator[GoalProgress, None]:
-        viewer = info.context.require_viewer()
+        access = await info.context.access()
         number = parse_id(goal_id)
-        goal = await find_goal(viewer.organisation_id, number) if number else None
-        if goal is None or not policy.can_read_goal(viewer, goal):
+        goal = await find_goal(access.viewer.organisation_id, number) if number else None
+        if goal is None or not access.can_read_goal(goal):
             raise Forbidden("No goal you may follow has this id.")
         # Listen before measuring, so a change made in between is not lost.
         async with info.context.bus.subscribe(goal_channel(goal.id)) as events:
-            organisation = await get_organisation(viewer.organisation_id)
+            organisation = await get_organisation(access.viewer.organisation_id)
             now = datetime.now(UTC)
             measured = await service.measure_goals(organisation, [goal], now)
             yield GoalProgress.of(goal.id, measured[goal.id], now)

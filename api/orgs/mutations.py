@@ -6,17 +6,19 @@ from typing import Annotated
 
 import strawberry
 
-from api import policy
 from api.context import Info
 from api.errors import InputErrors
 from api.ids import parse_id
-from api.orgs.types import Team, User
+from api.orgs.types import RoleEnum, Team, User
+from core.auth.service import hash_password
 from core.orgs import service
+from core.orgs import store as people
 from core.orgs.models import Role
 from domain.errors import ErrorCode, FieldError
 
 CreateTeamResult = Annotated[Team | InputErrors, strawberry.union("CreateTeamResult")]
-CreateRepResult = Annotated[User | InputErrors, strawberry.union("CreateRepResult")]
+CreateUserResult = Annotated[User | InputErrors, strawberry.union("CreateUserResult")]
+AssignManagerResult = Annotated[Team | InputErrors, strawberry.union("AssignManagerResult")]
 
 
 @strawberry.input
@@ -30,38 +32,92 @@ class CreateRepInput:
     name: str
     email: str
     team_id: strawberry.ID
+    password: str | None = strawberry.field(default=None, description="To sign in with.")
+
+
+@strawberry.input
+class CreateUserInput:
+    name: str
+    email: str
+    role: RoleEnum
+    team_id: strawberry.ID | None = None
+    password: str | None = None
 
 
 def _unknown_team(field: str) -> InputErrors:
-    return InputErrors.of(
-        FieldError(field, ErrorCode.NOT_FOUND, "No such team in this organisation.")
+    return InputErrors.not_found(field, "No such team in this organisation.")
+
+
+async def _create_user(
+    info: Info, name: str, email: str, role: Role, team: strawberry.ID | None, password: str | None
+) -> User | InputErrors:
+    viewer = info.context.require_viewer()
+    team_id = parse_id(team) if team is not None else None
+    if team is not None and team_id is None:
+        return _unknown_team("teamId")
+    if password is not None and len(password) < 10:
+        return InputErrors.of(
+            FieldError("password", ErrorCode.INVALID, "A password has at least 10 characters.")
+        )
+    result = await service.create_user(
+        viewer.organisation_id,
+        email=email,
+        name=name,
+        role=role,
+        team_id=team_id,
+        password_hash=hash_password(password) if password else None,
     )
+    return InputErrors.of(result) if isinstance(result, FieldError) else User.of(result)
 
 
 @strawberry.type
 class OrgMutations:
-    @strawberry.mutation
+    @strawberry.mutation(description="Admins anywhere; managers below the teams they manage.")
     async def create_team(self, info: Info, input: CreateTeamInput) -> CreateTeamResult:
         viewer = info.context.require_viewer()
-        policy.require_role(viewer, policy.STRUCTURE_ROLES)
-        parent_id = parse_id(input.parent_id)
+        access = await info.context.access()
+        parent_id = parse_id(input.parent_id) if input.parent_id is not None else None
         if input.parent_id is not None and parent_id is None:
             return _unknown_team("parentId")
+        if not access.can_manage_team(parent_id):
+            return InputErrors.forbidden("parentId")
         result = await service.create_team(viewer.organisation_id, input.name, parent_id)
         return InputErrors.of(result) if isinstance(result, FieldError) else Team.of(result)
 
-    @strawberry.mutation
-    async def create_rep(self, info: Info, input: CreateRepInput) -> CreateRepResult:
-        viewer = info.context.require_viewer()
-        policy.require_role(viewer, policy.STRUCTURE_ROLES)
-        team_id = parse_id(input.team_id)
-        if team_id is None:
-            return _unknown_team("teamId")
-        result = await service.create_user(
-            viewer.organisation_id,
-            email=input.email,
-            name=input.name,
-            role=Role.REP,
-            team_id=team_id,
+    @strawberry.mutation(description="Admins anywhere; managers in the teams they manage.")
+    async def create_rep(self, info: Info, input: CreateRepInput) -> CreateUserResult:
+        access = await info.context.access()
+        if not access.can_manage_team(parse_id(input.team_id)):
+            return InputErrors.forbidden("teamId")
+        return await _create_user(
+            info, input.name, input.email, Role.REP, input.team_id, input.password
         )
-        return InputErrors.of(result) if isinstance(result, FieldError) else User.of(result)
+
+    @strawberry.mutation(description="Admins only: a person of any role.")
+    async def create_user(self, info: Info, input: CreateUserInput) -> CreateUserResult:
+        access = await info.context.access()
+        if not access.is_admin:
+            return InputErrors.forbidden("role")
+        return await _create_user(
+            info, input.name, input.email, input.role, input.team_id, input.password
+        )
+
+    @strawberry.mutation(description="Admins only: who manages a team (and the teams below).")
+    async def assign_team_manager(
+        self, info: Info, team_id: strawberry.ID, user_id: strawberry.ID
+    ) -> AssignManagerResult:
+        access = await info.context.access()
+        if not access.is_admin:
+            return InputErrors.forbidden("teamId")
+        organisation_id = access.viewer.organisation_id
+        team = await people.find_team(organisation_id, parse_id(team_id) or 0)
+        if team is None:
+            return _unknown_team("teamId")
+        user = await people.find_user(organisation_id, parse_id(user_id) or 0)
+        if user is None or user.role is Role.REP:
+            return InputErrors.of(
+                FieldError("userId", ErrorCode.INVALID, "A team is managed by a MANAGER or ADMIN.")
+            )
+        team.manager_id = user.id
+        await team.save(update_fields=["manager_id"])
+        return Team.of(team)

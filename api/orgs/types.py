@@ -1,57 +1,90 @@
-"""GraphQL types of teams and users."""
+"""GraphQL types of the organisation, its teams and its people."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from api.context import Info
+from api.pagination import Connection, in_memory
 from core.orgs import models
 
+if TYPE_CHECKING:
+    from api.goals.types import Goal
+
 RoleEnum = strawberry.enum(models.Role, name="Role")
+GoalType = Annotated["Goal", strawberry.lazy("api.goals.types")]
 
 
 @strawberry.type
 class Team:
+    model: strawberry.Private[models.Team]
     id: strawberry.ID
     name: str
-    parent_id: strawberry.Private[int | None]
 
     @classmethod
     def of(cls, team: models.Team) -> Team:
-        return cls(id=strawberry.ID(str(team.id)), name=team.name, parent_id=team.parent_id)
+        return cls(model=team, id=strawberry.ID(str(team.id)), name=team.name)
 
     @strawberry.field
     async def parent(self, info: Info) -> Team | None:
-        if self.parent_id is None:
+        if self.model.parent_id is None:
             return None
-        parent = await info.context.loaders.teams.load(self.parent_id)
+        parent = await info.context.loaders.teams.load(self.model.parent_id)
         return Team.of(parent) if parent else None
+
+    @strawberry.field
+    async def manager(self, info: Info) -> User | None:
+        if self.model.manager_id is None:
+            return None
+        manager = await info.context.loaders.users.load(self.model.manager_id)
+        return User.of(manager) if manager else None
+
+    @strawberry.field(description="Reps of the team and of the teams below it, that you may see.")
+    async def reps(self, info: Info, first: int = 50, after: str | None = None) -> Connection[User]:
+        access = await info.context.access()
+        reps = await info.context.loaders.team_reps.load(self.model.id)
+        readable = [rep for rep in reps if access.can_read_rep(rep.id)]
+        return in_memory(readable, first, after, User.of)
 
 
 @strawberry.type
 class User:
+    model: strawberry.Private[models.User]
     id: strawberry.ID
     name: str
     email: str
     role: RoleEnum
-    team_id: strawberry.Private[int | None]
 
     @classmethod
     def of(cls, user: models.User) -> User:
         return cls(
+            model=user,
             id=strawberry.ID(str(user.id)),
             name=user.name,
             email=user.email,
             role=user.role,
-            team_id=user.team_id,
         )
 
     @strawberry.field
     async def team(self, info: Info) -> Team | None:
-        if self.team_id is None:
+        if self.model.team_id is None:
             return None
-        team = await info.context.loaders.teams.load(self.team_id)
+        team = await info.context.loaders.teams.load(self.model.team_id)
         return Team.of(team) if team else None
+
+    @strawberry.field(description="The goals this person owns.")
+    async def goals(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[GoalType]:
+        from api.goals.types import Goal
+
+        organisation = await info.context.loaders.organisation.load(self.model.organisation_id)
+        assert organisation is not None
+        fiscal = organisation.fiscal_year_start_month
+        goals = await info.context.loaders.rep_goals.load(self.model.id)
+        return in_memory(goals, first, after, lambda goal: Goal.of(goal, fiscal))
 
 
 @strawberry.type

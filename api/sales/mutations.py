@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated, Any
 
 import strawberry
 
-from api import policy
 from api.context import Info
-from api.errors import BadUserInput, InputError
+from api.errors import InputError, InputErrors
+from api.sales.types import DealStageEnum, LeadStatusEnum
 from core.orgs.models import Organisation
 from core.orgs.store import get_organisation
 from core.sales import service
+from domain.errors import ErrorCode, FieldError
 from domain.records import (
     AccountRecord,
     DealRecord,
-    DealStage,
     LeadRecord,
     LeadStatus,
     ProductRecord,
 )
 
-DealStageEnum = strawberry.enum(DealStage, name="DealStage")
-LeadStatusEnum = strawberry.enum(LeadStatus, name="LeadStatus")
 MAX_BATCH = 1000
 
 
@@ -102,17 +101,29 @@ class IngestPayload:
     rejected: list[RejectedRecord]
 
 
-async def _ingest(info: Info, count: int) -> Organisation:
-    viewer = info.context.require_viewer()
-    policy.require_role(viewer, policy.INGEST_ROLES)
-    if count > MAX_BATCH:
-        raise BadUserInput(f"A batch holds at most {MAX_BATCH} records; this one has {count}.")
-    return await get_organisation(viewer.organisation_id)
+IngestResult = Annotated[IngestPayload | InputErrors, strawberry.union("IngestResult")]
 
 
-async def _done(
-    info: Info, organisation: Organisation, result: service.IngestResult
-) -> IngestPayload:
+async def _ingest(
+    info: Info,
+    field: str,
+    inputs: Sequence[DealInput | LeadInput | AccountInput | ProductInput],
+    ingest: Callable[[Organisation, list[Any]], Awaitable[service.IngestResult]],
+) -> IngestPayload | InputErrors:
+    """Authorise, bound the batch, ingest, then enqueue the re-measurement of what moved."""
+    access = await info.context.access()
+    if not access.can_ingest():
+        return InputErrors.forbidden(field, "Ingesting needs an admin or an API key with `ingest`.")
+    if len(inputs) > MAX_BATCH:
+        return InputErrors.of(
+            FieldError(
+                field,
+                ErrorCode.TOO_MANY,
+                f"A batch holds at most {MAX_BATCH} records; this one has {len(inputs)}.",
+            )
+        )
+    organisation = await get_organisation(access.viewer.organisation_id)
+    result = await ingest(organisation, [item.record() for item in inputs])
     if result.affected_rep_ids:
         # Enqueued after the upsert committed, so the job sees the new figures.
         await info.context.queue.enqueue(
@@ -133,39 +144,23 @@ async def _done(
     )
 
 
-def _records(inputs: Sequence[DealInput | LeadInput | AccountInput | ProductInput]) -> list:
-    return [item.record() for item in inputs]
-
-
 BATCH = f"Upsert up to {MAX_BATCH} records by externalId; the valid ones are kept when others fail."
 
 
 @strawberry.type
 class SalesMutations:
     @strawberry.mutation(description=BATCH)
-    async def ingest_deals(self, info: Info, deals: list[DealInput]) -> IngestPayload:
-        organisation = await _ingest(info, len(deals))
-        return await _done(
-            info, organisation, await service.ingest_deals(organisation, _records(deals))
-        )
+    async def ingest_deals(self, info: Info, deals: list[DealInput]) -> IngestResult:
+        return await _ingest(info, "deals", deals, service.ingest_deals)
 
     @strawberry.mutation(description=BATCH)
-    async def ingest_leads(self, info: Info, leads: list[LeadInput]) -> IngestPayload:
-        organisation = await _ingest(info, len(leads))
-        return await _done(
-            info, organisation, await service.ingest_leads(organisation, _records(leads))
-        )
+    async def ingest_leads(self, info: Info, leads: list[LeadInput]) -> IngestResult:
+        return await _ingest(info, "leads", leads, service.ingest_leads)
 
     @strawberry.mutation(description=BATCH)
-    async def ingest_accounts(self, info: Info, accounts: list[AccountInput]) -> IngestPayload:
-        organisation = await _ingest(info, len(accounts))
-        return await _done(
-            info, organisation, await service.ingest_accounts(organisation, _records(accounts))
-        )
+    async def ingest_accounts(self, info: Info, accounts: list[AccountInput]) -> IngestResult:
+        return await _ingest(info, "accounts", accounts, service.ingest_accounts)
 
     @strawberry.mutation(description=BATCH)
-    async def ingest_products(self, info: Info, products: list[ProductInput]) -> IngestPayload:
-        organisation = await _ingest(info, len(products))
-        return await _done(
-            info, organisation, await service.ingest_products(organisation, _records(products))
-        )
+    async def ingest_products(self, info: Info, products: list[ProductInput]) -> IngestResult:
+        return await _ingest(info, "products", products, service.ingest_products)

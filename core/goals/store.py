@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from tortoise.expressions import Q
 from tortoise.functions import Max
+from tortoise.queryset import QuerySet
 
 from core.goals.models import Goal, OwnerType, ProgressSnapshot
 from domain.progress import Progress
@@ -95,3 +96,21 @@ async def add_snapshots(items: Sequence[tuple[int, Progress]], taken_at: datetim
             for goal_id, progress in items
         ]
     )
+
+
+async def goals_of_reps(organisation_id: int, rep_ids: Sequence[int]) -> list[Goal]:
+    return await Goal.filter(
+        organisation_id=organisation_id, owner_rep_id__in=list(set(rep_ids))
+    ).order_by("id")
+
+
+def goals_of(
+    organisation_id: int, readable: Q | None, owner_type: OwnerType | None
+) -> QuerySet[Goal]:
+    """The goals a viewer may read (`readable`, None: all), optionally of one owner type."""
+    query = Goal.filter(organisation_id=organisation_id)
+    if readable is not None:
+        query = query.filter(readable)
+    if owner_type is not None:
+        query = query.filter(owner_type=owner_type)
+    return query

@@ -46,10 +46,15 @@ class Team(Model):
     )
     name = fields.CharField(max_length=200)
     external_id = fields.CharField(max_length=200, null=True)
+    # A MANAGER manages the teams naming them here, and every team below those.
+    manager: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="managed_teams", null=True, on_delete=fields.SET_NULL
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     organisation_id: int
     parent_id: int | None
+    manager_id: int | None
 
     class Meta:
         table = "team"
@@ -68,6 +73,7 @@ class User(Model):
     name = fields.CharField(max_length=200)
     role = fields.CharEnumField(Role, max_length=16, default=Role.REP)
     external_id = fields.CharField(max_length=200, null=True)
+    password_hash = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     organisation_id: int

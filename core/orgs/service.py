@@ -23,6 +23,7 @@ async def provision_organisation(
     *,
     admin_email: str,
     admin_name: str,
+    admin_password_hash: str | None = None,
     currency: str = "USD",
     timezone: str = "UTC",
     fiscal_year_start_month: int = 1,
@@ -50,7 +51,12 @@ async def provision_organisation(
             )
             await badges.create_default_badges(organisation.id)
             admin = await create_user(
-                organisation.id, email=admin_email, name=admin_name, role=Role.ADMIN, team_id=None
+                organisation.id,
+                email=admin_email,
+                name=admin_name,
+                role=Role.ADMIN,
+                team_id=None,
+                password_hash=admin_password_hash,
             )
             if isinstance(admin, FieldError):
                 raise _Refused(admin)
@@ -69,7 +75,13 @@ async def create_team(organisation_id: int, name: str, parent_id: int | None) ->
 
 
 async def create_user(
-    organisation_id: int, *, email: str, name: str, role: Role, team_id: int | None
+    organisation_id: int,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    team_id: int | None,
+    password_hash: str | None = None,
 ) -> User | FieldError:
     email = email.strip().lower()
     name = name.strip()
@@ -83,7 +95,12 @@ async def create_user(
         return FieldError("teamId", ErrorCode.NOT_FOUND, "No such team in this organisation.")
     try:
         return await store.create_user(
-            organisation_id, email=email, name=name, role=role, team_id=team_id
+            organisation_id,
+            email=email,
+            name=name,
+            role=role,
+            team_id=team_id,
+            password_hash=password_hash,
         )
     except IntegrityError:
         return FieldError("email", ErrorCode.CONFLICT, "A user with this email already exists.")

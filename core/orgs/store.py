@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from core.orgs.models import Organisation, Role, Team, User
 
@@ -27,10 +30,21 @@ async def create_team(organisation_id: int, name: str, parent_id: int | None) ->
 
 
 async def create_user(
-    organisation_id: int, *, email: str, name: str, role: Role, team_id: int | None
+    organisation_id: int,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    team_id: int | None,
+    password_hash: str | None,
 ) -> User:
     return await User.create(
-        organisation_id=organisation_id, email=email, name=name, role=role, team_id=team_id
+        organisation_id=organisation_id,
+        email=email,
+        name=name,
+        role=role,
+        team_id=team_id,
+        password_hash=password_hash,
     )
 
 
@@ -71,3 +85,24 @@ async def rep_teams(organisation_id: int) -> dict[int, int | None]:
 
 async def organisation_ids() -> list[int]:
     return list(await Organisation.all().order_by("id").values_list("id", flat=True))
+
+
+async def teams_managed_by(user_id: int) -> list[int]:
+    return list(await Team.filter(manager_id=user_id).values_list("id", flat=True))
+
+
+async def exists_anywhere(model: type[Model], row_id: int) -> bool:
+    """Whether any organisation has this row: to tell "not yours" from "not there"."""
+    return await model.filter(id=row_id).exists()
+
+
+def reps_of(
+    organisation_id: int, rep_ids: Collection[int] | None, within: Collection[int] | None
+) -> QuerySet[User]:
+    """Reps among `rep_ids` (None: all) and, when given, among `within`."""
+    query = User.filter(organisation_id=organisation_id, role=Role.REP)
+    if rep_ids is not None:
+        query = query.filter(id__in=sorted(rep_ids))
+    if within is not None:
+        query = query.filter(id__in=sorted(within))
+    return query

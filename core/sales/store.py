@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from core.metrics.models import DealDay, LeadDay
 from core.sales.models import Account, Deal, Lead, Product
 from domain.records import DealStage
+
+Owned = TypeVar("Owned", Deal, Lead)
 
 DEAL_UPSERT_FIELDS = (
     "owner_id",
@@ -154,3 +158,30 @@ async def won_deals(
 async def products_by_ids(organisation_id: int, ids: Sequence[int]) -> dict[int, Product]:
     products = await Product.filter(organisation_id=organisation_id, id__in=list(set(ids)))
     return {product.id: product for product in products}
+
+
+def _owned(
+    query: QuerySet[Owned],
+    organisation_id: int,
+    rep_ids: Collection[int] | None,
+    owner_id: int | None,
+) -> QuerySet[Owned]:
+    query = query.filter(organisation_id=organisation_id)
+    if rep_ids is not None:
+        query = query.filter(owner_id__in=sorted(rep_ids))
+    if owner_id is not None:
+        query = query.filter(owner_id=owner_id)
+    return query
+
+
+def deals_of(
+    organisation_id: int, rep_ids: Collection[int] | None, owner_id: int | None
+) -> QuerySet[Deal]:
+    """Deals owned by `rep_ids` (None: anyone), optionally by one owner: for pagination."""
+    return _owned(Deal.all(), organisation_id, rep_ids, owner_id)
+
+
+def leads_of(
+    organisation_id: int, rep_ids: Collection[int] | None, owner_id: int | None
+) -> QuerySet[Lead]:
+    return _owned(Lead.all(), organisation_id, rep_ids, owner_id)

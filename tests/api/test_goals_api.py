@@ -266,7 +266,8 @@ async def test_the_daily_snapshot_adds_a_point_to_every_running_goal(
 
 INGEST_LEADS = """
 mutation($leads: [LeadInput!]!) { ingestLeads(leads: $leads) {
-  accepted rejected { index externalId errors { field code } } } }
+  ... on IngestPayload { accepted rejected { index externalId errors { field code } } }
+  ... on InputErrors { errors { field code } } } }
 """
 
 

@@ -36,7 +36,8 @@ mutation($owner: ID!, $start: Date!, $end: Date!) {
 """
 INGEST = """
 mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) {
-  accepted rejected { index externalId errors { field code } } } }
+  ... on IngestPayload { accepted rejected { index externalId errors { field code } } }
+  ... on InputErrors { errors { field code } } } }
 """
 GOAL = """
 query($id: ID!) { goal(id: $id) {

@@ -1,8 +1,11 @@
-"""Access tokens: who is calling, in which organisation, with which role."""
+"""Access tokens (JWT), and who a request speaks for: a user with a role, or an API key
+with scopes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import secrets
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -10,14 +13,18 @@ import jwt
 from core.orgs.models import Role, User
 
 ALGORITHM = "HS256"
-ACCESS_TOKEN_TTL = timedelta(hours=12)
+ACCESS_TOKEN_TTL = timedelta(minutes=15)
+API_KEY_PREFIX = "psk_"
 
 
 @dataclass(frozen=True)
 class Viewer:
-    user_id: int
     organisation_id: int
-    role: Role
+    user_id: int | None = None
+    role: Role | None = None
+    # An integration calling with an API key has scopes instead of a user and a role.
+    api_key_id: int | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
 
 
 class InvalidToken(Exception):
@@ -47,7 +54,7 @@ def read_token(token: str, secret: str) -> Viewer:
         )
         if claims["typ"] != "access":
             raise InvalidToken("not an access token")
-        return Viewer(int(claims["sub"]), int(claims["org"]), Role(claims["role"]))
+        return Viewer(int(claims["org"]), int(claims["sub"]), Role(claims["role"]))
     except (jwt.PyJWTError, ValueError, TypeError) as error:
         raise InvalidToken(str(error)) from None
 
@@ -58,3 +65,13 @@ def bearer_token(header: str | None) -> str | None:
         return None
     scheme, _, token = header.partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def new_secret(prefix: str = "") -> str:
+    return prefix + secrets.token_urlsafe(32)
+
+
+def digest(secret: str) -> str:
+    """Refresh tokens and API keys are long random strings: a plain SHA-256 is enough to
+    store them safely (no dictionary to guess from), and lets them be looked up."""
+    return hashlib.sha256(secret.encode()).hexdigest()

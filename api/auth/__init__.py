@@ -1,0 +1,1 @@
+"""GraphQL for signing in and for API keys."""

@@ -1,0 +1,30 @@
+"""Queries of awards."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.context import Info
+from api.gamification.types import Award
+from api.ids import parse_id
+from api.pagination import Connection, keyset
+from gamification import store
+
+
+@strawberry.type
+class GamificationQueries:
+    @strawberry.field(description="Awards of the reps you may see, by id.")
+    async def awards(
+        self,
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        rep_id: strawberry.ID | None = None,
+    ) -> Connection[Award]:
+        access = await info.context.access()
+        awards = store.awards_of(
+            access.viewer.organisation_id,
+            access.rep_ids,
+            (parse_id(rep_id) or 0) if rep_id is not None else None,
+        )
+        return await keyset(awards, first, after, Award.of)

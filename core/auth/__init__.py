@@ -1,0 +1,1 @@
+"""Who is calling: passwords, access and refresh tokens, API keys."""

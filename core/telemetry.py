@@ -1,0 +1,30 @@
+"""Prometheus counters shared by the API and the job runners of this process."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+REGISTRY = CollectorRegistry()
+REQUESTS = Counter(
+    "pacesetter_http_requests_total",
+    "HTTP requests",
+    ["method", "path", "status"],
+    registry=REGISTRY,
+)
+LATENCY = Histogram(
+    "pacesetter_http_request_seconds", "HTTP request latency", ["method", "path"], registry=REGISTRY
+)
+GRAPHQL_ERRORS = Counter(
+    "pacesetter_graphql_errors_total",
+    "GraphQL operations answered with errors",
+    registry=REGISTRY,
+)
+JOBS = Counter(
+    "pacesetter_jobs_total",
+    "Jobs enqueued by this process, and the outcome of those it ran itself (embedded mode)",
+    ["function", "event"],
+    registry=REGISTRY,
+)
+QUEUED = Gauge(
+    "pacesetter_jobs_queued", "Jobs waiting in the arq queue (production mode)", registry=REGISTRY
+)
