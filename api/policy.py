@@ -31,31 +31,39 @@ class Access:
     # Readable reps and teams; None for all of the organisation's.
     rep_ids: frozenset[int] | None
     team_ids: frozenset[int] | None
+    # Everyone and every team of the viewer's organisation: ids from elsewhere are refused.
+    organisation_users: frozenset[int]
+    organisation_teams: frozenset[int]
 
     @classmethod
     def of(cls, viewer: Viewer, structure: Structure, managed: list[int]) -> Access:
         """`managed` are the teams naming the viewer as their manager."""
+        users, teams = frozenset(structure.teams_of), frozenset(structure.parents)
         if viewer.role is Role.ADMIN:
-            return cls(viewer, None, None)
+            return cls(viewer, None, None, users, teams)
         if viewer.role is Role.MANAGER and viewer.user_id is not None:
-            teams = frozenset(t for team in managed for t in subtree(team, structure.parents))
+            below = frozenset(t for team in managed for t in subtree(team, structure.parents))
             reps = {
-                r for team in managed for r in members(team, structure.parents, structure.teams_of)
+                rep
+                for team in managed
+                for rep in members(team, structure.parents, structure.teams_of)
             }
-            return cls(viewer, frozenset(reps | {viewer.user_id}), teams)
+            return cls(viewer, frozenset(reps | {viewer.user_id}), below, users, teams)
         if viewer.user_id is not None:
-            return cls(viewer, frozenset({viewer.user_id}), frozenset())
-        return cls(viewer, frozenset(), frozenset())
+            return cls(viewer, frozenset({viewer.user_id}), frozenset(), users, teams)
+        return cls(viewer, frozenset(), frozenset(), users, teams)
 
     @property
     def is_admin(self) -> bool:
         return self.viewer.role is Role.ADMIN
 
     def can_read_rep(self, rep_id: int) -> bool:
-        return self.rep_ids is None or rep_id in self.rep_ids
+        readable = self.organisation_users if self.rep_ids is None else self.rep_ids
+        return rep_id in readable
 
     def can_read_team(self, team_id: int) -> bool:
-        return self.team_ids is None or team_id in self.team_ids
+        readable = self.organisation_teams if self.team_ids is None else self.team_ids
+        return team_id in readable
 
     def can_read_goal(self, goal: Goal) -> bool:
         if goal.organisation_id != self.viewer.organisation_id:
@@ -79,13 +87,14 @@ class Access:
         return readable
 
     def can_set_goal_for(self, owner_type: OwnerType, owner_id: int | None) -> bool:
-        if self.is_admin:
-            return True
-        if self.viewer.role is not Role.MANAGER or owner_id is None:
+        if owner_type is OwnerType.ORGANISATION:
+            return self.is_admin
+        if owner_id is None or self.viewer.role not in (Role.ADMIN, Role.MANAGER):
             return False
         if owner_type is OwnerType.REP:
+            # A manager sets goals for their people, not for themselves.
             return owner_id != self.viewer.user_id and self.can_read_rep(owner_id)
-        return owner_type is OwnerType.TEAM and self.can_read_team(owner_id)
+        return self.can_read_team(owner_id)
 
     def can_manage_team(self, team_id: int | None) -> bool:
         """Create teams under it and people in it; None is the top of the organisation."""

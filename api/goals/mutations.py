@@ -23,7 +23,8 @@ from api.ids import parse_id
 from core.goals import service
 from core.goals.models import Goal as GoalModel
 from core.goals.models import OwnerType
-from core.orgs.store import get_organisation
+from core.orgs.models import Team, User
+from core.orgs.store import exists_anywhere, get_organisation
 from domain.smart import PeriodRequest, Violation
 from domain.targets import TargetKind, TargetSpec
 
@@ -112,6 +113,14 @@ class CreateGoalInput:
         )
 
 
+async def _exists(new: service.NewGoal) -> bool:
+    """Whether the owner exists anywhere: one that does not is for SMART to report."""
+    if new.owner_type is OwnerType.ORGANISATION or new.owner_id is None:
+        return True
+    model = User if new.owner_type is OwnerType.REP else Team
+    return await exists_anywhere(model, new.owner_id)
+
+
 @strawberry.type
 class GoalMutations:
     @strawberry.mutation(
@@ -121,7 +130,7 @@ class GoalMutations:
     async def create_goal(self, info: Info, input: CreateGoalInput) -> CreateGoalResult:
         access = await info.context.access()
         new = input.new_goal()
-        if not access.can_set_goal_for(new.owner_type, new.owner_id):
+        if not access.can_set_goal_for(new.owner_type, new.owner_id) and await _exists(new):
             return InputErrors.forbidden("ownerId", "You may not set goals for this owner.")
         organisation = await get_organisation(access.viewer.organisation_id)
         result = await service.create_goal(organisation, new, info.context.now)
