@@ -98,11 +98,9 @@ class Access:
 
     def can_manage_team(self, team_id: int | None) -> bool:
         """Create teams under it and people in it; None is the top of the organisation."""
-        if self.is_admin:
-            return True
-        return (
-            self.viewer.role is Role.MANAGER and team_id is not None and self.can_read_team(team_id)
-        )
+        if team_id is None:
+            return self.is_admin
+        return self.viewer.role in (Role.ADMIN, Role.MANAGER) and self.can_read_team(team_id)
 
     def can_ingest(self) -> bool:
         return self.is_admin or INGEST_SCOPE in self.viewer.scopes
