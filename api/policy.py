@@ -2,7 +2,7 @@
 
 ADMIN: the whole organisation. MANAGER: the teams they manage, the teams below those and
 their members (and themselves). REP: themselves. An API key: only what its scopes allow
-(`ingest`). No one sees another organisation.
+(`ingest` to feed CRM data, `read` to read everything). No one sees another organisation.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from core.orgs.store import exists_anywhere
 from domain.teams import members, subtree
 
 INGEST_SCOPE = "ingest"
+READ_SCOPE = "read"
 R = TypeVar("R")
 
 
@@ -51,6 +52,8 @@ class Access:
             return cls(viewer, frozenset(reps | {viewer.user_id}), below, users, teams)
         if viewer.user_id is not None:
             return cls(viewer, frozenset({viewer.user_id}), frozenset(), users, teams)
+        if READ_SCOPE in viewer.scopes:
+            return cls(viewer, None, None, users, teams)
         return cls(viewer, frozenset(), frozenset(), users, teams)
 
     @property
@@ -73,7 +76,7 @@ class Access:
         if goal.owner_type is OwnerType.TEAM:
             return goal.owner_team_id is not None and self.can_read_team(goal.owner_team_id)
         # The organisation's goals are the context every manager works in.
-        return self.viewer.role in (Role.ADMIN, Role.MANAGER)
+        return self.rep_ids is None or self.viewer.role is Role.MANAGER
 
     def goal_filter(self) -> Q | None:
         """`can_read_goal` as a database filter; None when every goal is readable."""

@@ -17,7 +17,7 @@ from core.auth.tokens import API_KEY_PREFIX, Viewer, digest, mint_token, new_sec
 from core.orgs.models import User
 
 REFRESH_TOKEN_TTL = timedelta(days=30)
-SCOPES = frozenset({"ingest"})
+SCOPES = frozenset({"ingest", "read"})
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so that a wrong email costs as much time as a
 # wrong password and does not reveal which emails exist.

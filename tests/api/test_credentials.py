@@ -1,0 +1,133 @@
+"""Signing in, refresh-token rotation and revocation, API keys and their scopes."""
+
+from __future__ import annotations
+
+import httpx
+
+from core.auth.models import ApiKey
+from core.auth.service import set_password
+from tests.conftest import Org
+from tests.support.graphql import graphql
+
+LOGIN = """mutation($email: String!, $password: String!) {
+  login(email: $email, password: $password) {
+  __typename ... on Session { accessToken refreshToken user { email } }
+  ... on InputErrors { errors { field code } } } }"""
+REFRESH = """mutation($refresh: String!) { refreshToken(refreshToken: $refresh) {
+  __typename ... on Session { accessToken refreshToken }
+  ... on InputErrors { errors { field code } } } }"""
+LOGOUT = """mutation($refresh: String!) { logout(refreshToken: $refresh) {
+  __typename ... on Revoked { revoked } ... on InputErrors { errors { field code } } } }"""
+ME = "{ me { email } }"
+PASSWORD = "correct horse battery staple"
+
+
+async def signed_in(client: httpx.AsyncClient, org: Org) -> dict:
+    await set_password(org.rep, PASSWORD)
+    body = await graphql(client, LOGIN, None, email="RITA@acme.test", password=PASSWORD)
+    return body["data"]["login"]
+
+
+async def test_login_gives_an_access_token_that_works(client: httpx.AsyncClient, org: Org) -> None:
+    session = await signed_in(client, org)
+
+    assert session["user"] == {"email": "rita@acme.test"}
+    me = await graphql(client, ME, session["accessToken"])
+    assert me["data"]["me"] == {"email": "rita@acme.test"}
+
+
+async def test_a_wrong_password_or_unknown_email_is_refused_alike(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    await set_password(org.rep, PASSWORD)
+    for email, password in (("rita@acme.test", "wrong password!"), ("nobody@acme.test", PASSWORD)):
+        body = await graphql(client, LOGIN, None, email=email, password=password)
+        assert body["data"]["login"] == {
+            "__typename": "InputErrors",
+            "errors": [{"field": "password", "code": "INVALID_CREDENTIALS"}],
+        }
+
+
+async def test_a_refresh_token_works_once(client: httpx.AsyncClient, org: Org) -> None:
+    session = await signed_in(client, org)
+
+    renewed = (await graphql(client, REFRESH, None, refresh=session["refreshToken"]))["data"]
+    replayed = (await graphql(client, REFRESH, None, refresh=session["refreshToken"]))["data"]
+
+    assert renewed["refreshToken"]["__typename"] == "Session"
+    assert renewed["refreshToken"]["refreshToken"] != session["refreshToken"]
+    assert replayed["refreshToken"]["errors"] == [
+        {"field": "refreshToken", "code": "INVALID_CREDENTIALS"}
+    ]
+
+
+async def test_a_revoked_refresh_token_is_refused(client: httpx.AsyncClient, org: Org) -> None:
+    session = await signed_in(client, org)
+
+    out = await graphql(client, LOGOUT, None, refresh=session["refreshToken"])
+    refused = await graphql(client, REFRESH, None, refresh=session["refreshToken"])
+
+    assert out["data"]["logout"] == {"__typename": "Revoked", "revoked": True}
+    assert refused["data"]["refreshToken"]["__typename"] == "InputErrors"
+
+
+CREATE_KEY = """mutation($scopes: [String!]!) { createApiKey(name: "crm", scopes: $scopes) {
+  __typename ... on CreatedApiKey { secret apiKey { id scopes } }
+  ... on InputErrors { errors { field code } } } }"""
+REVOKE_KEY = "mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }"
+INGEST = """mutation { ingestAccounts(accounts: [{externalId: "a-1", name: "Acme"}]) {
+  __typename ... on IngestPayload { accepted } ... on InputErrors { errors { field code } } } }"""
+
+
+async def key(client: httpx.AsyncClient, org: Org, *scopes: str) -> dict:
+    body = await graphql(client, CREATE_KEY, org.token(), scopes=list(scopes))
+    return body["data"]["createApiKey"]
+
+
+async def test_an_ingest_key_ingests_and_stops_when_revoked(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    created = await key(client, org, "ingest")
+
+    ingested = await graphql(client, INGEST, created["secret"])
+    await graphql(client, REVOKE_KEY, org.token(), id=created["apiKey"]["id"])
+    after = await graphql(client, INGEST, created["secret"])
+
+    assert ingested["data"]["ingestAccounts"] == {"__typename": "IngestPayload", "accepted": 1}
+    assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_key_without_the_ingest_scope_may_not_ingest(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    reader = await key(client, org, "read")
+
+    refused = await graphql(client, INGEST, reader["secret"])
+    reads = await graphql(client, "{ reps { edges { node { email } } } }", reader["secret"])
+
+    assert refused["data"]["ingestAccounts"] == {
+        "__typename": "InputErrors",
+        "errors": [{"field": "accounts", "code": "FORBIDDEN"}],
+    }
+    assert reads["data"]["reps"]["edges"] == [{"node": {"email": "rita@acme.test"}}]
+
+
+async def test_only_a_hash_of_a_key_is_stored(client: httpx.AsyncClient, org: Org) -> None:
+    created = await key(client, org, "ingest")
+    stored = await ApiKey.get(id=int(created["apiKey"]["id"]))
+
+    assert created["secret"] not in (stored.key_hash, stored.prefix)
+    assert len(stored.key_hash) == 64
+    assert await key(client, org, "admin") == {
+        "__typename": "InputErrors",
+        "errors": [{"field": "scopes", "code": "INVALID"}],
+    }
+
+
+async def test_a_tampered_api_key_is_unauthenticated(client: httpx.AsyncClient, org: Org) -> None:
+    created = await key(client, org, "ingest")
+    tampered = created["secret"][:-2] + ("AA" if not created["secret"].endswith("AA") else "BB")
+
+    body = await graphql(client, INGEST, tampered)
+
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
