@@ -1,0 +1,139 @@
+"""No N+1: a manager's dashboard (team → reps → goals → progress → awards) costs the same
+number of SQL statements for 10 reps as for 100, counted on the real PostgreSQL client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import httpx
+from tortoise import connections
+
+from core.auth.tokens import mint_token
+from core.goals.models import Goal, OwnerType
+from core.orgs import service as orgs
+from core.orgs.models import Role, Team, User
+from core.sales import service as sales
+from domain.errors import FieldError
+from domain.metrics import Metric
+from domain.records import DealRecord, DealStage
+from gamification.models import Award, BadgeDefinition
+from tests.conftest import JWT_SECRET
+from tests.support.graphql import graphql
+
+DASHBOARD = """query($team: ID!) { team(id: $team) { name manager { name }
+  reps(first: 100) { edges { node { name team { name }
+    goals(first: 10) { edges { node { target progress { currentValue attainment status }
+      awards { badge { code } rep { name } } } } } } } } } }"""
+EXECUTORS = (
+    "execute_query",
+    "execute_query_dict",
+    "execute_insert",
+    "execute_many",
+    "execute_script",
+)
+
+
+@contextmanager
+def counting_statements() -> Iterator[list[str]]:
+    """Record every statement tortoise sends through the real client, then let it through."""
+    client = connections.get("default")
+    seen: list[str] = []
+    originals = {name: getattr(client, name) for name in EXECUTORS}
+
+    def spy(name: str):  # type: ignore[no-untyped-def]
+        async def run(sql: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(sql)
+            return await originals[name](sql, *args, **kwargs)
+
+        return run
+
+    for name in EXECUTORS:
+        setattr(client, name, spy(name))
+    try:
+        yield seen
+    finally:
+        for name in EXECUTORS:
+            delattr(client, name)
+
+
+async def dashboard_org(size: int, name: str) -> tuple[str, Team]:
+    created = await orgs.provision_organisation(
+        name, admin_email=f"admin@{name}.test", admin_name="Admin", timezone="UTC"
+    )
+    assert not isinstance(created, FieldError)
+    organisation, _ = created
+    manager = await orgs.create_user(
+        organisation.id, email=f"boss@{name}.test", name="Boss", role=Role.MANAGER, team_id=None
+    )
+    assert isinstance(manager, User)
+    team = await orgs.create_team(organisation.id, "Sales", None)
+    assert isinstance(team, Team)
+    team.manager_id = manager.id
+    await team.save(update_fields=["manager_id"])
+    badge = await BadgeDefinition.get(organisation_id=organisation.id, code="TARGET_HIT")
+    today = datetime.now(UTC).date()
+    deals = []
+    for n in range(size):
+        rep = await orgs.create_user(
+            organisation.id,
+            email=f"r{n}@{name}.test",
+            name=f"R{n}",
+            role=Role.REP,
+            team_id=team.id,
+        )
+        assert isinstance(rep, User)
+        for target in (1000, 5000):
+            goal = await Goal.create(
+                organisation_id=organisation.id,
+                owner_type=OwnerType.REP,
+                owner_rep_id=rep.id,
+                metric=Metric.REVENUE,
+                target=Decimal(target),
+                period_start=today.replace(day=1),
+                period_end=today + timedelta(days=30),
+            )
+        await Award.create(
+            organisation_id=organisation.id,
+            badge_id=badge.id,
+            rep_id=rep.id,
+            goal_id=goal.id,
+            period_key=f"goal:{goal.id}",
+            awarded_at=datetime.now(UTC),
+            explanation={},
+        )
+        deals.append(
+            DealRecord(
+                f"d{n}",
+                rep.email,
+                Decimal(1200),
+                DealStage.WON,
+                created_at=datetime.now(UTC) - timedelta(hours=2),
+                closed_at=datetime.now(UTC) - timedelta(hours=1),
+            )
+        )
+    await sales.ingest_deals(organisation, deals)
+    return mint_token(manager, JWT_SECRET), team
+
+
+async def test_the_dashboard_costs_the_same_for_10_and_100_reps(
+    client: httpx.AsyncClient, db: None
+) -> None:
+    counts = {}
+    for size in (10, 100):
+        token, team = await dashboard_org(size, f"org{size}")
+        with counting_statements() as statements:
+            body = await graphql(client, DASHBOARD, token, team=str(team.id))
+        reps = body["data"]["team"]["reps"]["edges"]
+        assert len(reps) == size
+        first_goals = reps[0]["node"]["goals"]["edges"]
+        # 1,200 won against targets of 1,000 and 5,000: 120% and 24%.
+        assert [g["node"]["progress"]["attainment"] for g in first_goals] == ["120.00", "24.00"]
+        assert first_goals[1]["node"]["awards"] == [
+            {"badge": {"code": "TARGET_HIT"}, "rep": {"name": "R0"}}
+        ]
+        counts[size] = len(statements)
+
+    assert counts[10] == counts[100], counts

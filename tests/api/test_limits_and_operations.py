@@ -1,0 +1,156 @@
+"""Query limits, pagination, CORS, introspection, and the operations endpoints."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import httpx
+import pytest
+
+from api.app import create_app
+from api.schema import create_schema
+from core.config import Settings
+from core.logs import JsonFormatter, RequestIdFilter
+from core.orgs import service as orgs
+from core.orgs.models import Role, User
+from tests.conftest import Org
+from tests.support.graphql import graphql
+
+
+def messages(body: dict) -> list[str]:
+    return [error["message"] for error in body["errors"]]
+
+
+async def test_a_query_too_deep_is_refused(client: httpx.AsyncClient, org: Org) -> None:
+    nested = "parent { " * 12 + "name" + " }" * 12
+    body = await graphql(client, f'{{ team(id: "{org.team.id}") {{ {nested} }} }}', org.token())
+
+    assert body["data"] is None
+    assert messages(body) == ["'anonymous' exceeds maximum operation depth of 12"]
+
+
+async def test_too_many_aliases_are_refused(client: httpx.AsyncClient, org: Org) -> None:
+    aliases = " ".join(f"a{n}: me {{ email }}" for n in range(31))
+    body = await graphql(client, f"{{ {aliases} }}", org.token())
+
+    assert messages(body) == ["31 aliases found. Allowed: 30"]
+
+
+async def test_too_many_tokens_are_refused(client: httpx.AsyncClient, org: Org) -> None:
+    # Each unused variable definition is four tokens: $, name, colon, type.
+    variables = " ".join(f"$v{n}: Int" for n in range(1300))
+    body = await graphql(client, f"query({variables}) {{ me {{ email }} }}", org.token())
+
+    assert messages(body) == [
+        "Syntax Error: Document contains more than 5000 tokens. Parsing aborted."
+    ]
+
+
+async def test_introspection_can_be_turned_off() -> None:
+    query = "{ __schema { queryType { name } } }"
+    closed = create_schema(Settings.model_construct(introspection=False))
+    opened = create_schema(Settings.model_construct())
+
+    refused = await closed.execute(query)
+    answered = await opened.execute(query)
+
+    assert refused.errors is not None
+    assert "introspection" in refused.errors[0].message.lower()
+    assert answered.data == {"__schema": {"queryType": {"name": "Query"}}}
+
+
+async def test_reps_are_paged_by_cursor_in_a_stable_order(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    for n in range(4):
+        rep = await orgs.create_user(
+            org.organisation.id,
+            email=f"p{n}@acme.test",
+            name=f"P{n}",
+            role=Role.REP,
+            team_id=org.team.id,
+        )
+        assert isinstance(rep, User)
+    query = """query($after: String) { reps(first: 2, after: $after) {
+      edges { node { email } } pageInfo { hasNextPage endCursor } } }"""
+
+    pages, after = [], None
+    while True:
+        page = (await graphql(client, query, org.token(), after=after))["data"]["reps"]
+        pages.append([edge["node"]["email"] for edge in page["edges"]])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+
+    assert pages == [
+        ["rita@acme.test", "p0@acme.test"],
+        ["p1@acme.test", "p2@acme.test"],
+        ["p3@acme.test"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ("first: 101", "first: between 1 and 100."),
+        ('after: "bm90LWEtY3Vyc29y"', "after: not a cursor this API gave out."),
+    ],
+)
+async def test_bad_paging_arguments_are_named(
+    client: httpx.AsyncClient, org: Org, arguments: str, message: str
+) -> None:
+    body = await graphql(client, f"{{ reps({arguments}) {{ edges {{ cursor }} }} }}", org.token())
+
+    assert body["errors"][0]["message"] == message
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_cors_allows_only_configured_origins(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"cors_origins": ["https://app.example"]}))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        preflight = {"Access-Control-Request-Method": "POST"}
+        allowed = await http.options(
+            "/graphql", headers={"Origin": "https://app.example", **preflight}
+        )
+        refused = await http.options(
+            "/graphql", headers={"Origin": "https://evil.example", **preflight}
+        )
+
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert "access-control-allow-origin" not in refused.headers
+
+
+async def test_health_readiness_and_metrics(client: httpx.AsyncClient, org: Org) -> None:
+    await graphql(client, "{ me { email } }", org.token())
+    await graphql(client, "{ nope }", org.token())
+
+    health = await client.get("/healthz")
+    ready = await client.get("/readyz")
+    metrics = (await client.get("/metrics")).text
+
+    assert health.json() == {"status": "ok"}
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "queue": "ok"}}
+    assert 'pacesetter_http_requests_total{method="POST",path="/graphql",status="200"}' in metrics
+    assert "pacesetter_graphql_errors_total" in metrics
+    assert "pacesetter_jobs_queued" in metrics
+
+
+async def test_every_log_line_of_a_request_carries_its_id(
+    client: httpx.AsyncClient, org: Org, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.handler.addFilter(RequestIdFilter())
+    with caplog.at_level(logging.ERROR, logger="strawberry.execution"):
+        response = await client.post(
+            "/graphql",
+            json={"query": "{ nope }"},
+            headers={"Authorization": f"Bearer {org.token()}", "X-Request-ID": "req-42"},
+        )
+
+    assert response.headers["x-request-id"] == "req-42"
+    lines = [json.loads(JsonFormatter().format(record)) for record in caplog.records]
+    assert lines
+    assert {line["request_id"] for line in lines} == {"req-42"}
+    assert "Cannot query field 'nope'" in lines[0]["message"]
