@@ -6,14 +6,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from core.config import ConfigurationError, Settings, get_settings
 from core.logs import configure as configure_logging
 
 DEFAULT_SCHEMA_PATH = Path("schema.graphql")
+# Tokens minted at the command line are for development and scripts: a working day long.
+DEVELOPMENT_TOKEN_TTL = timedelta(hours=12)
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
@@ -60,8 +63,9 @@ async def _prepare_demo(settings: Settings) -> str:
             await recompute_progress(
                 {"bus": InProcessBus()}, organisation_id=found.organisation.id, rep_ids=reps
             )
-        token = mint_token(found.admin, settings.jwt_secret)
+        token = mint_token(found.admin, settings.jwt_secret, DEVELOPMENT_TOKEN_TTL)
         return (
+            f"Everyone signs in with the password {demo.DEMO_PASSWORD!r}.\n"
             f"Admin token ({found.admin.email}):\n  {token}\n"
             f"First query:\n"
             f'  {{ goal(id: "{found.first_goal_id}") {{ owner {{ ... on User {{ name }} }} '
@@ -91,7 +95,7 @@ def _token(settings: Settings, email: str) -> None:
         await open_database(settings.database_url)
         try:
             user = await User.get_or_none(email=email.strip().lower())
-            return mint_token(user, settings.jwt_secret) if user else None
+            return mint_token(user, settings.jwt_secret, DEVELOPMENT_TOKEN_TTL) if user else None
         finally:
             await close_database()
 
@@ -103,6 +107,7 @@ def _token(settings: Settings, email: str) -> None:
 
 def _create_organisation(settings: Settings, args: argparse.Namespace) -> None:
     """Bootstrap a tenant and its first admin; print their ids and an admin token as JSON."""
+    from core.auth.service import hash_password
     from core.auth.tokens import mint_token
     from core.db import close_database, open_database
     from core.orgs.service import provision_organisation
@@ -111,10 +116,12 @@ def _create_organisation(settings: Settings, args: argparse.Namespace) -> None:
     async def create() -> dict[str, object]:
         await open_database(settings.database_url)
         try:
+            password = os.environ.get("PACESETTER_ADMIN_PASSWORD")
             created = await provision_organisation(
                 args.name,
                 admin_email=args.admin_email,
                 admin_name=args.admin_name,
+                admin_password_hash=hash_password(password) if password else None,
                 currency=args.currency,
                 timezone=args.timezone,
                 fiscal_year_start_month=args.fiscal_year_start,
@@ -127,7 +134,7 @@ def _create_organisation(settings: Settings, args: argparse.Namespace) -> None:
         return {
             "organisationId": organisation.id,
             "adminId": admin.id,
-            "token": mint_token(admin, settings.jwt_secret),
+            "token": mint_token(admin, settings.jwt_secret, DEVELOPMENT_TOKEN_TTL),
         }
 
     print(json.dumps(asyncio.run(create())))
@@ -149,7 +156,10 @@ def _parser() -> argparse.ArgumentParser:
         verb.add_argument("--port", type=int, default=8000)
     verbs.add_parser("worker", help="run an arq worker (needs REDIS_URL)")
     verbs.add_parser("migrate", help="apply database migrations")
-    create = verbs.add_parser("create-organisation", help="create a tenant and its first admin")
+    create = verbs.add_parser(
+        "create-organisation",
+        help="create a tenant and its first admin (password from PACESETTER_ADMIN_PASSWORD)",
+    )
     create.add_argument("name")
     create.add_argument("--admin-email", required=True)
     create.add_argument("--admin-name", default="Administrator")

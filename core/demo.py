@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from core.auth.service import hash_password
 from core.goals import service as goals
 from core.goals.models import Goal, OwnerType
 from core.orgs import service as orgs
@@ -27,6 +28,8 @@ TEAMS = {
     "West": ["dan@northwind.example", "eve@northwind.example", "farid@northwind.example"],
 }
 MONTHLY_TARGET = Decimal(60000)
+# Everyone in the demo signs in with this password (`login` mutation).
+DEMO_PASSWORD = "pacesetter-demo"
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ async def seed_demo(now: datetime, seed: int = 7) -> Demo:
         DEMO_NAME,
         admin_email="admin@northwind.example",
         admin_name="Alex Admin",
+        admin_password_hash=hash_password(DEMO_PASSWORD),
         currency="USD",
         timezone=TIMEZONE,
         fiscal_year_start_month=4,
@@ -74,7 +78,12 @@ async def seed_demo(now: datetime, seed: int = 7) -> Demo:
         for email in emails:
             name = email.split("@")[0].capitalize() + " " + team_name
             rep = await orgs.create_user(
-                organisation.id, email=email, name=name, role=Role.REP, team_id=team.id
+                organisation.id,
+                email=email,
+                name=name,
+                role=Role.REP,
+                team_id=team.id,
+                password_hash=hash_password(DEMO_PASSWORD),
             )
             assert isinstance(rep, User)
             created = await goals.create_goal(

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 import websockets
 
+from core.orgs.models import Organisation
+from core.sales import service as sales
+from domain.records import DealRecord, DealStage, LeadRecord
 from tests.conftest import JWT_SECRET
 from tests.support.graphql import graphql
 from tests.support.servers import api_server
@@ -104,6 +108,44 @@ async def test_lists_show_only_what_each_may_see(
         "rep_a": (["rep_a@one.test"], [g["rep_a"]]),
         "rep_b": (["rep_b@one.test"], [g["rep_b"]]),
         "other_admin": (["rep@two.test"], [g["other"]]),
+    }
+
+
+async def test_deals_leads_and_awards_lists_follow_the_same_rule(
+    client: httpx.AsyncClient, tenants: Tenants
+) -> None:
+    deals = [
+        DealRecord(
+            f"d-{key}",
+            user.email,
+            Decimal(100),
+            DealStage.WON,
+            created_at=datetime.now(UTC),
+            closed_at=datetime.now(UTC),
+        )
+        for key, user in tenants.users.items()
+        if key.startswith("rep")
+    ]
+    leads = [LeadRecord(f"l-{d.external_id}", d.owner_email, datetime.now(UTC)) for d in deals]
+    organisation = await Organisation.get(id=tenants.users["admin"].organisation_id)
+    await sales.ingest_deals(organisation, deals)
+    await sales.ingest_leads(organisation, leads)
+    query = """{ deals { edges { node { externalId } } } leads { edges { node { externalId } } }
+                 awards { edges { node { id } } } }"""
+    seen = {}
+    for principal in PRINCIPALS:
+        data = (await graphql(client, query, tenants.token(principal, JWT_SECRET)))["data"]
+        seen[principal] = (
+            sorted(e["node"]["externalId"] for e in data["deals"]["edges"]),
+            sorted(e["node"]["externalId"] for e in data["leads"]["edges"]),
+            data["awards"]["edges"],
+        )
+    assert seen == {
+        "admin": (["d-rep_a", "d-rep_b"], ["l-d-rep_a", "l-d-rep_b"], []),
+        "manager_a": (["d-rep_a"], ["l-d-rep_a"], []),
+        "rep_a": (["d-rep_a"], ["l-d-rep_a"], []),
+        "rep_b": (["d-rep_b"], ["l-d-rep_b"], []),
+        "other_admin": ([], [], []),
     }
 
 
@@ -216,3 +258,18 @@ async def test_following_a_goal_live(production_env: dict[str, str], tenants: Te
                 message = json.loads(await socket.recv())
                 found[principal] = _subscription_outcome(message)
     assert found == expect("admin", "manager_a", "rep_a")
+
+
+async def test_a_websocket_with_a_bad_token_is_closed(production_env: dict[str, str]) -> None:
+    with api_server(production_env) as base_url:
+        url = base_url.replace("http://", "ws://") + "/graphql"
+        async with websockets.connect(url, subprotocols=[PROTOCOL]) as socket:
+            await socket.send(
+                json.dumps(
+                    {"type": "connection_init", "payload": {"authorization": "Bearer forged"}}
+                )
+            )
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await socket.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
