@@ -218,6 +218,29 @@ def _int(value: Any) -> int:
     return int(value or 0)
 
 
+async def _sums(
+    connection: BaseDBAsyncClient,
+    organisation_id: int,
+    measures: Sequence[Measure],
+    indexes: Sequence[int],
+    org_wide: bool,
+    table: str,
+    columns: Sequence[str],
+    with_products: bool,
+) -> list[dict[str, Any]]:
+    """Each measure's sums of `columns` of a rollup table over its scope and period."""
+    spec = _spec(connection, measures, indexes, with_products)
+    org = partial(spec.params, organisation_id)
+    sums = ", ".join(f"SUM(r.{column}) AS {column}" for column in columns)
+    return await connection.execute_query_dict(
+        f"{spec.cte()} SELECT spec.k AS k, {sums} "
+        f"FROM spec JOIN {table} r ON r.organisation_id = {org()}{spec.bounds('r', org_wide)} "
+        f"AND r.day BETWEEN spec.s AND spec.e "
+        f"AND {_matches('r', org_wide, products=with_products)} GROUP BY spec.k",
+        spec.params.values,
+    )
+
+
 async def _deal_totals(
     connection: BaseDBAsyncClient,
     organisation_id: int,
@@ -226,21 +249,13 @@ async def _deal_totals(
     found: dict[int, dict[str, Any]],
     org_wide: bool,
 ) -> None:
-    spec = _spec(connection, measures, indexes, with_products=True)
-    org = partial(spec.params, organisation_id)
-    rows = await connection.execute_query_dict(
-        f"{spec.cte()} SELECT spec.k AS k, SUM(d.revenue_cents) AS revenue, "
-        "SUM(d.cost_cents) AS cost, SUM(d.units) AS units, SUM(d.won) AS won, "
-        "SUM(d.lost) AS lost "
-        "FROM spec JOIN deal_day d ON d.organisation_id = "
-        f"{org()}{spec.bounds('d', org_wide)} AND d.day BETWEEN spec.s AND spec.e "
-        f"AND {_matches('d', org_wide)} GROUP BY spec.k",
-        spec.params.values,
+    rows = await _sums(
+        connection, organisation_id, measures, indexes, org_wide, "deal_day", DEAL_FIELDS, True
     )
     for row in rows:
         found[row["k"]].update(
-            revenue=Decimal(_int(row["revenue"])) / 100,
-            cost=Decimal(_int(row["cost"])) / 100,
+            revenue=Decimal(_int(row["revenue_cents"])) / 100,
+            cost=Decimal(_int(row["cost_cents"])) / 100,
             units=_int(row["units"]),
             won=_int(row["won"]),
             lost=_int(row["lost"]),
@@ -300,19 +315,9 @@ async def _lead_totals(
     found: dict[int, dict[str, Any]],
     org_wide: bool,
 ) -> None:
-    spec = _spec(connection, measures, indexes, with_products=False)
-    org = partial(spec.params, organisation_id)
-    rows = await connection.execute_query_dict(
-        f"{spec.cte()} SELECT spec.k AS k, SUM(l.leads) AS leads, "
-        "SUM(l.qualified) AS qualified, SUM(l.converted) AS converted "
-        f"FROM spec JOIN lead_day l ON l.organisation_id = {org()}{spec.bounds('l', org_wide)} "
-        f"AND l.day BETWEEN spec.s AND spec.e AND {_matches('l', org_wide, products=False)} "
-        "GROUP BY spec.k",
-        spec.params.values,
+    # Leads carry no product: a product scope does not apply to them.
+    rows = await _sums(
+        connection, organisation_id, measures, indexes, org_wide, "lead_day", LEAD_FIELDS, False
     )
     for row in rows:
-        found[row["k"]].update(
-            leads=_int(row["leads"]),
-            qualified=_int(row["qualified"]),
-            converted=_int(row["converted"]),
-        )
+        found[row["k"]].update({field: _int(row[field]) for field in LEAD_FIELDS})
