@@ -1,0 +1,99 @@
+"""Bonus plans as plain values, and what a plan pays for a figure against a target.
+
+Tiers are accelerators: each pays its rate on the part of the figure that falls in its band
+of attainment (5% of revenue up to 100% of target, then 8% of the revenue between 100% and
+120%...). Flat bonuses pay a fixed amount once attainment reaches their threshold. A cap
+limits the total for the period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+HUNDRED = Decimal(100)
+CENTS = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Tier:
+    """From `start` to `end` percent of target (end None: no upper bound), pay `rate` %."""
+
+    start: Decimal
+    end: Decimal | None
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class Flat:
+    threshold: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Plan:
+    tiers: Sequence[Tier]
+    flats: Sequence[Flat] = ()
+    cap: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One part of a payout: which tier or flat bonus, on what base, how much."""
+
+    label: str
+    base: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Payout:
+    amount: Decimal
+    lines: tuple[Line, ...]
+    capped: bool
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+def check_plan(plan: Plan) -> list[str]:
+    """What is wrong with a plan, in words; empty when it can be used."""
+    problems = []
+    for tier in plan.tiers:
+        if tier.start < 0 or tier.rate < 0 or (tier.end is not None and tier.end <= tier.start):
+            problems.append(f"tier from {tier.start}%: start ≥ 0, end above start, rate ≥ 0")
+    ordered = sorted(plan.tiers, key=lambda tier: tier.start)
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if before.end is None or before.end > after.start:
+            problems.append(f"tiers from {before.start}% and {after.start}% overlap")
+    problems += [f"flat bonus at {f.threshold}%: amounts ≥ 0" for f in plan.flats if f.amount < 0]
+    if plan.cap is not None and plan.cap < 0:
+        problems.append("the cap must be zero or more")
+    return problems
+
+
+def payout(plan: Plan, value: Decimal, target: Decimal) -> Payout:
+    """What `plan` pays for reaching `value` against `target` (both in the metric's unit)."""
+    if target <= 0:
+        raise ValueError("target must be positive")
+    lines = []
+    attainment = value / target * HUNDRED
+    for tier in sorted(plan.tiers, key=lambda t: t.start):
+        low = target * tier.start / HUNDRED
+        high = value if tier.end is None else min(value, target * tier.end / HUNDRED)
+        base = max(Decimal(0), high - low)
+        if base > 0:
+            lines.append(Line(_tier_label(tier), _cents(base), _cents(base * tier.rate / HUNDRED)))
+    for flat in sorted(plan.flats, key=lambda f: f.threshold):
+        if attainment >= flat.threshold:
+            lines.append(Line(f"flat at {flat.threshold}%", _cents(value), _cents(flat.amount)))
+    total = sum((line.amount for line in lines), Decimal(0))
+    capped = plan.cap is not None and total > plan.cap
+    return Payout(plan.cap if capped and plan.cap is not None else total, tuple(lines), capped)
+
+
+def _tier_label(tier: Tier) -> str:
+    end = f"{tier.end}%" if tier.end is not None else "up"
+    return f"{tier.rate}% from {tier.start}% to {end}"
