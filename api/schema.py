@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from api.auth.mutations import AuthMutations
 from api.auth.queries import AuthQueries
 from api.errors import should_mask
+from api.gamification.bonus import BonusMutations, BonusQueries
 from api.gamification.queries import GamificationQueries
 from api.goals.mutations import GoalMutations
 from api.goals.queries import GoalQueries
@@ -31,9 +32,12 @@ from api.sales.queries import SalesQueries
 from core.config import Settings
 
 Query = merge_types(
-    "Query", (OrgQueries, GoalQueries, SalesQueries, GamificationQueries, AuthQueries)
+    "Query",
+    (OrgQueries, GoalQueries, SalesQueries, GamificationQueries, BonusQueries, AuthQueries),
 )
-Mutation = merge_types("Mutation", (AuthMutations, OrgMutations, GoalMutations, SalesMutations))
+Mutation = merge_types(
+    "Mutation", (AuthMutations, OrgMutations, GoalMutations, SalesMutations, BonusMutations)
+)
 Subscription = merge_types("Subscription", (GoalSubscriptions,))
 
 

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
 
 from core.goals.models import Goal
 from core.orgs.models import Organisation, User
+from domain.metrics import Metric
 from gamification.rules import BadgeKind
+
+
+class EntryKind(StrEnum):
+    ACCRUAL = "ACCRUAL"
+    REVERSAL = "REVERSAL"
+
+
+class PayoutStatus(StrEnum):
+    """provisional (period running) → final (period closed) → approved → paid."""
+
+    PROVISIONAL = "PROVISIONAL"
+    FINAL = "FINAL"
+    APPROVED = "APPROVED"
+    PAID = "PAID"
 
 
 class BadgeDefinition(Model):
@@ -59,3 +76,65 @@ class Award(Model):
     class Meta:
         table = "award"
         unique_together = (("badge", "rep", "period_key"),)
+
+
+class BonusPlan(Model):
+    """A versioned bonus plan: changing it makes a new row with the next version."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="bonus_plans", on_delete=fields.CASCADE
+    )
+    code = fields.CharField(max_length=64)
+    version = fields.IntField(default=1)
+    name = fields.CharField(max_length=200)
+    # Applies to every rep goal of this metric, or only to one goal.
+    metric = fields.CharEnumField(Metric, max_length=32)
+    goal: fields.ForeignKeyNullableRelation[Goal] = fields.ForeignKeyField(
+        "models.Goal", related_name="bonus_plans", null=True, on_delete=fields.CASCADE
+    )
+    tiers = fields.JSONField()
+    flats = fields.JSONField()
+    cap = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    organisation_id: int
+    goal_id: int | None
+
+    class Meta:
+        table = "bonus_plan"
+        unique_together = (("organisation", "code", "version"),)
+
+
+class PayoutEntry(Model):
+    """The payout ledger: entries are only ever added. A goal's payout under a plan is the
+    sum of its entries; a figure that falls adds a negative (reversal) entry."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="payouts", on_delete=fields.CASCADE
+    )
+    plan: fields.ForeignKeyRelation[BonusPlan] = fields.ForeignKeyField(
+        "models.BonusPlan", related_name="entries", on_delete=fields.RESTRICT
+    )
+    rep: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="payouts", on_delete=fields.CASCADE
+    )
+    goal: fields.ForeignKeyRelation[Goal] = fields.ForeignKeyField(
+        "models.Goal", related_name="payouts", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(EntryKind, max_length=16)
+    status = fields.CharEnumField(PayoutStatus, max_length=16)
+    amount = fields.DecimalField(max_digits=18, decimal_places=2)
+    explanation = fields.JSONField()
+    created_at = fields.DatetimeField()
+
+    organisation_id: int
+    plan_id: int
+    rep_id: int
+    goal_id: int
+
+    class Meta:
+        table = "payout_entry"
+        indexes = (("plan_id", "goal_id"), ("rep_id", "created_at"))

@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 
-from gamification.models import Award, BadgeDefinition
+from gamification.models import Award, BadgeDefinition, BonusPlan, PayoutEntry, PayoutStatus
 from gamification.rules import BadgeKind, BadgeRule
 
 DEFAULT_BADGES = (("TARGET_HIT", "Target hit", "Reached 100% of a goal.", Decimal(100)),)
@@ -99,3 +100,70 @@ def awards_of(
     if rep_id is not None:
         query = query.filter(rep_id=rep_id)
     return query.prefetch_related("badge")
+
+
+async def active_plans(organisation_id: int) -> list[BonusPlan]:
+    return await BonusPlan.filter(organisation_id=organisation_id, active=True).order_by("id")
+
+
+async def create_plan(organisation_id: int, **fields: Any) -> BonusPlan:
+    """A plan under a new code, or the next version of an existing code (the previous
+    version stops applying; its entries keep pointing at it)."""
+    code = fields["code"]
+    latest = (
+        await BonusPlan.filter(organisation_id=organisation_id, code=code)
+        .order_by("-version")
+        .first()
+    )
+    if latest is not None:
+        await BonusPlan.filter(organisation_id=organisation_id, code=code).update(active=False)
+    version = latest.version + 1 if latest else 1
+    return await BonusPlan.create(organisation_id=organisation_id, version=version, **fields)
+
+
+async def booked(
+    organisation_id: int, codes: Sequence[str], goal_ids: Sequence[int]
+) -> dict[tuple[str, int], Decimal]:
+    """What the ledger already holds per (plan code, goal), every version together."""
+    rows = (
+        await PayoutEntry.filter(
+            organisation_id=organisation_id,
+            plan__code__in=list(set(codes)),
+            goal_id__in=list(set(goal_ids)),
+        )
+        .group_by("plan__code", "goal_id")
+        .annotate(total=Sum("amount"))
+        .values_list("plan__code", "goal_id", "total")
+    )
+    # SQLite sums decimals as floats: back to exact cents.
+    return {
+        (code, goal): Decimal(str(total)).quantize(Decimal("0.01")) for code, goal, total in rows
+    }
+
+
+async def add_entries(entries: Sequence[PayoutEntry]) -> None:
+    if entries:
+        await PayoutEntry.bulk_create(entries)
+
+
+async def finalise_entries(organisation_id: int, goal_ids: Sequence[int]) -> int:
+    return await PayoutEntry.filter(
+        organisation_id=organisation_id,
+        goal_id__in=list(set(goal_ids)),
+        status=PayoutStatus.PROVISIONAL,
+    ).update(status=PayoutStatus.FINAL)
+
+
+async def advance_entries(
+    organisation_id: int, entry_ids: Sequence[int], from_status: PayoutStatus, to: PayoutStatus
+) -> int:
+    return await PayoutEntry.filter(
+        organisation_id=organisation_id, id__in=list(set(entry_ids)), status=from_status
+    ).update(status=to)
+
+
+def entries_of(organisation_id: int, rep_ids: Collection[int] | None) -> QuerySet[PayoutEntry]:
+    query = PayoutEntry.filter(organisation_id=organisation_id)
+    if rep_ids is not None:
+        query = query.filter(rep_id__in=sorted(rep_ids))
+    return query.prefetch_related("plan")

@@ -14,6 +14,8 @@ from core.goals.service import (
     snapshot_running_goals,
 )
 from core.orgs.store import get_organisation, organisation_ids
+from gamification.payouts import close_ended_periods
+from gamification.payouts import settle as settle_payouts
 from gamification.service import evaluate_goals
 from workers.queue import JobFunction
 
@@ -30,6 +32,7 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
     # Award before announcing progress, so a client that sees 100% also finds the badge;
     # snapshot last, so a retry after a failure still sees (and announces) the change.
     awards = await evaluate_goals(organisation, measured, now)
+    await settle_payouts(organisation, measured, now)
     await snapshot_changes(measured, now)
     for item in measured:
         if item.changed:
@@ -64,16 +67,27 @@ async def snapshot_goals(ctx: dict[str, Any]) -> int:
     return taken
 
 
+async def close_periods(ctx: dict[str, Any]) -> int:
+    """Make final the provisional payouts of every goal whose period has ended."""
+    now = datetime.now(UTC)
+    closed = 0
+    for organisation_id in await organisation_ids():
+        closed += await close_ended_periods(await get_organisation(organisation_id), now)
+    return closed
+
+
 JOBS: dict[str, JobFunction] = {
     "recompute_progress": recompute_progress,
     "snapshot_goals": snapshot_goals,
+    "close_periods": close_periods,
 }
 
 # Retried on failure (a lost connection, a worker killed mid-job); each run is idempotent.
 ARQ_FUNCTIONS: list[Function] = [
     func(recompute_progress, name="recompute_progress", timeout=120, max_tries=5),
     func(snapshot_goals, name="snapshot_goals", timeout=1800, max_tries=3),
+    func(close_periods, name="close_periods", timeout=1800, max_tries=3),
 ]
 
 # (job, hour, minute) in UTC; arq's cron runs each once however many workers there are.
-DAILY = [("snapshot_goals", 0, 15)]
+DAILY = [("snapshot_goals", 0, 15), ("close_periods", 0, 30)]

@@ -57,3 +57,84 @@ class Award:
         rep = await info.context.loaders.users.load(self.rep_id)
         assert rep is not None, "an award's rep is deleted with it"
         return User.of(rep)
+
+
+@strawberry.type
+class BonusTier:
+    start: Decimal = strawberry.field(description="Percent of target where the band starts.")
+    end: Decimal | None = strawberry.field(description="Where it ends; null: no end.")
+    rate: Decimal = strawberry.field(description="Percent of the figure in the band paid.")
+
+
+@strawberry.type
+class FlatBonus:
+    threshold: Decimal
+    amount: Decimal
+
+
+@strawberry.type
+class BonusPlan:
+    id: strawberry.ID
+    code: str
+    version: int
+    name: str
+    metric: str
+    tiers: list[BonusTier]
+    flats: list[FlatBonus]
+    cap: Decimal | None
+    active: bool
+
+    @classmethod
+    def of(cls, plan: models.BonusPlan) -> BonusPlan:
+        return cls(
+            id=strawberry.ID(str(plan.id)),
+            code=plan.code,
+            version=plan.version,
+            name=plan.name,
+            metric=str(plan.metric),
+            tiers=[
+                BonusTier(
+                    start=Decimal(t["start"]),
+                    end=Decimal(t["end"]) if t["end"] is not None else None,
+                    rate=Decimal(t["rate"]),
+                )
+                for t in plan.tiers
+            ],
+            flats=[
+                FlatBonus(threshold=Decimal(f["threshold"]), amount=Decimal(f["amount"]))
+                for f in plan.flats
+            ],
+            cap=plan.cap,
+            active=plan.active,
+        )
+
+
+PayoutStatusEnum = strawberry.enum(models.PayoutStatus, name="PayoutStatus")
+EntryKindEnum = strawberry.enum(models.EntryKind, name="PayoutEntryKind")
+
+
+@strawberry.type(description="A line of the payout ledger; entries are never deleted.")
+class PayoutEntry:
+    id: strawberry.ID
+    kind: EntryKindEnum
+    status: PayoutStatusEnum
+    amount: Decimal
+    created_at: datetime
+    goal_id: strawberry.ID
+    plan_code: str
+    plan_version: int
+    explanation: JSON
+
+    @classmethod
+    def of(cls, entry: models.PayoutEntry) -> PayoutEntry:
+        return cls(
+            id=strawberry.ID(str(entry.id)),
+            kind=entry.kind,
+            status=entry.status,
+            amount=entry.amount,
+            created_at=entry.created_at,
+            goal_id=strawberry.ID(str(entry.goal_id)),
+            plan_code=entry.plan.code,
+            plan_version=entry.plan.version,
+            explanation=entry.explanation,
+        )

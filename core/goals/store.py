@@ -114,3 +114,13 @@ def goals_of(
     if owner_type is not None:
         query = query.filter(owner_type=owner_type)
     return query
+
+
+async def goals_ended_before(organisation_id: int, day: date) -> list[Goal]:
+    return await Goal.filter(organisation_id=organisation_id, period_end__lt=day).order_by("id")
+
+
+async def goals_within(organisation_id: int, first: date, last: date) -> list[Goal]:
+    return await Goal.filter(
+        organisation_id=organisation_id, period_start__gte=first, period_end__lte=last
+    ).order_by("id")

@@ -1,0 +1,191 @@
+"""Bonus plans through GraphQL: creating, simulating, the payout ledger and its workflow."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+
+from api.context import Info
+from api.errors import InputErrors
+from api.gamification.types import BonusPlan, PayoutEntry
+from api.goals.types import MetricEnum
+from api.ids import parse_id
+from api.orgs.types import User
+from api.pagination import Connection, keyset
+from core.goals.store import find_goal
+from core.orgs.store import get_organisation
+from domain.errors import ErrorCode, FieldError
+from domain.periods import Period
+from gamification import bonus, payouts, store
+from gamification.models import PayoutStatus
+
+CreateBonusPlanResult = Annotated[
+    BonusPlan | InputErrors, strawberry.union("CreateBonusPlanResult")
+]
+
+
+@strawberry.input
+class BonusTierInput:
+    start: Decimal
+    end: Decimal | None = None
+    rate: Decimal
+
+
+@strawberry.input
+class FlatBonusInput:
+    threshold: Decimal
+    amount: Decimal
+
+
+@strawberry.input(description="Changing a plan: create it again under the same code.")
+class BonusPlanInput:
+    code: str
+    name: str
+    metric: MetricEnum
+    tiers: list[BonusTierInput]
+    flats: list[FlatBonusInput] = strawberry.field(default_factory=list)
+    cap: Decimal | None = None
+    goal_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this goal; leave out for every rep goal of the metric."
+    )
+
+    def plan(self) -> bonus.Plan:
+        return bonus.Plan(
+            tiers=tuple(bonus.Tier(t.start, t.end, t.rate) for t in self.tiers),
+            flats=tuple(bonus.Flat(f.threshold, f.amount) for f in self.flats),
+            cap=self.cap,
+        )
+
+
+@strawberry.type
+class SimulatedPayout:
+    rep: User
+    goal_id: strawberry.ID
+    value: Decimal | None
+    target: Decimal
+    amount: Decimal
+    capped: bool
+
+
+@strawberry.type
+class Rewards:
+    provisional: Decimal = strawberry.field(description="Earned in running periods.")
+    final: Decimal = strawberry.field(description="Final, awaiting approval or payment.")
+    paid: Decimal
+    entries: Connection[PayoutEntry]
+
+
+def _problems(plan: bonus.Plan) -> InputErrors | None:
+    found = bonus.check_plan(plan)
+    if not found:
+        return None
+    return InputErrors.of(*(FieldError("tiers", ErrorCode.INVALID, problem) for problem in found))
+
+
+@strawberry.type
+class BonusMutations:
+    @strawberry.mutation(description="Admins: a bonus plan, or the next version of one.")
+    async def create_bonus_plan(self, info: Info, input: BonusPlanInput) -> CreateBonusPlanResult:
+        access = await info.context.access()
+        if not access.is_admin:
+            return InputErrors.forbidden("code")
+        problems = _problems(input.plan())
+        if problems is not None:
+            return problems
+        plan = input.plan()
+        goal_id = parse_id(input.goal_id) if input.goal_id is not None else None
+        if input.goal_id is not None and (
+            goal_id is None or await find_goal(access.viewer.organisation_id, goal_id) is None
+        ):
+            return InputErrors.not_found("goalId", "No such goal in this organisation.")
+        created = await store.create_plan(
+            access.viewer.organisation_id,
+            code=input.code.strip(),
+            name=input.name.strip(),
+            metric=input.metric,
+            goal_id=goal_id,
+            tiers=[
+                {
+                    "start": str(t.start),
+                    "end": str(t.end) if t.end is not None else None,
+                    "rate": str(t.rate),
+                }
+                for t in plan.tiers
+            ],
+            flats=[{"threshold": str(f.threshold), "amount": str(f.amount)} for f in plan.flats],
+            cap=plan.cap,
+        )
+        return BonusPlan.of(created)
+
+    @strawberry.mutation(description="Admins: approve FINAL payouts; returns how many moved.")
+    async def approve_payouts(self, info: Info, ids: list[strawberry.ID]) -> int:
+        access = await info.context.access()
+        access.require(access.is_admin)
+        return await store.advance_entries(
+            access.viewer.organisation_id,
+            [int(i) for i in ids],
+            PayoutStatus.FINAL,
+            PayoutStatus.APPROVED,
+        )
+
+    @strawberry.mutation(description="Admins: mark APPROVED payouts paid; returns how many moved.")
+    async def mark_payouts_paid(self, info: Info, ids: list[strawberry.ID]) -> int:
+        access = await info.context.access()
+        access.require(access.is_admin)
+        return await store.advance_entries(
+            access.viewer.organisation_id,
+            [int(i) for i in ids],
+            PayoutStatus.APPROVED,
+            PayoutStatus.PAID,
+        )
+
+
+@strawberry.type
+class BonusQueries:
+    @strawberry.field(description="Your payout ledger and its totals.")
+    async def my_rewards(self, info: Info, first: int = 50, after: str | None = None) -> Rewards:
+        viewer = info.context.require_viewer()
+        mine = {viewer.user_id} if viewer.user_id is not None else set()
+        entries = store.entries_of(viewer.organisation_id, mine)
+        totals = {status: Decimal(0) for status in PayoutStatus}
+        for entry in await store.entries_of(viewer.organisation_id, mine):
+            totals[entry.status] += entry.amount
+        return Rewards(
+            provisional=totals[PayoutStatus.PROVISIONAL],
+            final=totals[PayoutStatus.FINAL] + totals[PayoutStatus.APPROVED],
+            paid=totals[PayoutStatus.PAID],
+            entries=await keyset(entries, first, after, PayoutEntry.of),
+        )
+
+    @strawberry.field(description="Admins: what a plan would pay on past figures; writes nothing.")
+    async def simulate_bonus_plan(
+        self, info: Info, plan: BonusPlanInput, period_start: date, period_end: date
+    ) -> list[SimulatedPayout]:
+        access = await info.context.access()
+        access.require(access.is_admin)
+        organisation = await get_organisation(access.viewer.organisation_id)
+        results = await payouts.simulate(
+            organisation,
+            plan.plan(),
+            plan.metric,
+            Period(period_start, period_end),
+            info.context.now,
+        )
+        reps = await info.context.loaders.users.load_many(
+            [r.goal.owner_rep_id or 0 for r in results]
+        )
+        return [
+            SimulatedPayout(
+                rep=User.of(rep),
+                goal_id=strawberry.ID(str(result.goal.id)),
+                value=result.value,
+                target=result.goal.target,
+                amount=result.payout.amount if result.payout else Decimal(0),
+                capped=result.payout.capped if result.payout else False,
+            )
+            for result, rep in zip(results, reps, strict=True)
+            if rep is not None
+        ]
