@@ -84,7 +84,8 @@ JOBS: dict[str, JobFunction] = {
 
 # Retried on failure (a lost connection, a worker killed mid-job); each run is idempotent.
 ARQ_FUNCTIONS: list[Function] = [
-    func(recompute_progress, name="recompute_progress", timeout=120, max_tries=5),
+    # Coalesced job ids are per window; their results need not outlive the window by much.
+    func(recompute_progress, name="recompute_progress", timeout=120, max_tries=5, keep_result=60),
     func(snapshot_goals, name="snapshot_goals", timeout=1800, max_tries=3),
     func(close_periods, name="close_periods", timeout=1800, max_tries=3),
 ]

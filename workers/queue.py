@@ -16,10 +16,23 @@ from core.telemetry import JOBS
 logger = logging.getLogger(__name__)
 
 JobFunction = Callable[..., Awaitable[Any]]
+# Jobs given a coalescing key run once per key and window, just after the window closes:
+# a burst of enqueues (deals for one rep) becomes one run that sees all of them.
+COALESCE_WINDOW = timedelta(seconds=1)
+
+
+def coalesced(function: str, key: str, now: datetime) -> tuple[str, datetime]:
+    """The job id shared by every enqueue of `key` in the current window, and when the job
+    runs: when the window closes, so that it sees everything committed within it."""
+    window = int(now.timestamp() // COALESCE_WINDOW.total_seconds())
+    runs_at = datetime.fromtimestamp((window + 1) * COALESCE_WINDOW.total_seconds(), UTC)
+    return f"{function}:{key}:{window}", runs_at
 
 
 class JobQueue(Protocol):
-    async def enqueue(self, function: str, **kwargs: Any) -> None: ...
+    async def enqueue(self, function: str, *, coalesce: str | None = None, **kwargs: Any) -> None:
+        """Run `function(ctx, **kwargs)` soon; with `coalesce`, once per key and window."""
+        ...
 
     async def backlog(self) -> int:
         """Jobs waiting or running; raises when the queue cannot be reached."""
@@ -38,9 +51,14 @@ class ArqQueue:
         pool = await create_pool(RedisSettings.from_dsn(redis_url), default_queue_name=queue_name)
         return cls(pool, queue_name)
 
-    async def enqueue(self, function: str, **kwargs: Any) -> None:
-        await self._pool.enqueue_job(function, _queue_name=self._queue_name, **kwargs)
-        JOBS.labels(function, "enqueued").inc()
+    async def enqueue(self, function: str, *, coalesce: str | None = None, **kwargs: Any) -> None:
+        options: dict[str, Any] = {"_queue_name": self._queue_name}
+        if coalesce is not None:
+            job_id, runs_at = coalesced(function, coalesce, datetime.now(UTC))
+            options.update(_job_id=job_id, _defer_until=runs_at)
+        # arq answers None when a job with this id is already queued: coalesced.
+        job = await self._pool.enqueue_job(function, **options, **kwargs)
+        JOBS.labels(function, "enqueued" if job is not None else "coalesced").inc()
 
     async def backlog(self) -> int:
         return int(await self._pool.zcard(self._queue_name))
@@ -57,15 +75,37 @@ class InProcessQueue:
         self._functions = functions
         self._ctx = ctx
         self._tasks: set[asyncio.Task[None]] = set()
+        self._pending: set[str] = set()
 
-    async def enqueue(self, function: str, **kwargs: Any) -> None:
+    async def enqueue(self, function: str, *, coalesce: str | None = None, **kwargs: Any) -> None:
         job = self._functions[function]
+        job_id, runs_at = (
+            coalesced(function, coalesce, datetime.now(UTC)) if coalesce else (None, None)
+        )
+        if job_id is not None:
+            if job_id in self._pending:
+                JOBS.labels(function, "coalesced").inc()
+                return
+            self._pending.add(job_id)
         JOBS.labels(function, "enqueued").inc()
-        task = asyncio.create_task(self._run(function, job, kwargs), name=f"job:{function}")
+        task = asyncio.create_task(
+            self._run(function, job, kwargs, job_id, runs_at), name=f"job:{function}"
+        )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _run(self, name: str, job: JobFunction, kwargs: dict[str, Any]) -> None:
+    async def _run(
+        self,
+        name: str,
+        job: JobFunction,
+        kwargs: dict[str, Any],
+        job_id: str | None,
+        runs_at: datetime | None,
+    ) -> None:
+        if runs_at is not None:
+            await asyncio.sleep(max(0.0, (runs_at - datetime.now(UTC)).total_seconds()))
+        if job_id is not None:
+            self._pending.discard(job_id)
         try:
             await job(self._ctx, **kwargs)
             JOBS.labels(name, "succeeded").inc()

@@ -124,12 +124,14 @@ async def _ingest(
         )
     organisation = await get_organisation(access.viewer.organisation_id)
     result = await ingest(organisation, [item.record() for item in inputs])
-    if result.affected_rep_ids:
-        # Enqueued after the upsert committed, so the job sees the new figures.
+    # Enqueued after the upsert committed, so the job sees the new figures; one job per
+    # rep, coalesced, so a burst of records for a rep is evaluated once.
+    for rep_id in sorted(result.affected_rep_ids):
         await info.context.queue.enqueue(
             "recompute_progress",
+            coalesce=f"{organisation.id}:{rep_id}",
             organisation_id=organisation.id,
-            rep_ids=sorted(result.affected_rep_ids),
+            rep_ids=[rep_id],
         )
     return IngestPayload(
         accepted=result.accepted,
