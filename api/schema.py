@@ -20,6 +20,7 @@ from api.auth.mutations import AuthMutations
 from api.auth.queries import AuthQueries
 from api.errors import should_mask
 from api.gamification.bonus import BonusMutations, BonusQueries
+from api.gamification.leaderboards import LeaderboardQueries
 from api.gamification.queries import GamificationQueries
 from api.goals.mutations import GoalMutations
 from api.goals.queries import GoalQueries
@@ -33,7 +34,15 @@ from core.config import Settings
 
 Query = merge_types(
     "Query",
-    (OrgQueries, GoalQueries, SalesQueries, GamificationQueries, BonusQueries, AuthQueries),
+    (
+        OrgQueries,
+        GoalQueries,
+        SalesQueries,
+        GamificationQueries,
+        BonusQueries,
+        LeaderboardQueries,
+        AuthQueries,
+    ),
 )
 Mutation = merge_types(
     "Mutation", (AuthMutations, OrgMutations, GoalMutations, SalesMutations, BonusMutations)

@@ -22,7 +22,7 @@ from core.sales import store as sales
 from domain import smart
 from domain.metrics import CUMULATIVE, Metric, Totals, value_of
 from domain.periods import Period, comparable_history, local_today, preceding
-from domain.progress import PaceThresholds, Progress, compute_progress
+from domain.progress import PaceThresholds, Progress, compute_progress, two_places
 from domain.targets import TargetKind, TargetSpec, achievability, resolve
 from domain.teams import ancestors, members
 
@@ -358,3 +358,14 @@ async def snapshot_running_goals(organisation: Organisation, now: datetime) -> i
     progress = await measure_goals(organisation, goals, now)
     await store.add_snapshots(list(progress.items()), now)
     return len(progress)
+
+
+async def figures_of_reps(
+    organisation: Organisation, metric: Metric, period: Period, rep_ids: Sequence[int]
+) -> dict[int, Decimal | None]:
+    """Each rep's own figure for a metric over a period: one statement for any number."""
+    totals = await _totals(
+        organisation.id, [_measure(rep, metric, Scope(rep_ids=(rep,)), period) for rep in rep_ids]
+    )
+    values = {rep: value_of(metric, totals[rep]) for rep in rep_ids}
+    return {rep: two_places(v) if v is not None else None for rep, v in values.items()}

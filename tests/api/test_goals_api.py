@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from core.goals.models import Goal
-from core.orgs.models import Organisation
+from core.orgs import service as orgs
+from core.orgs.models import Organisation, Role, User
 from core.sales import service as sales
 from domain.records import DealRecord, DealStage
 from tests.conftest import Org
@@ -318,3 +319,48 @@ async def test_leads_are_ingested_idempotently_with_partial_errors(
         id=goal["id"],
     )
     assert progress["data"]["goal"]["progress"]["currentValue"] == "2.00"
+
+
+LEADERBOARD = """query($start: Date!, $end: Date!, $team: ID) {
+  leaderboard(metric: REVENUE, periodStart: $start, periodEnd: $end, teamId: $team) {
+    entries { name rank value } } }"""
+
+
+async def test_a_leaderboard_ranks_ties_alike(client: httpx.AsyncClient, org: Org) -> None:
+    for name in ("Sam", "Tia", "Uma"):
+        user = await orgs.create_user(
+            org.organisation.id,
+            email=f"{name.lower()}@acme.test",
+            name=name,
+            role=Role.REP,
+            team_id=org.team.id,
+        )
+        assert isinstance(user, User)
+    day = today()
+    for key, email, amount in (("x1", "rita", 500), ("x2", "sam", 900), ("x3", "tia", 500)):
+        closed = datetime(day.year, day.month, day.day, 12, tzinfo=LA)
+        record = DealRecord(
+            key,
+            f"{email}@acme.test",
+            Decimal(amount),
+            DealStage.WON,
+            created_at=closed - timedelta(days=1),
+            closed_at=closed,
+        )
+        await sales.ingest_deals(org.organisation, [record])
+
+    body = await graphql(
+        client,
+        LEADERBOARD,
+        org.token(org.rep),
+        start=day.isoformat(),
+        end=day.isoformat(),
+        team=str(org.team.id),
+    )
+
+    assert body["data"]["leaderboard"]["entries"] == [
+        {"name": "Sam", "rank": 1, "value": "900.00"},
+        {"name": "Rita Rep", "rank": 2, "value": "500.00"},
+        {"name": "Tia", "rank": 2, "value": "500.00"},
+        {"name": "Uma", "rank": 4, "value": "0.00"},
+    ]
