@@ -38,6 +38,7 @@ class BadgeDefinition(Model):
     description = fields.TextField(default="")
     kind = fields.CharEnumField(BadgeKind, max_length=32)
     threshold = fields.DecimalField(max_digits=12, decimal_places=2)
+    points = fields.IntField(default=0, db_default=0)
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -9,7 +9,9 @@ from enum import StrEnum
 
 
 class BadgeKind(StrEnum):
-    ATTAINMENT = "ATTAINMENT"
+    ATTAINMENT = "ATTAINMENT"  # threshold: percent of a goal's target
+    FIRST_WIN = "FIRST_WIN"  # a rep's first won deal ever
+    DEALS_WON_IN_MONTH = "DEALS_WON_IN_MONTH"  # threshold: deals won in a calendar month
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class BadgeRule:
     version: int
     kind: BadgeKind
     threshold: Decimal
+    points: int = 0
 
 
 def attainment_badges_earned(attainment: Decimal, rules: Sequence[BadgeRule]) -> list[BadgeRule]:
@@ -36,3 +39,34 @@ def crossing_index(amounts: Sequence[Decimal], needed: Decimal) -> int | None:
         if total >= needed:
             return index
     return None
+
+
+def count_badges_earned(kind: BadgeKind, count: int, rules: Sequence[BadgeRule]) -> list[BadgeRule]:
+    """The rules of `kind` whose threshold `count` has reached (FIRST_WIN: one win)."""
+    return [
+        rule
+        for rule in rules
+        if rule.kind is kind
+        and count >= (Decimal(1) if kind is BadgeKind.FIRST_WIN else rule.threshold)
+    ]
+
+
+# Points needed for each level, from level 1.
+LEVELS = (0, 100, 250, 500, 1000, 2000, 4000, 8000)
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    points: int
+    next_at: int | None
+
+    @property
+    def to_next(self) -> int | None:
+        return None if self.next_at is None else self.next_at - self.points
+
+
+def level_of(points: int, thresholds: Sequence[int] = LEVELS) -> Level:
+    reached = [n for n, needed in enumerate(thresholds, start=1) if points >= needed]
+    level = reached[-1] if reached else 1
+    return Level(level, points, thresholds[level] if level < len(thresholds) else None)

@@ -9,16 +9,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.goals.models import OwnerType
-from core.goals.service import Measured, period_of
+from core.goals.service import Measured, figures_of_reps, period_of
 from core.orgs.models import Organisation
 from core.sales import store as sales
 from core.sales.models import Deal
 from domain.metrics import DEAL_CUMULATIVE, Metric
+from domain.periods import PeriodKind, label, local_today, period_containing
 from domain.progress import HUNDRED
 from domain.rollups import resolved_cost
 from gamification import store
 from gamification.models import Award
-from gamification.rules import BadgeRule, attainment_badges_earned, crossing_index
+from gamification.rules import (
+    BadgeKind,
+    BadgeRule,
+    attainment_badges_earned,
+    count_badges_earned,
+    crossing_index,
+)
 
 
 def goal_period_key(goal_id: int) -> str:
@@ -30,7 +37,7 @@ async def evaluate_goals(
 ) -> list[Award]:
     """Award every badge the reps' goals have earned and that was not awarded before.
     Team and organisation goals earn no badges: badges go to people."""
-    rules = await store.active_rules(organisation.id)
+    rules = [r for r in await store.active_rules(organisation.id) if r.kind is BadgeKind.ATTAINMENT]
     mine = [
         m
         for m in measured
@@ -115,3 +122,66 @@ async def _explain(
         },
         "deals": counted,
     }
+
+
+async def evaluate_reps(
+    organisation: Organisation, rep_ids: Sequence[int], now: datetime
+) -> list[Award]:
+    """Award the reps' badges that do not hang on a goal: a first win ever, N deals won in
+    the current month."""
+    rules = [
+        r
+        for r in await store.active_rules(organisation.id)
+        if r.kind in (BadgeKind.FIRST_WIN, BadgeKind.DEALS_WON_IN_MONTH)
+    ]
+    if not rules or not rep_ids:
+        return []
+    tz = ZoneInfo(organisation.timezone)
+    fiscal = organisation.fiscal_year_start_month
+    month = period_containing(PeriodKind.MONTH, local_today(now, tz), fiscal)
+    month_key = f"month:{label(PeriodKind.MONTH, month, fiscal)}"
+    counts = await figures_of_reps(organisation, Metric.DEALS_WON, month, rep_ids)
+    already = await store.awarded_keys(organisation.id, rep_ids)
+    new_awards = []
+    for rep_id in rep_ids:
+        candidates: list[tuple[BadgeRule, str]] = []
+        first = await sales.first_won_deal(rep_id)
+        if first is not None:
+            candidates += [
+                (rule, "ever") for rule in count_badges_earned(BadgeKind.FIRST_WIN, 1, rules)
+            ]
+        won = int(counts[rep_id] or 0)
+        candidates += [
+            (rule, month_key)
+            for rule in count_badges_earned(BadgeKind.DEALS_WON_IN_MONTH, won, rules)
+        ]
+        for rule, key in candidates:
+            if (rule.id, rep_id, key) in already:
+                continue
+            if rule.kind is BadgeKind.FIRST_WIN:
+                assert first is not None
+                deals = [first.external_id]
+            else:
+                start, end = month.bounds(tz)
+                month_deals = await sales.won_deals([rep_id], organisation.id, start, end)
+                deals = [d.external_id for d in month_deals[: int(rule.threshold)]]
+            award = await store.record_award(
+                organisation.id,
+                rule,
+                rep_id=rep_id,
+                goal_id=None,
+                period_key=key,
+                awarded_at=now,
+                explanation={
+                    "rule": {
+                        "code": rule.code,
+                        "version": rule.version,
+                        "threshold": str(rule.threshold),
+                    },
+                    "figures": {"dealsWonThisMonth": won, "period": key},
+                    "deals": deals,
+                },
+            )
+            if award is not None:
+                new_awards.append(award)
+    return new_awards

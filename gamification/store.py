@@ -14,7 +14,18 @@ from tortoise.queryset import QuerySet
 from gamification.models import Award, BadgeDefinition, BonusPlan, PayoutEntry, PayoutStatus
 from gamification.rules import BadgeKind, BadgeRule
 
-DEFAULT_BADGES = (("TARGET_HIT", "Target hit", "Reached 100% of a goal.", Decimal(100)),)
+# code, name, description, kind, threshold, points
+DEFAULT_BADGES = (
+    (
+        "TARGET_HIT",
+        "Target hit",
+        "Reached 100% of a goal.",
+        BadgeKind.ATTAINMENT,
+        Decimal(100),
+        100,
+    ),
+    ("FIRST_WIN", "First win", "Won a first deal.", BadgeKind.FIRST_WIN, Decimal(1), 25),
+)
 
 
 async def create_default_badges(organisation_id: int) -> None:
@@ -25,10 +36,11 @@ async def create_default_badges(organisation_id: int) -> None:
                 code=code,
                 name=name,
                 description=description,
-                kind=BadgeKind.ATTAINMENT,
+                kind=kind,
                 threshold=threshold,
+                points=points,
             )
-            for code, name, description, threshold in DEFAULT_BADGES
+            for code, name, description, kind, threshold, points in DEFAULT_BADGES
         ]
     )
 
@@ -42,6 +54,7 @@ async def active_rules(organisation_id: int) -> list[BadgeRule]:
             version=definition.version,
             kind=definition.kind,
             threshold=definition.threshold,
+            points=definition.points,
         )
         for definition in definitions
     ]
@@ -167,3 +180,32 @@ def entries_of(organisation_id: int, rep_ids: Collection[int] | None) -> QuerySe
     if rep_ids is not None:
         query = query.filter(rep_id__in=sorted(rep_ids))
     return query.prefetch_related("plan")
+
+
+async def create_badge(organisation_id: int, **fields: Any) -> BadgeDefinition:
+    """A badge rule under a new code, or the next version of one; earlier versions stop
+    applying and their awards keep pointing at them."""
+    code = fields["code"]
+    latest = (
+        await BadgeDefinition.filter(organisation_id=organisation_id, code=code)
+        .order_by("-version")
+        .first()
+    )
+    if latest is not None:
+        await BadgeDefinition.filter(organisation_id=organisation_id, code=code).update(
+            active=False
+        )
+    version = latest.version + 1 if latest else 1
+    return await BadgeDefinition.create(organisation_id=organisation_id, version=version, **fields)
+
+
+async def badge_rules(organisation_id: int) -> list[BadgeDefinition]:
+    return await BadgeDefinition.filter(organisation_id=organisation_id).order_by("code", "version")
+
+
+async def awards_of_rep(organisation_id: int, rep_id: int) -> list[Award]:
+    return (
+        await Award.filter(organisation_id=organisation_id, rep_id=rep_id)
+        .prefetch_related("badge")
+        .order_by("-awarded_at", "-id")
+    )

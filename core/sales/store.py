@@ -185,3 +185,11 @@ def leads_of(
     organisation_id: int, rep_ids: Collection[int] | None, owner_id: int | None
 ) -> QuerySet[Lead]:
     return _owned(Lead.all(), organisation_id, rep_ids, owner_id)
+
+
+async def first_won_deal(owner_id: int) -> Deal | None:
+    return (
+        await Deal.filter(owner_id=owner_id, stage=DealStage.WON)
+        .order_by("closed_at", "id")
+        .first()
+    )

@@ -97,12 +97,14 @@ async def test_duplicate_jobs_on_two_concurrent_workers_award_once(
 
     assert sum(w.jobs_complete for w in workers) == 4
     assert sum(w.jobs_failed for w in workers) == 0
-    awards = await Award.filter(rep_id=org.rep.id).prefetch_related("badge")
-    assert [(a.badge.code, a.goal_id, a.period_key) for a in awards] == [
-        ("TARGET_HIT", goal.id, f"goal:{goal.id}")
+    awards = await Award.filter(rep_id=org.rep.id).prefetch_related("badge").order_by("id")
+    assert sorted((a.badge.code, a.goal_id, a.period_key) for a in awards) == [
+        ("FIRST_WIN", None, "ever"),
+        ("TARGET_HIT", goal.id, f"goal:{goal.id}"),
     ]
+    target_hit = next(a for a in awards if a.badge.code == "TARGET_HIT")
     # 6,000 alone is short of 10,000; the 5,000 closed a minute later crosses it.
-    assert awards[0].explanation["deals"] == ["d-1", "d-2"]
+    assert target_hit.explanation["deals"] == ["d-1", "d-2"]
     assert (event["currentValue"], event["attainment"], event["status"]) == (
         "11000.00",
         "110.00",
@@ -129,6 +131,6 @@ async def test_the_job_retried_after_it_ran_changes_nothing(settings: Settings, 
     finally:
         await queue.close()
 
-    # The first run makes the award, the replay finds it made.
-    assert new_awards == [1, 0]
-    assert await Award.filter(rep_id=org.rep.id).count() == 1
+    # The first run makes the two awards (target hit, first win), the replay finds them made.
+    assert new_awards == [2, 0]
+    assert await Award.filter(rep_id=org.rep.id).count() == 2
