@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from api.auth.mutations import AuthMutations
 from api.auth.queries import AuthQueries
 from api.errors import should_mask
+from api.gamification.achievements import AchievementMutations, AchievementQueries
 from api.gamification.bonus import BonusMutations, BonusQueries
 from api.gamification.leaderboards import LeaderboardQueries
 from api.gamification.queries import GamificationQueries
@@ -41,11 +42,20 @@ Query = merge_types(
         GamificationQueries,
         BonusQueries,
         LeaderboardQueries,
+        AchievementQueries,
         AuthQueries,
     ),
 )
 Mutation = merge_types(
-    "Mutation", (AuthMutations, OrgMutations, GoalMutations, SalesMutations, BonusMutations)
+    "Mutation",
+    (
+        AuthMutations,
+        OrgMutations,
+        GoalMutations,
+        SalesMutations,
+        BonusMutations,
+        AchievementMutations,
+    ),
 )
 Subscription = merge_types("Subscription", (GoalSubscriptions,))
 

@@ -1,0 +1,127 @@
+"""Badge rules (admins) and a rep's achievements through GraphQL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+
+from api.context import Info
+from api.errors import InputErrors
+from api.gamification.types import Award
+from domain.errors import ErrorCode, FieldError
+from gamification import models, store
+from gamification.rules import BadgeKind, level_of
+
+BadgeKindEnum = strawberry.enum(BadgeKind, name="BadgeKind")
+
+
+@strawberry.type
+class BadgeRule:
+    id: strawberry.ID
+    code: str
+    version: int
+    name: str
+    description: str
+    kind: BadgeKindEnum
+    threshold: Decimal
+    points: int
+    active: bool
+
+    @classmethod
+    def of(cls, rule: models.BadgeDefinition) -> BadgeRule:
+        return cls(
+            id=strawberry.ID(str(rule.id)),
+            code=rule.code,
+            version=rule.version,
+            name=rule.name,
+            description=rule.description,
+            kind=rule.kind,
+            threshold=rule.threshold,
+            points=rule.points,
+            active=rule.active,
+        )
+
+
+CreateBadgeRuleResult = Annotated[
+    BadgeRule | InputErrors, strawberry.union("CreateBadgeRuleResult")
+]
+
+
+@strawberry.input(description="Changing a rule: create it again under the same code.")
+class BadgeRuleInput:
+    code: str
+    name: str
+    kind: BadgeKindEnum
+    threshold: Decimal = strawberry.field(
+        description="ATTAINMENT: percent of target; DEALS_WON_IN_MONTH: deals; FIRST_WIN: 1."
+    )
+    points: int = 0
+    description: str = ""
+
+
+@strawberry.type
+class Achievements:
+    badges: list[Award] = strawberry.field(description="Every award, newest first.")
+    points: int
+    level: int
+    next_level_at: int | None = strawberry.field(description="Points for the next level.")
+    points_to_next_level: int | None
+    recent: list[Award] = strawberry.field(description="The ten newest awards.")
+
+
+@strawberry.type
+class AchievementMutations:
+    @strawberry.mutation(description="Admins: a badge rule, or the next version of one.")
+    async def create_badge_rule(self, info: Info, input: BadgeRuleInput) -> CreateBadgeRuleResult:
+        access = await info.context.access()
+        if not access.is_admin:
+            return InputErrors.forbidden("code")
+        problems = []
+        if not input.code.strip():
+            problems.append(FieldError("code", ErrorCode.REQUIRED, "Name the rule's code."))
+        if input.threshold <= 0:
+            problems.append(FieldError("threshold", ErrorCode.NOT_POSITIVE, "Above zero."))
+        if input.points < 0:
+            problems.append(FieldError("points", ErrorCode.NEGATIVE, "Zero or more."))
+        if problems:
+            return InputErrors.of(*problems)
+        rule = await store.create_badge(
+            access.viewer.organisation_id,
+            code=input.code.strip(),
+            name=input.name.strip(),
+            description=input.description,
+            kind=input.kind,
+            threshold=input.threshold,
+            points=input.points,
+        )
+        return BadgeRule.of(rule)
+
+
+@strawberry.type
+class AchievementQueries:
+    @strawberry.field(description="The organisation's badge rules, every version.")
+    async def badge_rules(self, info: Info) -> list[BadgeRule]:
+        viewer = info.context.require_viewer()
+        return [BadgeRule.of(rule) for rule in await store.badge_rules(viewer.organisation_id)]
+
+    @strawberry.field(description="Your badges, points, level and the way to the next.")
+    async def my_achievements(self, info: Info) -> Achievements:
+        viewer = info.context.require_viewer()
+        awards = (
+            await store.awards_of_rep(viewer.organisation_id, viewer.user_id)
+            if viewer.user_id is not None
+            else []
+        )
+        # Points are those of the rule version each award was made under.
+        level = level_of(sum(award.badge.points for award in awards))
+        shaped = [Award.of(award) for award in awards]
+        return Achievements(
+            badges=shaped,
+            points=level.points,
+            level=level.level,
+            next_level_at=level.next_at,
+            points_to_next_level=level.to_next,
+            recent=shaped[:10],
+        )

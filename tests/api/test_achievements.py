@@ -1,0 +1,112 @@
+"""Badge rules as versioned data, count badges, points and levels, `myAchievements`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import httpx
+
+from core.events import InProcessBus
+from core.sales import service as sales
+from domain.records import DealRecord, DealStage
+from gamification.models import Award
+from tests.conftest import Org
+from tests.support.graphql import graphql
+from workers.jobs import recompute_progress
+
+RULE = """mutation($threshold: Decimal!, $points: Int!) { createBadgeRule(input: {
+  code: "BUSY_MONTH", name: "Busy month", kind: DEALS_WON_IN_MONTH, threshold: $threshold,
+  points: $points}) { __typename ... on BadgeRule { code version active } } }"""
+MINE = """{ myAchievements { points level nextLevelAt pointsToNextLevel
+  badges { badge { code version } explanation } } }"""
+
+
+async def recompute(org: Org) -> None:
+    await recompute_progress(
+        {"bus": InProcessBus()}, organisation_id=org.organisation.id, rep_ids=[org.rep.id]
+    )
+
+
+async def test_a_rule_change_leaves_earlier_awards_on_their_version(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    now = datetime.now(UTC)
+    deals = [
+        DealRecord(
+            f"m-{n}",
+            "rita@acme.test",
+            Decimal(100),
+            DealStage.WON,
+            created_at=now - timedelta(days=1),
+            closed_at=now - timedelta(minutes=3 - n),
+        )
+        for n in range(3)
+    ]
+    first = await graphql(client, RULE, org.token(), threshold="3", points=50)
+    await sales.ingest_deals(org.organisation, deals)
+    await recompute(org)
+    second = await graphql(client, RULE, org.token(), threshold="2", points=80)
+    await recompute(org)
+    await recompute(org)
+
+    assert first["data"]["createBadgeRule"] == {
+        "__typename": "BadgeRule",
+        "code": "BUSY_MONTH",
+        "version": 1,
+        "active": True,
+    }
+    assert second["data"]["createBadgeRule"]["version"] == 2
+    awards = await Award.filter(rep_id=org.rep.id).prefetch_related("badge").order_by("id")
+    assert [(a.badge.code, a.badge.version) for a in awards] == [
+        ("FIRST_WIN", 1),
+        ("BUSY_MONTH", 1),
+        ("BUSY_MONTH", 2),
+    ]
+    # Version 1 needed three deals, version 2 two: each names the deals that got there.
+    assert awards[1].explanation["deals"] == ["m-0", "m-1", "m-2"]
+    assert awards[2].explanation["deals"] == ["m-0", "m-1"]
+
+    mine = (await graphql(client, MINE, org.token(org.rep)))["data"]["myAchievements"]
+    # 25 (first win) + 50 (v1) + 80 (v2) = 155 points: level 2 (from 100), level 3 at 250.
+    assert (mine["points"], mine["level"], mine["nextLevelAt"], mine["pointsToNextLevel"]) == (
+        155,
+        2,
+        250,
+        95,
+    )
+    assert [b["badge"] for b in mine["badges"]] == [
+        {"code": "BUSY_MONTH", "version": 2},
+        {"code": "BUSY_MONTH", "version": 1},
+        {"code": "FIRST_WIN", "version": 1},
+    ]
+
+
+async def test_two_deals_do_not_make_a_three_deal_month(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    now = datetime.now(UTC)
+    await graphql(client, RULE, org.token(), threshold="3", points=50)
+    await sales.ingest_deals(
+        org.organisation,
+        [
+            DealRecord(
+                f"t-{n}",
+                "rita@acme.test",
+                Decimal(100),
+                DealStage.WON,
+                created_at=now - timedelta(days=1),
+                closed_at=now - timedelta(minutes=1),
+            )
+            for n in range(2)
+        ],
+    )
+    await recompute(org)
+
+    codes = await Award.filter(rep_id=org.rep.id).values_list("badge__code", flat=True)
+    assert codes == ["FIRST_WIN"]
+
+
+async def test_only_admins_write_rules(client: httpx.AsyncClient, org: Org) -> None:
+    body = await graphql(client, RULE, org.token(org.rep), threshold="3", points=50)
+    assert body["data"]["createBadgeRule"]["__typename"] == "InputErrors"
