@@ -27,7 +27,7 @@ from api.goals.mutations import GoalMutations
 from api.goals.queries import GoalQueries
 from api.goals.subscriptions import GoalSubscriptions
 from api.ops import CountErrors
-from api.orgs.mutations import OrgMutations
+from api.orgs.mutations import CalendarMutations, OrgMutations
 from api.orgs.queries import OrgQueries
 from api.sales.mutations import SalesMutations
 from api.sales.queries import SalesQueries
@@ -55,6 +55,7 @@ Mutation = merge_types(
         SalesMutations,
         BonusMutations,
         AchievementMutations,
+        CalendarMutations,
     ),
 )
 Subscription = merge_types("Subscription", (GoalSubscriptions,))

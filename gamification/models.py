@@ -39,6 +39,9 @@ class BadgeDefinition(Model):
     kind = fields.CharEnumField(BadgeKind, max_length=32)
     threshold = fields.DecimalField(max_digits=12, decimal_places=2)
     points = fields.IntField(default=0, db_default=0)
+    # STREAK_DAILY: the metric and the figure a working day must reach to count.
+    metric = fields.CharEnumField(Metric, max_length=32, null=True)
+    daily_minimum = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -12,6 +12,8 @@ class BadgeKind(StrEnum):
     ATTAINMENT = "ATTAINMENT"  # threshold: percent of a goal's target
     FIRST_WIN = "FIRST_WIN"  # a rep's first won deal ever
     DEALS_WON_IN_MONTH = "DEALS_WON_IN_MONTH"  # threshold: deals won in a calendar month
+    # threshold: working days in a row on which the metric reached daily_minimum
+    STREAK_DAILY = "STREAK_DAILY"
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,8 @@ class BadgeRule:
     kind: BadgeKind
     threshold: Decimal
     points: int = 0
+    metric: str | None = None
+    daily_minimum: Decimal | None = None
 
 
 def attainment_badges_earned(attainment: Decimal, rules: Sequence[BadgeRule]) -> list[BadgeRule]:

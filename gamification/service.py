@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.goals.models import OwnerType
-from core.goals.service import Measured, figures_of_reps, period_of
+from core.goals.service import Measured, daily_figures, figures_of_reps, period_of
+from core.orgs import store as people
 from core.orgs.models import Organisation
 from core.sales import store as sales
 from core.sales.models import Deal
+from domain.calendar import WorkingCalendar, current_run
 from domain.metrics import DEAL_CUMULATIVE, Metric
 from domain.periods import PeriodKind, label, local_today, period_containing
 from domain.progress import HUNDRED
@@ -132,7 +134,7 @@ async def evaluate_reps(
     rules = [
         r
         for r in await store.active_rules(organisation.id)
-        if r.kind in (BadgeKind.FIRST_WIN, BadgeKind.DEALS_WON_IN_MONTH)
+        if r.kind in (BadgeKind.FIRST_WIN, BadgeKind.DEALS_WON_IN_MONTH, BadgeKind.STREAK_DAILY)
     ]
     if not rules or not rep_ids:
         return []
@@ -155,16 +157,33 @@ async def evaluate_reps(
             (rule, month_key)
             for rule in count_badges_earned(BadgeKind.DEALS_WON_IN_MONTH, won, rules)
         ]
+        streaks = {
+            rule.id: run
+            for rule in rules
+            if rule.kind is BadgeKind.STREAK_DAILY
+            and (run := await _streak(organisation, rule, rep_id, now))
+        }
+        candidates += [
+            (rule, f"streak-from:{streaks[rule.id][0].isoformat()}")
+            for rule in rules
+            if rule.id in streaks
+        ]
         for rule, key in candidates:
             if (rule.id, rep_id, key) in already:
                 continue
-            if rule.kind is BadgeKind.FIRST_WIN:
+            if rule.kind is BadgeKind.STREAK_DAILY:
+                run = streaks[rule.id]
+                deals = []
+                figures = {"days": [day.isoformat() for day in run]}
+            elif rule.kind is BadgeKind.FIRST_WIN:
                 assert first is not None
                 deals = [first.external_id]
             else:
                 start, end = month.bounds(tz)
                 month_deals = await sales.won_deals([rep_id], organisation.id, start, end)
                 deals = [d.external_id for d in month_deals[: int(rule.threshold)]]
+            if rule.kind is not BadgeKind.STREAK_DAILY:
+                figures = {"dealsWonThisMonth": won, "period": key}
             award = await store.record_award(
                 organisation.id,
                 rule,
@@ -178,10 +197,34 @@ async def evaluate_reps(
                         "version": rule.version,
                         "threshold": str(rule.threshold),
                     },
-                    "figures": {"dealsWonThisMonth": won, "period": key},
+                    "figures": figures,
                     "deals": deals,
                 },
             )
             if award is not None:
                 new_awards.append(award)
     return new_awards
+
+
+async def _streak(
+    organisation: Organisation, rule: BadgeRule, rep_id: int, now: datetime
+) -> list[date]:
+    """The run of working days in a row on which the rep reached the rule's daily minimum,
+    when it is at least `threshold` long and began inside the window we look at (a run that
+    fills the window began earlier and was awarded then)."""
+    needed = int(rule.threshold)
+    window = needed * 3
+    today = local_today(now, ZoneInfo(organisation.timezone))
+    first = today - timedelta(days=window * 2 + 30)
+    calendar = WorkingCalendar(
+        frozenset(int(d) for d in organisation.working_days),
+        frozenset(await people.holidays_between(organisation.id, first, today)),
+    )
+    days = calendar.working_days_back(today, window)
+    assert rule.metric is not None
+    assert rule.daily_minimum is not None
+    figures = await daily_figures(organisation, Metric(rule.metric), rep_id, days)
+    hits = {d for d, v in figures.items() if v is not None and v >= rule.daily_minimum}
+    # Today still runs: it counts when already reached, and does not break the run yet.
+    run = current_run(days if today in hits else [d for d in days if d != today], hits)
+    return run if needed <= len(run) < len(days) else []

@@ -55,6 +55,8 @@ async def active_rules(organisation_id: int) -> list[BadgeRule]:
             kind=definition.kind,
             threshold=definition.threshold,
             points=definition.points,
+            metric=definition.metric,
+            daily_minimum=definition.daily_minimum,
         )
         for definition in definitions
     ]

@@ -10,6 +10,7 @@ import strawberry
 from api.context import Info
 from api.errors import InputErrors
 from api.gamification.types import Award
+from api.goals.types import MetricEnum
 from domain.errors import ErrorCode, FieldError
 from gamification import models, store
 from gamification.rules import BadgeKind, level_of
@@ -59,6 +60,12 @@ class BadgeRuleInput:
     )
     points: int = 0
     description: str = ""
+    metric: MetricEnum | None = strawberry.field(
+        default=None, description="STREAK_DAILY: the metric a working day is judged on."
+    )
+    daily_minimum: Decimal | None = strawberry.field(
+        default=None, description="STREAK_DAILY: the figure a working day must reach."
+    )
 
 
 @strawberry.type
@@ -85,6 +92,16 @@ class AchievementMutations:
             problems.append(FieldError("threshold", ErrorCode.NOT_POSITIVE, "Above zero."))
         if input.points < 0:
             problems.append(FieldError("points", ErrorCode.NEGATIVE, "Zero or more."))
+        if input.kind is BadgeKind.STREAK_DAILY and (
+            input.metric is None or input.daily_minimum is None
+        ):
+            problems.append(
+                FieldError(
+                    "dailyMinimum",
+                    ErrorCode.REQUIRED,
+                    "A streak needs a metric and a daily minimum.",
+                )
+            )
         if problems:
             return InputErrors.of(*problems)
         rule = await store.create_badge(
@@ -95,6 +112,8 @@ class AchievementMutations:
             kind=input.kind,
             threshold=input.threshold,
             points=input.points,
+            metric=input.metric,
+            daily_minimum=input.daily_minimum,
         )
         return BadgeRule.of(rule)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -121,3 +122,23 @@ class OrgMutations:
         team.manager_id = user.id
         await team.save(update_fields=["manager_id"])
         return Team.of(team)
+
+
+@strawberry.type
+class Holiday:
+    day: date
+    name: str
+
+
+AddHolidayResult = Annotated[Holiday | InputErrors, strawberry.union("AddHolidayResult")]
+
+
+@strawberry.type
+class CalendarMutations:
+    @strawberry.mutation(description="Admins: a day off; daily streaks skip it.")
+    async def add_holiday(self, info: Info, day: date, name: str) -> AddHolidayResult:
+        access = await info.context.access()
+        if not access.is_admin:
+            return InputErrors.forbidden("day")
+        holiday = await people.add_holiday(access.viewer.organisation_id, day, name.strip())
+        return Holiday(day=holiday.day, name=holiday.name)

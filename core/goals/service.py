@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -369,3 +369,14 @@ async def figures_of_reps(
     )
     values = {rep: value_of(metric, totals[rep]) for rep in rep_ids}
     return {rep: two_places(v) if v is not None else None for rep, v in values.items()}
+
+
+async def daily_figures(
+    organisation: Organisation, metric: Metric, rep_id: int, days: Sequence[date]
+) -> dict[date, Decimal | None]:
+    """A rep's figure for each of these days: one statement for all of them."""
+    scope = Scope(rep_ids=(rep_id,))
+    totals = await _totals(
+        organisation.id, [_measure(day, metric, scope, Period(day, day)) for day in days]
+    )
+    return {day: value_of(metric, totals[day]) for day in days}

@@ -30,6 +30,9 @@ class Organisation(Model):
     stretch_limit = fields.DecimalField(
         max_digits=8, decimal_places=2, default=Decimal("50.00"), db_default=Decimal("50.00")
     )
+    # ISO weekdays worked (Monday is 1), as digits: "12345". Daily streaks skip the others
+    # and the organisation's holidays.
+    working_days = fields.CharField(max_length=7, default="12345", db_default="12345")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -82,3 +85,18 @@ class User(Model):
     class Meta:
         table = "app_user"
         unique_together = (("organisation", "external_id"),)
+
+
+class Holiday(Model):
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="holidays", on_delete=fields.CASCADE
+    )
+    day = fields.DateField()
+    name = fields.CharField(max_length=200)
+
+    organisation_id: int
+
+    class Meta:
+        table = "holiday"
+        unique_together = (("organisation", "day"),)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from datetime import date
 
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from core.orgs.models import Organisation, Role, Team, User
+from core.orgs.models import Holiday, Organisation, Role, Team, User
 
 
 async def create_organisation(
@@ -106,3 +107,18 @@ def reps_of(
     if within is not None:
         query = query.filter(id__in=sorted(within))
     return query
+
+
+async def holidays_between(organisation_id: int, first: date, last: date) -> list[date]:
+    return list(
+        await Holiday.filter(organisation_id=organisation_id, day__gte=first, day__lte=last)
+        .order_by("day")
+        .values_list("day", flat=True)
+    )
+
+
+async def add_holiday(organisation_id: int, day: date, name: str) -> Holiday:
+    holiday, _ = await Holiday.update_or_create(
+        organisation_id=organisation_id, day=day, defaults={"name": name}
+    )
+    return holiday

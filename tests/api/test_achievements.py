@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import httpx
 
 from core.events import InProcessBus
+from core.orgs.models import Organisation
 from core.sales import service as sales
 from domain.records import DealRecord, DealStage
 from gamification.models import Award
+from gamification.service import evaluate_reps
 from tests.conftest import Org
 from tests.support.graphql import graphql
 from workers.jobs import recompute_progress
@@ -110,3 +113,55 @@ async def test_two_deals_do_not_make_a_three_deal_month(
 async def test_only_admins_write_rules(client: httpx.AsyncClient, org: Org) -> None:
     body = await graphql(client, RULE, org.token(org.rep), threshold="3", points=50)
     assert body["data"]["createBadgeRule"]["__typename"] == "InputErrors"
+
+
+STREAK = """mutation { createBadgeRule(input: {code: "ON_A_ROLL", name: "On a roll",
+  kind: STREAK_DAILY, threshold: "3", points: 30, metric: DEALS_WON, dailyMinimum: "1"}) {
+  __typename } }"""
+HOLIDAY = """mutation { addHoliday(day: "2026-12-25", name: "Christmas") {
+  __typename ... on Holiday { day } } }"""
+
+
+async def test_a_daily_streak_runs_across_a_weekend_and_a_holiday(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    la = ZoneInfo("America/Los_Angeles")
+    assert (await graphql(client, STREAK, org.token()))["data"]["createBadgeRule"] == {
+        "__typename": "BadgeRule"
+    }
+    assert (await graphql(client, HOLIDAY, org.token()))["data"]["addHoliday"] == {
+        "__typename": "Holiday",
+        "day": "2026-12-25",
+    }
+    # A deal won on Wednesday 23, Thursday 24 and Monday 28 December; 25 is a holiday,
+    # 26-27 a weekend, and nothing was won on Tuesday 22.
+    days = (date(2026, 12, 23), date(2026, 12, 24), date(2026, 12, 28))
+    await sales.ingest_deals(
+        org.organisation,
+        [
+            DealRecord(
+                f"s-{day.day}",
+                "rita@acme.test",
+                Decimal(10),
+                DealStage.WON,
+                created_at=datetime(2026, 12, 1, tzinfo=UTC),
+                closed_at=datetime(day.year, day.month, day.day, 11, tzinfo=la),
+            )
+            for day in days
+        ],
+    )
+    organisation = await Organisation.get(id=org.organisation.id)
+
+    on_monday = await evaluate_reps(
+        organisation, [org.rep.id], datetime(2026, 12, 28, 18, tzinfo=la)
+    )
+    on_tuesday = await evaluate_reps(
+        organisation, [org.rep.id], datetime(2026, 12, 29, 9, tzinfo=la)
+    )
+
+    streaks = [a for a in on_monday if a.period_key.startswith("streak")]
+    assert [(a.period_key, a.explanation["figures"]["days"]) for a in streaks] == [
+        ("streak-from:2026-12-23", ["2026-12-23", "2026-12-24", "2026-12-28"])
+    ]
+    # Tuesday has not been won yet: the same run, no second award.
+    assert [a for a in on_tuesday if a.period_key.startswith("streak")] == []
