@@ -21,6 +21,7 @@ from api.auth.queries import AuthQueries
 from api.errors import should_mask
 from api.gamification.achievements import AchievementMutations, AchievementQueries
 from api.gamification.bonus import BonusMutations, BonusQueries
+from api.gamification.contests import ContestMutations
 from api.gamification.leaderboards import LeaderboardQueries
 from api.gamification.queries import GamificationQueries
 from api.goals.mutations import GoalMutations
@@ -56,6 +57,7 @@ Mutation = merge_types(
         BonusMutations,
         AchievementMutations,
         CalendarMutations,
+        ContestMutations,
     ),
 )
 Subscription = merge_types("Subscription", (GoalSubscriptions,))

@@ -142,3 +142,26 @@ class PayoutEntry(Model):
     class Meta:
         table = "payout_entry"
         indexes = (("plan_id", "goal_id"), ("rep_id", "created_at"))
+
+
+class Contest(Model):
+    """A time-boxed competition on a metric between the reps of a scope; at its close the
+    top places win their prizes (a badge and points)."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="contests", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=200)
+    metric = fields.CharEnumField(Metric, max_length=32)
+    starts_on = fields.DateField()
+    ends_on = fields.DateField()
+    team_id = fields.IntField(null=True)
+    # [{"rank": 1, "badge": "CONTEST_GOLD", "points": 100}, ...]
+    prizes = fields.JSONField()
+    closed_at = fields.DatetimeField(null=True)
+
+    organisation_id: int
+
+    class Meta:
+        table = "contest"

@@ -14,6 +14,10 @@ class BadgeKind(StrEnum):
     DEALS_WON_IN_MONTH = "DEALS_WON_IN_MONTH"  # threshold: deals won in a calendar month
     # threshold: working days in a row on which the metric reached daily_minimum
     STREAK_DAILY = "STREAK_DAILY"
+    # First on the organisation's leaderboard of `metric` for a calendar month, at its close.
+    RANK_FIRST_IN_MONTH = "RANK_FIRST_IN_MONTH"
+    # Given as a contest prize.
+    PRIZE = "PRIZE"
 
 
 @dataclass(frozen=True)

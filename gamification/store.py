@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +11,14 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 
-from gamification.models import Award, BadgeDefinition, BonusPlan, PayoutEntry, PayoutStatus
+from gamification.models import (
+    Award,
+    BadgeDefinition,
+    BonusPlan,
+    Contest,
+    PayoutEntry,
+    PayoutStatus,
+)
 from gamification.rules import BadgeKind, BadgeRule
 
 # code, name, description, kind, threshold, points
@@ -211,3 +218,38 @@ async def awards_of_rep(organisation_id: int, rep_id: int) -> list[Award]:
         .prefetch_related("badge")
         .order_by("-awarded_at", "-id")
     )
+
+
+async def contests_to_close(organisation_id: int, today: date) -> list[Contest]:
+    return await Contest.filter(
+        organisation_id=organisation_id, ends_on__lt=today, closed_at=None
+    ).order_by("id")
+
+
+async def mark_contest_closed(contest_id: int, now: datetime) -> None:
+    await Contest.filter(id=contest_id).update(closed_at=now)
+
+
+async def prize_badge(
+    organisation_id: int, code: str, points: int, threshold: Decimal
+) -> BadgeDefinition:
+    """The badge a contest prize gives, made on first use."""
+    badge = (
+        await BadgeDefinition.filter(organisation_id=organisation_id, code=code, active=True)
+        .order_by("-version")
+        .first()
+    )
+    if badge is not None:
+        return badge
+    return await create_badge(
+        organisation_id,
+        code=code,
+        name=code.replace("_", " ").title(),
+        kind=BadgeKind.PRIZE,
+        threshold=threshold,
+        points=points,
+    )
+
+
+async def create_contest(organisation_id: int, **fields: Any) -> Contest:
+    return await Contest.create(organisation_id=organisation_id, **fields)

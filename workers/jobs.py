@@ -14,7 +14,7 @@ from core.goals.service import (
     snapshot_running_goals,
 )
 from core.orgs.store import get_organisation, organisation_ids
-from gamification.payouts import close_ended_periods
+from gamification.closing import close_periods as close_due_periods
 from gamification.payouts import settle as settle_payouts
 from gamification.service import evaluate_goals, evaluate_reps
 from workers.queue import JobFunction
@@ -69,11 +69,11 @@ async def snapshot_goals(ctx: dict[str, Any]) -> int:
 
 
 async def close_periods(ctx: dict[str, Any]) -> int:
-    """Make final the provisional payouts of every goal whose period has ended."""
+    """Period close for every organisation: final payouts, rank badges, contest prizes."""
     now = datetime.now(UTC)
     closed = 0
     for organisation_id in await organisation_ids():
-        closed += await close_ended_periods(await get_organisation(organisation_id), now)
+        closed += await close_due_periods(await get_organisation(organisation_id), now)
     return closed
 
 

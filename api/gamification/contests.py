@@ -1,0 +1,99 @@
+"""Contests through GraphQL: admins set them up; prizes are given when they close."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from api.context import Info
+from api.errors import InputErrors
+from api.goals.types import MetricEnum
+from api.ids import parse_id
+from domain.errors import ErrorCode, FieldError
+from gamification import models, store
+
+
+@strawberry.input
+class PrizeInput:
+    rank: int
+    badge: str = strawberry.field(description="Code of the badge given; made on first use.")
+    points: int = 0
+
+
+@strawberry.type
+class Prize:
+    rank: int
+    badge: str
+    points: int
+
+
+@strawberry.type
+class Contest:
+    id: strawberry.ID
+    name: str
+    metric: MetricEnum
+    starts_on: date
+    ends_on: date
+    prizes: list[Prize]
+    closed: bool
+
+    @classmethod
+    def of(cls, contest: models.Contest) -> Contest:
+        return cls(
+            id=strawberry.ID(str(contest.id)),
+            name=contest.name,
+            metric=contest.metric,
+            starts_on=contest.starts_on,
+            ends_on=contest.ends_on,
+            prizes=[Prize(**prize) for prize in contest.prizes],
+            closed=contest.closed_at is not None,
+        )
+
+
+CreateContestResult = Annotated[Contest | InputErrors, strawberry.union("CreateContestResult")]
+
+
+@strawberry.type
+class ContestMutations:
+    @strawberry.mutation(description="Admins: a contest between the reps of a team, or all.")
+    async def create_contest(
+        self,
+        info: Info,
+        name: str,
+        metric: MetricEnum,
+        starts_on: date,
+        ends_on: date,
+        prizes: list[PrizeInput],
+        team_id: strawberry.ID | None = None,
+    ) -> CreateContestResult:
+        access = await info.context.access()
+        if not access.is_admin:
+            return InputErrors.forbidden("name")
+        team = (parse_id(team_id) or 0) if team_id is not None else None
+        problems = []
+        if ends_on < starts_on:
+            problems.append(
+                FieldError("endsOn", ErrorCode.INVALID, "A contest ends after it starts.")
+            )
+        if not prizes or any(p.rank < 1 or p.points < 0 or not p.badge.strip() for p in prizes):
+            problems.append(
+                FieldError(
+                    "prizes", ErrorCode.INVALID, "Prizes need a rank ≥ 1, a badge, points ≥ 0."
+                )
+            )
+        if team is not None and team not in access.organisation_teams:
+            problems.append(FieldError("teamId", ErrorCode.NOT_FOUND, "No such team here."))
+        if problems:
+            return InputErrors.of(*problems)
+        contest = await store.create_contest(
+            access.viewer.organisation_id,
+            name=name.strip(),
+            metric=metric,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            team_id=team,
+            prizes=[{"rank": p.rank, "badge": p.badge.strip(), "points": p.points} for p in prizes],
+        )
+        return Contest.of(contest)

@@ -1,0 +1,112 @@
+"""At period close: contest prizes for the top places (ties share a place), rank badges
+for the month's leaders, each given once however often the close runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from core.orgs import service as orgs
+from core.orgs.models import Organisation, Role, User
+from core.sales import service as sales
+from domain.metrics import Metric
+from domain.records import DealRecord, DealStage
+from gamification import store
+from gamification.closing import close_periods
+from gamification.models import Award
+from gamification.rules import BadgeKind
+from tests.conftest import Org
+from tests.support.graphql import graphql
+
+LA = ZoneInfo("America/Los_Angeles")
+CONTEST = """mutation { createContest(name: "October sprint", metric: REVENUE,
+  startsOn: "2026-10-01", endsOn: "2026-10-31",
+  prizes: [{rank: 1, badge: "SPRINT_GOLD", points: 100},
+           {rank: 2, badge: "SPRINT_SILVER", points: 50}]) {
+  __typename ... on Contest { id closed prizes { rank badge } } } }"""
+
+
+async def reps_with_october(org: Org) -> dict[str, User]:
+    reps = {"rita": org.rep}
+    for name in ("sam", "tia"):
+        user = await orgs.create_user(
+            org.organisation.id,
+            email=f"{name}@acme.test",
+            name=name.title(),
+            role=Role.REP,
+            team_id=org.team.id,
+        )
+        assert isinstance(user, User)
+        reps[name] = user
+    # Rita 700 and Tia 700 tie for first; Sam 300 is third (no third prize).
+    won = (("r1", "rita", 400), ("r2", "rita", 300), ("t1", "tia", 700), ("s1", "sam", 300))
+    await sales.ingest_deals(
+        org.organisation,
+        [
+            DealRecord(
+                key,
+                f"{who}@acme.test",
+                Decimal(amount),
+                DealStage.WON,
+                created_at=datetime(2026, 10, 1, tzinfo=UTC),
+                closed_at=datetime(2026, 10, 15, 12, tzinfo=LA),
+            )
+            for key, who, amount in won
+        ],
+    )
+    return reps
+
+
+async def prizes(org: Org) -> list[tuple[str, str, str]]:
+    awards = (
+        await Award.filter(organisation_id=org.organisation.id)
+        .prefetch_related("badge", "rep")
+        .order_by("id")
+    )
+    return [(a.rep.name, a.badge.code, a.period_key) for a in awards if a.badge.code != "FIRST_WIN"]
+
+
+async def test_contest_prizes_at_close_with_a_tie(client: httpx.AsyncClient, org: Org) -> None:
+    await reps_with_october(org)
+    created = await graphql(client, CONTEST, org.token())
+    contest_key = f"contest:{created['data']['createContest']['id']}"
+    organisation = await Organisation.get(id=org.organisation.id)
+
+    during = await close_periods(organisation, datetime(2026, 10, 20, tzinfo=LA))
+    await close_periods(organisation, datetime(2026, 11, 2, tzinfo=LA))
+    await close_periods(organisation, datetime(2026, 11, 3, tzinfo=LA))
+
+    assert created["data"]["createContest"]["closed"] is False
+    assert during == 0
+    # A tie for first: both get gold; the next place is third, which has no prize.
+    assert sorted(await prizes(org)) == [
+        ("Rita Rep", "SPRINT_GOLD", contest_key),
+        ("Tia", "SPRINT_GOLD", contest_key),
+    ]
+    mine = await graphql(client, "{ myAchievements { points } }", org.token(org.rep))
+    assert mine["data"]["myAchievements"]["points"] == 100
+
+
+async def test_the_months_leaders_get_the_rank_badge_once(org: Org) -> None:
+    await reps_with_october(org)
+    await store.create_badge(
+        org.organisation.id,
+        code="TOP_OF_MONTH",
+        name="Top of the month",
+        kind=BadgeKind.RANK_FIRST_IN_MONTH,
+        threshold=Decimal(1),
+        points=60,
+        metric=Metric.REVENUE,
+    )
+    organisation = await Organisation.get(id=org.organisation.id)
+
+    for day in (1, 2):
+        await close_periods(organisation, datetime(2026, 11, day, 9, tzinfo=LA))
+
+    assert sorted(await prizes(org)) == [
+        ("Rita Rep", "TOP_OF_MONTH", "rank:2026-10"),
+        ("Tia", "TOP_OF_MONTH", "rank:2026-10"),
+    ]
