@@ -145,8 +145,9 @@ class PayoutEntry(Model):
 
 
 class Contest(Model):
-    """A time-boxed competition on a metric between the reps of a scope; at its close the
-    top places win their prizes (a badge and points)."""
+    """A time-boxed competition on a metric between the reps of a scope.
+
+    At its close the top places win their prizes (a badge and points)."""
 
     id = fields.IntField(primary_key=True)
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('prizes', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('closed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'contest', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A time-boxed competition on a metric between the reps of a scope; at its close the'},
+            options={'table': 'contest', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A time-boxed competition on a metric between the reps of a scope.'},
             bases=['Model'],
         ),
         ops.AlterField(
