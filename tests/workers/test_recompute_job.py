@@ -7,17 +7,22 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from arq.worker import Worker
+from arq import Retry
+from arq.worker import Worker, func
 
 from core.config import Settings
 from core.events import RedisBus, goal_channel
 from core.goals.models import Goal
+from core.goals.service import measure_affected_goals
+from core.orgs.store import get_organisation
 from core.sales import service as sales
 from domain.metrics import Metric
 from domain.records import DealRecord, DealStage
 from gamification.models import Award
+from gamification.service import evaluate_goals
 from tests.conftest import Org
 from tests.support.factories import make_goal
+from workers.jobs import recompute_progress
 from workers.queue import ArqQueue
 from workers.settings import create_worker
 
@@ -134,3 +139,43 @@ async def test_the_job_retried_after_it_ran_changes_nothing(settings: Settings, 
     # The first run makes the two awards (target hit, first win), the replay finds them made.
     assert new_awards == [2, 0]
     assert await Award.filter(rep_id=org.rep.id).count() == 2
+
+
+async def test_a_job_that_dies_halfway_is_retried_and_awards_once(
+    settings: Settings, org: Org
+) -> None:
+    """The first try writes the award and then dies (as a worker killed mid-job would leave
+    it); arq runs the job again, which finishes without a second award."""
+    goal = await goal_passed_by_deals(org)
+    tries: list[int] = []
+
+    async def dies_after_awarding(
+        ctx: dict[str, Any], organisation_id: int, rep_ids: list[int]
+    ) -> int:
+        tries.append(ctx["job_try"])
+        if ctx["job_try"] == 1:
+            organisation = await get_organisation(organisation_id)
+            now = datetime.now(UTC)
+            measured = await measure_affected_goals(organisation, rep_ids, now)
+            assert len(await evaluate_goals(organisation, measured, now)) == 1
+            raise Retry(defer=0)
+        return await recompute_progress(ctx, organisation_id=organisation_id, rep_ids=rep_ids)
+
+    queue = await ArqQueue.connect(settings.redis_url or "", settings.queue_name)
+    worker = burst_worker(settings)
+    worker.functions = {
+        "recompute_progress": func(dies_after_awarding, name="recompute_progress", max_tries=5)
+    }
+    try:
+        await queue.enqueue(
+            "recompute_progress", organisation_id=org.organisation.id, rep_ids=[org.rep.id]
+        )
+        await worker.main()
+    finally:
+        await worker.close()
+        await queue.close()
+
+    assert tries == [1, 2]
+    assert (worker.jobs_complete, worker.jobs_failed, worker.jobs_retried) == (1, 0, 1)
+    target_hit = await Award.filter(rep_id=org.rep.id, goal_id=goal.id).count()
+    assert target_hit == 1
