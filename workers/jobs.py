@@ -77,7 +77,13 @@ async def close_periods(ctx: dict[str, Any]) -> int:
     return closed
 
 
+async def ping(ctx: dict[str, Any]) -> str:
+    """Does nothing: a worker answering it is alive (and a baseline for benchmarks)."""
+    return "pong"
+
+
 JOBS: dict[str, JobFunction] = {
+    "ping": ping,
     "recompute_progress": recompute_progress,
     "snapshot_goals": snapshot_goals,
     "close_periods": close_periods,
@@ -85,6 +91,7 @@ JOBS: dict[str, JobFunction] = {
 
 # Retried on failure (a lost connection, a worker killed mid-job); each run is idempotent.
 ARQ_FUNCTIONS: list[Function] = [
+    func(ping, name="ping", timeout=10, max_tries=1, keep_result=60),
     # Coalesced job ids are per window; their results need not outlive the window by much.
     func(recompute_progress, name="recompute_progress", timeout=120, max_tries=5, keep_result=60),
     func(snapshot_goals, name="snapshot_goals", timeout=1800, max_tries=3),

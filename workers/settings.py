@@ -40,6 +40,8 @@ def create_worker(settings: Settings, **overrides: Any) -> Worker:
         "on_startup": startup,
         "on_shutdown": shutdown,
         "handle_signals": True,
+        # arq waits this long between looks at the queue: it bounds job latency.
+        "poll_delay": 0.05,
         **overrides,
     }
     return Worker(**options)

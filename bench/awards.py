@@ -1,0 +1,209 @@
+"""Benchmark: ingest → award latency and evaluations per second, with a real arq worker.
+
+A `pacesetter worker` process serves a fresh PostgreSQL database and Redis. 1,000 reps
+each have a goal of 100 for this month.
+
+- Latency: 50 times, one deal of 150 is ingested for a rep and its job enqueued (as the
+  API does, coalesced per one-second window); the clock stops when the award row exists.
+  Baseline, same run: a no-op `ping` job enqueued and its result awaited.
+- Throughput: one deal each for all 1,000 reps, a job per rep; evaluations per second until
+  the queue is empty. Baseline: 1,000 `ping` jobs.
+
+    .venv/bin/python bench/awards.py      # needs PostgreSQL and Redis (TEST_* variables)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import asyncpg
+from arq import create_pool
+from arq.connections import RedisSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core.db import close_database, migrate, open_database  # noqa: E402
+from core.goals.models import Goal, OwnerType  # noqa: E402
+from core.orgs import service as orgs  # noqa: E402
+from core.orgs.models import Role, User  # noqa: E402
+from core.sales import service as sales  # noqa: E402
+from domain.metrics import Metric  # noqa: E402
+from domain.records import DealRecord, DealStage  # noqa: E402
+from gamification.models import Award  # noqa: E402
+from workers.queue import ArqQueue  # noqa: E402
+
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+REPS = 1000
+SAMPLES = 50
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def wait_for(check, limit: float = 60) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.perf_counter() + limit
+    while not await check():
+        if time.perf_counter() > deadline:
+            raise TimeoutError
+        await asyncio.sleep(0.005)
+
+
+async def main() -> None:
+    name = f"pacesetter_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(ADMIN_URL)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    queue_name = f"bench:{name}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS_URL,
+        "QUEUE_NAME": queue_name,
+        "JWT_SECRET": "bench-" + "x" * 40,
+        "LOG_LEVEL": "WARNING",
+    }
+    worker = None
+    try:
+        await migrate(url)
+        await open_database(url)
+        created = await orgs.provision_organisation(
+            "Bench", admin_email=f"{name}@bench.test", admin_name="B", timezone="UTC"
+        )
+        organisation, _ = created  # type: ignore[misc]
+        team = await orgs.create_team(organisation.id, "Sales", None)
+        today = datetime.now(UTC).date()
+        reps: list[User] = []
+        for n in range(REPS):
+            rep = await orgs.create_user(
+                organisation.id,
+                email=f"r{n}-{name}@bench.test",
+                name=f"R{n}",
+                role=Role.REP,
+                team_id=team.id,
+            )  # type: ignore[union-attr]
+            reps.append(rep)  # type: ignore[arg-type]
+        await Goal.bulk_create(
+            [
+                Goal(
+                    organisation_id=organisation.id,
+                    owner_type=OwnerType.REP,
+                    owner_rep_id=r.id,
+                    metric=Metric.REVENUE,
+                    target=Decimal(100),
+                    target_kind="ABSOLUTE",
+                    period_start=today.replace(day=1),
+                    period_end=today + timedelta(days=40),
+                )
+                for r in reps
+            ]
+        )
+        worker = subprocess.Popen(  # noqa: ASYNC220 - started once, before anything is timed
+            [sys.executable, "-m", "api.cli", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        queue = await ArqQueue.connect(REDIS_URL, queue_name)
+        pool = await create_pool(RedisSettings.from_dsn(REDIS_URL), default_queue_name=queue_name)
+
+        async def ping_once() -> None:
+            job = await pool.enqueue_job("ping", _queue_name=queue_name)
+            assert job is not None
+            await job.result(timeout=30, poll_delay=0.005)
+
+        await ping_once()  # the worker is up
+        baseline = []
+        for _ in range(SAMPLES):
+            began = time.perf_counter()
+            await ping_once()
+            baseline.append(time.perf_counter() - began)
+
+        def deal(rep: User, key: str) -> DealRecord:
+            now = datetime.now(UTC)
+            return DealRecord(
+                key,
+                rep.email,
+                Decimal(150),
+                DealStage.WON,
+                created_at=now - timedelta(hours=1),
+                closed_at=now,
+            )
+
+        latencies = []
+        for n in range(SAMPLES):
+            rep = reps[n]
+            began = time.perf_counter()
+            await sales.ingest_deals(organisation, [deal(rep, f"lat-{n}")])
+            await queue.enqueue(
+                "recompute_progress",
+                coalesce=f"{organisation.id}:{rep.id}",
+                organisation_id=organisation.id,
+                rep_ids=[rep.id],
+            )
+
+            async def awarded(rep_id: int = rep.id) -> bool:
+                return await Award.filter(rep_id=rep_id, goal_id__not_isnull=True).exists()
+
+            await wait_for(awarded)
+            latencies.append(time.perf_counter() - began)
+
+        rest = reps[SAMPLES:]
+        for start in range(0, len(rest), 500):
+            await sales.ingest_deals(
+                organisation, [deal(r, f"tp-{r.id}") for r in rest[start : start + 500]]
+            )
+        began = time.perf_counter()
+        for rep in rest:
+            await queue.enqueue(
+                "recompute_progress", organisation_id=organisation.id, rep_ids=[rep.id]
+            )
+
+        async def drained() -> bool:
+            return await queue.backlog() == 0
+
+        await wait_for(drained, limit=600)
+        evaluations = len(rest) / (time.perf_counter() - began)
+        began = time.perf_counter()
+        for _ in range(len(rest)):
+            await pool.enqueue_job("ping", _queue_name=queue_name)
+        await wait_for(drained, limit=600)
+        pings = len(rest) / (time.perf_counter() - began)
+
+        ms = [v * 1000 for v in latencies]
+        base = [v * 1000 for v in baseline]
+        print(f"{'':24}{'p50 ms':>9}{'p95 ms':>9}")
+        print(f"{'ingest → award':24}{pct(ms, 0.5):>9.1f}{pct(ms, 0.95):>9.1f}")
+        print(f"{'ping job (baseline)':24}{pct(base, 0.5):>9.1f}{pct(base, 0.95):>9.1f}")
+        p50, p95 = pct(ms, 0.5) / pct(base, 0.5), pct(ms, 0.95) / pct(base, 0.95)
+        print(f"{'ratio':24}{p50:>9.1f}{p95:>9.1f}")
+        print(
+            f"evaluations/s for {len(rest)} reps: {evaluations:.0f}; ping jobs/s: {pings:.0f}; "
+            f"ratio {evaluations / pings:.3f}"
+        )
+        print("(the latency includes the coalescing window: a job runs when its 1 s window closes)")
+        await queue.close()
+        await pool.aclose(close_connection_pool=True)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+        await close_database()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
