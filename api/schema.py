@@ -19,7 +19,11 @@ from strawberry.tools import merge_types
 from api.auth.mutations import AuthMutations
 from api.auth.queries import AuthQueries
 from api.errors import should_mask
-from api.gamification.achievements import AchievementMutations, AchievementQueries
+from api.gamification.achievements import (
+    AchievementMutations,
+    AchievementQueries,
+    PointsMutations,
+)
 from api.gamification.bonus import BonusMutations, BonusQueries
 from api.gamification.contests import ContestMutations
 from api.gamification.leaderboards import LeaderboardQueries
@@ -58,6 +62,7 @@ Mutation = merge_types(
         AchievementMutations,
         CalendarMutations,
         ContestMutations,
+        PointsMutations,
     ),
 )
 Subscription = merge_types("Subscription", (GoalSubscriptions,))

@@ -166,3 +166,55 @@ class Contest(Model):
 
     class Meta:
         table = "contest"
+
+
+class PointsEvent(StrEnum):
+    DEAL_WON = "DEAL_WON"
+    LEAD_QUALIFIED = "LEAD_QUALIFIED"
+
+
+class PointsRule(Model):
+    """Points per event, versioned like badge rules."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="points_rules", on_delete=fields.CASCADE
+    )
+    code = fields.CharField(max_length=64)
+    version = fields.IntField(default=1)
+    event = fields.CharEnumField(PointsEvent, max_length=32)
+    points = fields.IntField()
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    organisation_id: int
+
+    class Meta:
+        table = "points_rule"
+        unique_together = (("organisation", "code", "version"),)
+
+
+class PointsEntry(Model):
+    """Points earned by an event: once per rule version, rep and source (a deal, a lead)."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="points_entries", on_delete=fields.CASCADE
+    )
+    rule: fields.ForeignKeyRelation[PointsRule] = fields.ForeignKeyField(
+        "models.PointsRule", related_name="entries", on_delete=fields.RESTRICT
+    )
+    rep: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="points_entries", on_delete=fields.CASCADE
+    )
+    source_key = fields.CharField(max_length=220)
+    points = fields.IntField()
+    created_at = fields.DatetimeField()
+
+    organisation_id: int
+    rule_id: int
+    rep_id: int
+
+    class Meta:
+        table = "points_entry"
+        unique_together = (("rule", "rep", "source_key"),)

@@ -18,6 +18,8 @@ from gamification.models import (
     Contest,
     PayoutEntry,
     PayoutStatus,
+    PointsEntry,
+    PointsRule,
 )
 from gamification.rules import BadgeKind, BadgeRule
 
@@ -253,3 +255,34 @@ async def prize_badge(
 
 async def create_contest(organisation_id: int, **fields: Any) -> Contest:
     return await Contest.create(organisation_id=organisation_id, **fields)
+
+
+async def create_points_rule(organisation_id: int, **fields: Any) -> PointsRule:
+    """A points rule under a new code, or the next version of one."""
+    code = fields["code"]
+    latest = (
+        await PointsRule.filter(organisation_id=organisation_id, code=code)
+        .order_by("-version")
+        .first()
+    )
+    if latest is not None:
+        await PointsRule.filter(organisation_id=organisation_id, code=code).update(active=False)
+    version = latest.version + 1 if latest else 1
+    return await PointsRule.create(organisation_id=organisation_id, version=version, **fields)
+
+
+async def active_points_rules(organisation_id: int) -> list[PointsRule]:
+    return await PointsRule.filter(organisation_id=organisation_id, active=True).order_by("id")
+
+
+async def add_points(entries: Sequence[PointsEntry]) -> None:
+    """Entries already made (same rule version, rep and source) are left as they are."""
+    if entries:
+        await PointsEntry.bulk_create(entries, ignore_conflicts=True)
+
+
+async def event_points_of(organisation_id: int, rep_id: int) -> int:
+    rows = await PointsEntry.filter(organisation_id=organisation_id, rep_id=rep_id).values_list(
+        "points", flat=True
+    )
+    return sum(rows)

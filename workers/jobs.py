@@ -16,6 +16,7 @@ from core.goals.service import (
 from core.orgs.store import get_organisation, organisation_ids
 from gamification.closing import close_periods as close_due_periods
 from gamification.payouts import settle as settle_payouts
+from gamification.points import award_event_points
 from gamification.service import evaluate_goals, evaluate_reps
 from workers.queue import JobFunction
 
@@ -33,6 +34,7 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
     # snapshot last, so a retry after a failure still sees (and announces) the change.
     awards = await evaluate_goals(organisation, measured, now)
     awards += await evaluate_reps(organisation, rep_ids, now)
+    await award_event_points(organisation, rep_ids, now)
     await settle_payouts(organisation, measured, now)
     await snapshot_changes(measured, now)
     for item in measured:

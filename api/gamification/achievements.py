@@ -118,6 +118,43 @@ class AchievementMutations:
         return BadgeRule.of(rule)
 
 
+PointsEventEnum = strawberry.enum(models.PointsEvent, name="PointsEvent")
+
+
+@strawberry.type
+class PointsRule:
+    code: str
+    version: int
+    event: PointsEventEnum
+    points: int
+
+
+CreatePointsRuleResult = Annotated[
+    PointsRule | InputErrors, strawberry.union("CreatePointsRuleResult")
+]
+
+
+@strawberry.type
+class PointsMutations:
+    @strawberry.mutation(description="Admins: points per event, or the next version of a rule.")
+    async def create_points_rule(
+        self, info: Info, code: str, event: PointsEventEnum, points: int
+    ) -> CreatePointsRuleResult:
+        access = await info.context.access()
+        if not access.is_admin:
+            return InputErrors.forbidden("code")
+        if points <= 0 or not code.strip():
+            return InputErrors.of(
+                FieldError("points", ErrorCode.NOT_POSITIVE, "A code and points above zero.")
+            )
+        rule = await store.create_points_rule(
+            access.viewer.organisation_id, code=code.strip(), event=event, points=points
+        )
+        return PointsRule(
+            code=rule.code, version=rule.version, event=rule.event, points=rule.points
+        )
+
+
 @strawberry.type
 class AchievementQueries:
     @strawberry.field(description="The organisation's badge rules, every version.")
@@ -133,8 +170,13 @@ class AchievementQueries:
             if viewer.user_id is not None
             else []
         )
-        # Points are those of the rule version each award was made under.
-        level = level_of(sum(award.badge.points for award in awards))
+        # Points are those of the rule version each award was made under, plus events'.
+        events = (
+            await store.event_points_of(viewer.organisation_id, viewer.user_id)
+            if viewer.user_id is not None
+            else 0
+        )
+        level = level_of(sum(award.badge.points for award in awards) + events)
         shaped = [Award.of(award) for award in awards]
         return Achievements(
             badges=shaped,

@@ -12,7 +12,7 @@ from tortoise.queryset import QuerySet
 
 from core.metrics.models import DealDay, LeadDay
 from core.sales.models import Account, Deal, Lead, Product
-from domain.records import DealStage
+from domain.records import DealStage, is_qualified
 
 Owned = TypeVar("Owned", Deal, Lead)
 
@@ -193,3 +193,12 @@ async def first_won_deal(owner_id: int) -> Deal | None:
         .order_by("closed_at", "id")
         .first()
     )
+
+
+async def recently_won(owner_id: int, since: datetime) -> list[Deal]:
+    return await Deal.filter(owner_id=owner_id, stage=DealStage.WON, updated_at__gte=since)
+
+
+async def recently_qualified(owner_id: int, since: datetime) -> list[Lead]:
+    recent = await Lead.filter(owner_id=owner_id, updated_at__gte=since)
+    return [lead for lead in recent if is_qualified(lead.status, lead.qualified_at)]

@@ -11,7 +11,7 @@ import httpx
 from core.events import InProcessBus
 from core.orgs.models import Organisation
 from core.sales import service as sales
-from domain.records import DealRecord, DealStage
+from domain.records import DealRecord, DealStage, LeadRecord, LeadStatus
 from gamification.models import Award
 from gamification.service import evaluate_reps
 from tests.conftest import Org
@@ -165,3 +165,44 @@ async def test_a_daily_streak_runs_across_a_weekend_and_a_holiday(
     ]
     # Tuesday has not been won yet: the same run, no second award.
     assert [a for a in on_tuesday if a.period_key.startswith("streak")] == []
+
+
+POINTS = """mutation($code: String!, $event: PointsEvent!, $points: Int!) {
+  createPointsRule(code: $code, event: $event, points: $points) {
+  __typename ... on PointsRule { version } } }"""
+
+
+async def test_points_per_won_deal_and_qualified_lead_once_each(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    now = datetime.now(UTC)
+    await graphql(client, POINTS, org.token(), code="WIN", event="DEAL_WON", points=10)
+    await graphql(client, POINTS, org.token(), code="QUAL", event="LEAD_QUALIFIED", points=5)
+    await sales.ingest_deals(
+        org.organisation,
+        [
+            DealRecord(
+                f"p-{n}",
+                "rita@acme.test",
+                Decimal(100),
+                stage,
+                created_at=now - timedelta(days=1),
+                closed_at=now - timedelta(minutes=1),
+            )
+            for n, stage in enumerate((DealStage.WON, DealStage.WON, DealStage.LOST))
+        ],
+    )
+    await sales.ingest_leads(
+        org.organisation,
+        [
+            LeadRecord("q-1", "rita@acme.test", now - timedelta(days=1), LeadStatus.QUALIFIED),
+            LeadRecord("q-2", "rita@acme.test", now - timedelta(days=1), LeadStatus.NEW),
+        ],
+    )
+
+    await recompute(org)
+    await recompute(org)
+
+    mine = (await graphql(client, MINE, org.token(org.rep)))["data"]["myAchievements"]
+    # Two won deals × 10 + one qualified lead × 5 + the first-win badge's 25.
+    assert mine["points"] == 50
