@@ -11,7 +11,14 @@ from core.orgs.models import Organisation
 from domain.metrics import Metric
 from domain.periods import Period, PeriodKind, label, local_today, period_containing
 from gamification import store
-from gamification.models import Award, BadgeDefinition
+from gamification.models import (
+    Award,
+    BadgeDefinition,
+    Contest,
+    EntryKind,
+    PayoutEntry,
+    PayoutStatus,
+)
 from gamification.payouts import close_ended_periods
 from gamification.rules import BadgeKind, BadgeRule
 from gamification.standings import leaderboard
@@ -103,8 +110,34 @@ async def close_contests(organisation: Organisation, now: datetime) -> list[Awar
                     )
                     if award is not None:
                         awards.append(award)
+                        await _bonus_prize(contest, prize, award, now)
         await store.mark_contest_closed(contest.id, now)
     return awards
+
+
+async def _bonus_prize(
+    contest: Contest, prize: dict[str, object], award: Award, now: datetime
+) -> None:
+    """A prize's money goes to the payout ledger, final at once; tied to the new award, so
+    a second close of the contest cannot pay it twice."""
+    amount = Decimal(str(prize.get("bonus") or 0))
+    if amount > 0:
+        await store.add_entries(
+            [
+                PayoutEntry(
+                    organisation_id=contest.organisation_id,
+                    plan_id=None,
+                    goal_id=None,
+                    contest_id=contest.id,
+                    rep_id=award.rep_id,
+                    kind=EntryKind.PRIZE,
+                    status=PayoutStatus.FINAL,
+                    amount=amount,
+                    explanation={"contest": contest.name, **award.explanation["figures"]},
+                    created_at=now,
+                )
+            ]
+        )
 
 
 async def _prize_badge(organisation_id: int, prize: dict[str, object]) -> BadgeDefinition:

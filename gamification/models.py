@@ -16,6 +16,7 @@ from gamification.rules import BadgeKind
 class EntryKind(StrEnum):
     ACCRUAL = "ACCRUAL"
     REVERSAL = "REVERSAL"
+    PRIZE = "PRIZE"
 
 
 class PayoutStatus(StrEnum):
@@ -119,15 +120,17 @@ class PayoutEntry(Model):
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="payouts", on_delete=fields.CASCADE
     )
-    plan: fields.ForeignKeyRelation[BonusPlan] = fields.ForeignKeyField(
-        "models.BonusPlan", related_name="entries", on_delete=fields.RESTRICT
+    # What the entry is for: a bonus plan on a goal, or a contest prize.
+    plan: fields.ForeignKeyNullableRelation[BonusPlan] = fields.ForeignKeyField(
+        "models.BonusPlan", related_name="entries", null=True, on_delete=fields.RESTRICT
     )
     rep: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="payouts", on_delete=fields.CASCADE
     )
-    goal: fields.ForeignKeyRelation[Goal] = fields.ForeignKeyField(
-        "models.Goal", related_name="payouts", on_delete=fields.CASCADE
+    goal: fields.ForeignKeyNullableRelation[Goal] = fields.ForeignKeyField(
+        "models.Goal", related_name="payouts", null=True, on_delete=fields.CASCADE
     )
+    contest_id = fields.IntField(null=True)
     kind = fields.CharEnumField(EntryKind, max_length=16)
     status = fields.CharEnumField(PayoutStatus, max_length=16)
     amount = fields.DecimalField(max_digits=18, decimal_places=2)
@@ -135,9 +138,9 @@ class PayoutEntry(Model):
     created_at = fields.DatetimeField()
 
     organisation_id: int
-    plan_id: int
+    plan_id: int | None
     rep_id: int
-    goal_id: int
+    goal_id: int | None
 
     class Meta:
         table = "payout_entry"

@@ -150,7 +150,7 @@ class BonusQueries:
         viewer = info.context.require_viewer()
         mine = {viewer.user_id} if viewer.user_id is not None else set()
         entries = store.entries_of(viewer.organisation_id, mine)
-        totals = {status: Decimal(0) for status in PayoutStatus}
+        totals = {status: Decimal("0.00") for status in PayoutStatus}
         for entry in await store.entries_of(viewer.organisation_id, mine):
             totals[entry.status] += entry.amount
         return Rewards(

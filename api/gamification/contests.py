@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 import strawberry
@@ -20,6 +21,9 @@ class PrizeInput:
     rank: int
     badge: str = strawberry.field(description="Code of the badge given; made on first use.")
     points: int = 0
+    bonus: Decimal = strawberry.field(
+        default=Decimal(0), description="Money, added to the payout ledger as FINAL."
+    )
 
 
 @strawberry.type
@@ -27,6 +31,7 @@ class Prize:
     rank: int
     badge: str
     points: int
+    bonus: Decimal
 
 
 @strawberry.type
@@ -47,7 +52,15 @@ class Contest:
             metric=contest.metric,
             starts_on=contest.starts_on,
             ends_on=contest.ends_on,
-            prizes=[Prize(**prize) for prize in contest.prizes],
+            prizes=[
+                Prize(
+                    rank=p["rank"],
+                    badge=p["badge"],
+                    points=p["points"],
+                    bonus=Decimal(str(p.get("bonus") or 0)),
+                )
+                for p in contest.prizes
+            ],
             closed=contest.closed_at is not None,
         )
 
@@ -77,7 +90,9 @@ class ContestMutations:
             problems.append(
                 FieldError("endsOn", ErrorCode.INVALID, "A contest ends after it starts.")
             )
-        if not prizes or any(p.rank < 1 or p.points < 0 or not p.badge.strip() for p in prizes):
+        if not prizes or any(
+            p.rank < 1 or p.points < 0 or p.bonus < 0 or not p.badge.strip() for p in prizes
+        ):
             problems.append(
                 FieldError(
                     "prizes", ErrorCode.INVALID, "Prizes need a rank ≥ 1, a badge, points ≥ 0."
@@ -94,6 +109,14 @@ class ContestMutations:
             starts_on=starts_on,
             ends_on=ends_on,
             team_id=team,
-            prizes=[{"rank": p.rank, "badge": p.badge.strip(), "points": p.points} for p in prizes],
+            prizes=[
+                {
+                    "rank": p.rank,
+                    "badge": p.badge.strip(),
+                    "points": p.points,
+                    "bonus": str(p.bonus),
+                }
+                for p in prizes
+            ],
         )
         return Contest.of(contest)

@@ -120,21 +120,24 @@ class PayoutEntry:
     status: PayoutStatusEnum
     amount: Decimal
     created_at: datetime
-    goal_id: strawberry.ID
-    plan_code: str
-    plan_version: int
+    goal_id: strawberry.ID | None = strawberry.field(description="For a bonus plan's entry.")
+    plan_code: str | None
+    plan_version: int | None
+    contest_id: strawberry.ID | None = strawberry.field(description="For a contest prize.")
     explanation: JSON
 
     @classmethod
     def of(cls, entry: models.PayoutEntry) -> PayoutEntry:
+        plan = entry.plan
         return cls(
             id=strawberry.ID(str(entry.id)),
             kind=entry.kind,
             status=entry.status,
             amount=entry.amount,
             created_at=entry.created_at,
-            goal_id=strawberry.ID(str(entry.goal_id)),
-            plan_code=entry.plan.code,
-            plan_version=entry.plan.version,
+            goal_id=strawberry.ID(str(entry.goal_id)) if entry.goal_id else None,
+            plan_code=plan.code if plan else None,
+            plan_version=plan.version if plan else None,
+            contest_id=strawberry.ID(str(entry.contest_id)) if entry.contest_id else None,
             explanation=entry.explanation,
         )

@@ -24,7 +24,7 @@ from tests.support.graphql import graphql
 LA = ZoneInfo("America/Los_Angeles")
 CONTEST = """mutation { createContest(name: "October sprint", metric: REVENUE,
   startsOn: "2026-10-01", endsOn: "2026-10-31",
-  prizes: [{rank: 1, badge: "SPRINT_GOLD", points: 100},
+  prizes: [{rank: 1, badge: "SPRINT_GOLD", points: 100, bonus: "250"},
            {rank: 2, badge: "SPRINT_SILVER", points: 50}]) {
   __typename ... on Contest { id closed prizes { rank badge } } } }"""
 
@@ -88,6 +88,28 @@ async def test_contest_prizes_at_close_with_a_tie(client: httpx.AsyncClient, org
     ]
     mine = await graphql(client, "{ myAchievements { points } }", org.token(org.rep))
     assert mine["data"]["myAchievements"]["points"] == 100
+    rewards = await graphql(
+        client,
+        "{ myRewards { provisional final paid "
+        "entries { edges { node { kind amount contestId } } } } }",
+        org.token(org.rep),
+    )
+    assert rewards["data"]["myRewards"] == {
+        "provisional": "0.00",
+        "final": "250.00",
+        "paid": "0.00",
+        "entries": {
+            "edges": [
+                {
+                    "node": {
+                        "kind": "PRIZE",
+                        "amount": "250.00",
+                        "contestId": created["data"]["createContest"]["id"],
+                    }
+                }
+            ]
+        },
+    }
 
 
 async def test_the_months_leaders_get_the_rank_badge_once(org: Org) -> None:
