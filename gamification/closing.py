@@ -3,10 +3,14 @@ rank badges, and ended contests give their prizes. Run daily; each step is idemp
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from core.goals import store as goal_store
+from core.goals.models import Goal, OwnerType
+from core.goals.service import measure_goals
 from core.orgs.models import Organisation
 from domain.metrics import Metric
 from domain.periods import Period, PeriodKind, label, local_today, period_containing
@@ -28,6 +32,7 @@ async def close_periods(organisation: Organisation, now: datetime) -> int:
     """Everything due at period close; returns how many payouts and awards it made final."""
     done = await close_ended_periods(organisation, now)
     done += len(await award_month_leaders(organisation, now))
+    done += len(await award_goal_streaks(organisation, now))
     done += len(await close_contests(organisation, now))
     return done
 
@@ -69,6 +74,63 @@ async def award_month_leaders(organisation: Organisation, now: datetime) -> list
                 )
                 if award is not None:
                     awards.append(award)
+    return awards
+
+
+async def award_goal_streaks(organisation: Organisation, now: datetime) -> list[Award]:
+    """Streak badges for reps whose last N ended goals of a metric all reached target."""
+    rules = [
+        r
+        for r in await store.active_rules(organisation.id)
+        if r.kind is BadgeKind.STREAK_GOALS and r.metric is not None
+    ]
+    if not rules:
+        return []
+    today = local_today(now, ZoneInfo(organisation.timezone))
+    ended = [
+        g
+        for g in await goal_store.goals_ended_before(organisation.id, today)
+        if g.owner_type is OwnerType.REP
+    ]
+    progress = await measure_goals(organisation, ended, now)
+    awards = []
+    for rule in rules:
+        needed = int(rule.threshold)
+        by_rep: dict[int, list[Goal]] = defaultdict(list)
+        for goal in sorted(ended, key=lambda g: (g.period_start, g.id)):
+            if goal.metric == rule.metric and goal.owner_rep_id is not None:
+                by_rep[goal.owner_rep_id].append(goal)
+        for rep_id, goals in by_rep.items():
+            run: list[Goal] = []
+            for goal in reversed(goals):
+                attainment = progress[goal.id].attainment
+                if attainment is None or attainment < 100:
+                    break
+                run.insert(0, goal)
+            if len(run) < needed:
+                continue
+            award = await store.record_award(
+                organisation.id,
+                rule,
+                rep_id=rep_id,
+                goal_id=None,
+                period_key=f"goal-streak-from:{run[0].id}",
+                awarded_at=now,
+                explanation={
+                    "rule": {
+                        "code": rule.code,
+                        "version": rule.version,
+                        "threshold": str(rule.threshold),
+                    },
+                    "figures": {
+                        "goals": [g.id for g in run],
+                        "attainment": [str(progress[g.id].attainment) for g in run],
+                    },
+                    "deals": [],
+                },
+            )
+            if award is not None:
+                awards.append(award)
     return awards
 
 

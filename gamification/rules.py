@@ -16,6 +16,8 @@ class BadgeKind(StrEnum):
     STREAK_DAILY = "STREAK_DAILY"
     # First on the organisation's leaderboard of `metric` for a calendar month, at its close.
     RANK_FIRST_IN_MONTH = "RANK_FIRST_IN_MONTH"
+    # threshold: a rep's goals of `metric`, one after another, that reached their target
+    STREAK_GOALS = "STREAK_GOALS"
     # Given as a contest prize.
     PRIZE = "PRIZE"
 

@@ -16,6 +16,7 @@ from gamification import models, store
 from gamification.rules import BadgeKind, level_of
 
 BadgeKindEnum = strawberry.enum(BadgeKind, name="BadgeKind")
+METRIC_KINDS = (BadgeKind.STREAK_DAILY, BadgeKind.STREAK_GOALS, BadgeKind.RANK_FIRST_IN_MONTH)
 
 
 @strawberry.type

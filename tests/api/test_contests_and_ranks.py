@@ -3,7 +3,7 @@ for the month's leaders, each given once however often the close runs."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from gamification.closing import close_periods
 from gamification.models import Award
 from gamification.rules import BadgeKind
 from tests.conftest import Org
+from tests.support.factories import make_goal
 from tests.support.graphql import graphql
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -132,3 +133,49 @@ async def test_the_months_leaders_get_the_rank_badge_once(org: Org) -> None:
         ("Rita Rep", "TOP_OF_MONTH", "rank:2026-10"),
         ("Tia", "TOP_OF_MONTH", "rank:2026-10"),
     ]
+
+
+async def test_a_streak_of_goals_reached_one_after_another(org: Org) -> None:
+    await store.create_badge(
+        org.organisation.id,
+        code="HAT_TRICK",
+        name="Three in a row",
+        kind=BadgeKind.STREAK_GOALS,
+        threshold=Decimal(3),
+        points=40,
+        metric=Metric.REVENUE,
+    )
+    # July missed (50 of 100), then August 150, September 100, October 200: three in a row.
+    months = ((7, 50), (8, 150), (9, 100), (10, 200))
+    for month, amount in months:
+        start = date(2026, month, 1)
+        end = date(2026, month + 1, 1) - timedelta(days=1)
+        await make_goal(
+            org.organisation.id,
+            rep_id=org.rep.id,
+            metric=Metric.REVENUE,
+            target=100,
+            start=start,
+            end=end,
+        )
+        await sales.ingest_deals(
+            org.organisation,
+            [
+                DealRecord(
+                    f"g-{month}",
+                    "rita@acme.test",
+                    Decimal(amount),
+                    DealStage.WON,
+                    created_at=datetime(2026, 6, 1, tzinfo=UTC),
+                    closed_at=datetime(2026, month, 10, 12, tzinfo=LA),
+                )
+            ],
+        )
+    organisation = await Organisation.get(id=org.organisation.id)
+
+    for day in (1, 2):
+        await close_periods(organisation, datetime(2026, 11, day, 9, tzinfo=LA))
+
+    awards = await Award.filter(rep_id=org.rep.id, badge__code="HAT_TRICK")
+    assert len(awards) == 1
+    assert awards[0].explanation["figures"]["attainment"] == ["150.00", "100.00", "200.00"]
