@@ -25,7 +25,7 @@ from gamification.models import (
 )
 from gamification.payouts import close_ended_periods
 from gamification.rules import BadgeKind, BadgeRule
-from gamification.standings import leaderboard
+from gamification.standings import leaderboard, team_leaderboard
 
 
 async def close_periods(organisation: Organisation, now: datetime) -> int:
@@ -139,12 +139,18 @@ async def close_contests(organisation: Organisation, now: datetime) -> list[Awar
     today = local_today(now, ZoneInfo(organisation.timezone))
     awards = []
     for contest in await store.contests_to_close(organisation.id, today):
-        standings = await leaderboard(
-            organisation,
-            contest.metric,
-            Period(contest.starts_on, contest.ends_on),
-            contest.team_id,
-        )
+        period = Period(contest.starts_on, contest.ends_on)
+        if contest.between_teams:
+            # Every rep of a placed team stands where the team stands.
+            standings = [
+                (user, standing)
+                for _, reps, standing in await team_leaderboard(
+                    organisation, contest.metric, period, contest.team_id
+                )
+                for user in reps
+            ]
+        else:
+            standings = await leaderboard(organisation, contest.metric, period, contest.team_id)
         for prize in contest.prizes:
             badge = await _prize_badge(organisation.id, prize)
             rule = BadgeRule(

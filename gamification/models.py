@@ -161,6 +161,9 @@ class Contest(Model):
     starts_on = fields.DateField()
     ends_on = fields.DateField()
     team_id = fields.IntField(null=True)
+    # Between the reps of the scope, or between the teams right below it (every member of
+    # a winning team wins its prize).
+    between_teams = fields.BooleanField(default=False, db_default=False)
     # [{"rank": 1, "badge": "CONTEST_GOLD", "points": 100}, ...]
     prizes = fields.JSONField()
     closed_at = fields.DatetimeField(null=True)

@@ -42,6 +42,7 @@ class Contest:
     starts_on: date
     ends_on: date
     prizes: list[Prize]
+    between_teams: bool
     closed: bool
 
     @classmethod
@@ -61,6 +62,7 @@ class Contest:
                 )
                 for p in contest.prizes
             ],
+            between_teams=contest.between_teams,
             closed=contest.closed_at is not None,
         )
 
@@ -80,6 +82,7 @@ class ContestMutations:
         ends_on: date,
         prizes: list[PrizeInput],
         team_id: strawberry.ID | None = None,
+        between_teams: bool = False,
     ) -> CreateContestResult:
         access = await info.context.access()
         if not access.is_admin:
@@ -109,6 +112,7 @@ class ContestMutations:
             starts_on=starts_on,
             ends_on=ends_on,
             team_id=team,
+            between_teams=between_teams,
             prizes=[
                 {
                     "rank": p.rank,

@@ -380,3 +380,19 @@ async def daily_figures(
         organisation.id, [_measure(day, metric, scope, Period(day, day)) for day in days]
     )
     return {day: value_of(metric, totals[day]) for day in days}
+
+
+async def figures_of_teams(
+    organisation: Organisation, metric: Metric, period: Period, team_ids: Sequence[int]
+) -> dict[int, Decimal | None]:
+    """Each team's figure (with the teams below it) for a metric over a period."""
+    structure = await Structure.load(organisation.id)
+    totals = await _totals(
+        organisation.id,
+        [
+            _measure(team, metric, Scope(rep_ids=structure.reps_of(OwnerType.TEAM, team)), period)
+            for team in team_ids
+        ],
+    )
+    values = {team: value_of(metric, totals[team]) for team in team_ids}
+    return {team: two_places(v) if v is not None else None for team, v in values.items()}

@@ -12,6 +12,7 @@ import httpx
 from core.orgs import service as orgs
 from core.orgs.models import Organisation, Role, User
 from core.sales import service as sales
+from domain.errors import FieldError
 from domain.metrics import Metric
 from domain.records import DealRecord, DealStage
 from gamification import store
@@ -179,3 +180,32 @@ async def test_a_streak_of_goals_reached_one_after_another(org: Org) -> None:
     awards = await Award.filter(rep_id=org.rep.id, badge__code="HAT_TRICK")
     assert len(awards) == 1
     assert awards[0].explanation["figures"]["attainment"] == ["150.00", "100.00", "200.00"]
+
+
+TEAM_CONTEST = """mutation { createContest(name: "Team cup", metric: REVENUE,
+  startsOn: "2026-10-01", endsOn: "2026-10-31", betweenTeams: true,
+  prizes: [{rank: 1, badge: "CUP_GOLD", points: 80}, {rank: 2, badge: "CUP_SILVER", points: 40}]) {
+  __typename ... on Contest { id betweenTeams } } }"""
+
+
+async def test_a_contest_between_teams_rewards_every_member(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    reps = await reps_with_october(org)
+    east = await orgs.create_team(org.organisation.id, "East", None)
+    assert not isinstance(east, FieldError)
+    for name in ("sam", "tia"):
+        reps[name].team_id = east.id
+        await reps[name].save(update_fields=["team_id"])
+    created = await graphql(client, TEAM_CONTEST, org.token())
+    organisation = await Organisation.get(id=org.organisation.id)
+
+    await close_periods(organisation, datetime(2026, 11, 2, tzinfo=LA))
+
+    # East: Sam 300 + Tia 700 = 1,000 beats West: Rita 700.
+    key = f"contest:{created['data']['createContest']['id']}"
+    assert sorted(await prizes(org)) == [
+        ("Rita Rep", "CUP_SILVER", key),
+        ("Sam", "CUP_GOLD", key),
+        ("Tia", "CUP_GOLD", key),
+    ]
