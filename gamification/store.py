@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
@@ -24,6 +24,8 @@ from gamification.models import (
 from gamification.rules import BadgeKind, BadgeRule
 
 # code, name, description, kind, threshold, points
+Versioned = TypeVar("Versioned", BadgeDefinition, BonusPlan, PointsRule)
+
 DEFAULT_BADGES = (
     (
         "TARGET_HIT",
@@ -131,17 +133,8 @@ async def active_plans(organisation_id: int) -> list[BonusPlan]:
 
 
 async def create_plan(organisation_id: int, **fields: Any) -> BonusPlan:
-    """A plan under a new code, or the next version of an existing code (the previous
-    version stops applying; its entries keep pointing at it)."""
-    code = fields["code"]
-    latest = (
-        await BonusPlan.filter(organisation_id=organisation_id, code=code)
-        .order_by("-version")
-        .first()
-    )
-    if latest is not None:
-        await BonusPlan.filter(organisation_id=organisation_id, code=code).update(active=False)
-    version = latest.version + 1 if latest else 1
+    """A plan under a new code, or the next version of an existing code."""
+    version = await _next_version(BonusPlan, organisation_id, fields["code"])
     return await BonusPlan.create(organisation_id=organisation_id, version=version, **fields)
 
 
@@ -194,19 +187,8 @@ def entries_of(organisation_id: int, rep_ids: Collection[int] | None) -> QuerySe
 
 
 async def create_badge(organisation_id: int, **fields: Any) -> BadgeDefinition:
-    """A badge rule under a new code, or the next version of one; earlier versions stop
-    applying and their awards keep pointing at them."""
-    code = fields["code"]
-    latest = (
-        await BadgeDefinition.filter(organisation_id=organisation_id, code=code)
-        .order_by("-version")
-        .first()
-    )
-    if latest is not None:
-        await BadgeDefinition.filter(organisation_id=organisation_id, code=code).update(
-            active=False
-        )
-    version = latest.version + 1 if latest else 1
+    """A badge rule under a new code, or the next version of one."""
+    version = await _next_version(BadgeDefinition, organisation_id, fields["code"])
     return await BadgeDefinition.create(organisation_id=organisation_id, version=version, **fields)
 
 
@@ -259,15 +241,7 @@ async def create_contest(organisation_id: int, **fields: Any) -> Contest:
 
 async def create_points_rule(organisation_id: int, **fields: Any) -> PointsRule:
     """A points rule under a new code, or the next version of one."""
-    code = fields["code"]
-    latest = (
-        await PointsRule.filter(organisation_id=organisation_id, code=code)
-        .order_by("-version")
-        .first()
-    )
-    if latest is not None:
-        await PointsRule.filter(organisation_id=organisation_id, code=code).update(active=False)
-    version = latest.version + 1 if latest else 1
+    version = await _next_version(PointsRule, organisation_id, fields["code"])
     return await PointsRule.create(organisation_id=organisation_id, version=version, **fields)
 
 
@@ -286,3 +260,14 @@ async def event_points_of(organisation_id: int, rep_id: int) -> int:
         "points", flat=True
     )
     return sum(rows)
+
+
+async def _next_version(model: type[Versioned], organisation_id: int, code: str) -> int:
+    """Retire every version of `code` and return the number of the next one: rules change by
+    adding a version, so what was made under an earlier one keeps pointing at it."""
+    versions = model.filter(organisation_id=organisation_id, code=code)
+    latest = await versions.order_by("-version").first()
+    if latest is None:
+        return 1
+    await versions.update(active=False)
+    return int(latest.version) + 1
