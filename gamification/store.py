@@ -271,3 +271,19 @@ async def _next_version(model: type[Versioned], organisation_id: int, code: str)
         return 1
     await versions.update(active=False)
     return int(latest.version) + 1
+
+
+async def totals_by_status(
+    organisation_id: int, rep_ids: Collection[int]
+) -> dict[PayoutStatus, Decimal]:
+    """The ledger of these reps summed per status, every status present."""
+    rows = (
+        await PayoutEntry.filter(organisation_id=organisation_id, rep_id__in=sorted(rep_ids))
+        .group_by("status")
+        .annotate(total=Sum("amount"))
+        .values_list("status", "total")
+    )
+    found = {PayoutStatus(status): Decimal(str(total)) for status, total in rows}
+    return {
+        status: found.get(status, Decimal(0)).quantize(Decimal("0.01")) for status in PayoutStatus
+    }

@@ -126,7 +126,7 @@ class BonusMutations:
         access.require(access.is_admin)
         return await store.advance_entries(
             access.viewer.organisation_id,
-            [int(i) for i in ids],
+            [parse_id(i) or 0 for i in ids],
             PayoutStatus.FINAL,
             PayoutStatus.APPROVED,
         )
@@ -137,7 +137,7 @@ class BonusMutations:
         access.require(access.is_admin)
         return await store.advance_entries(
             access.viewer.organisation_id,
-            [int(i) for i in ids],
+            [parse_id(i) or 0 for i in ids],
             PayoutStatus.APPROVED,
             PayoutStatus.PAID,
         )
@@ -150,9 +150,7 @@ class BonusQueries:
         viewer = info.context.require_viewer()
         mine = {viewer.user_id} if viewer.user_id is not None else set()
         entries = store.entries_of(viewer.organisation_id, mine)
-        totals = {status: Decimal("0.00") for status in PayoutStatus}
-        for entry in await store.entries_of(viewer.organisation_id, mine):
-            totals[entry.status] += entry.amount
+        totals = await store.totals_by_status(viewer.organisation_id, mine)
         return Rewards(
             provisional=totals[PayoutStatus.PROVISIONAL],
             final=totals[PayoutStatus.FINAL] + totals[PayoutStatus.APPROVED],
