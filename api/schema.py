@@ -28,6 +28,7 @@ from api.gamification.bonus import BonusMutations, BonusQueries
 from api.gamification.contests import ContestMutations
 from api.gamification.leaderboards import LeaderboardQueries
 from api.gamification.queries import GamificationQueries
+from api.gamification.subscriptions import AwardSubscriptions
 from api.goals.mutations import GoalMutations
 from api.goals.queries import GoalQueries
 from api.goals.subscriptions import GoalSubscriptions
@@ -65,7 +66,7 @@ Mutation = merge_types(
         PointsMutations,
     ),
 )
-Subscription = merge_types("Subscription", (GoalSubscriptions,))
+Subscription = merge_types("Subscription", (GoalSubscriptions, AwardSubscriptions))
 
 
 def create_schema(settings: Settings) -> strawberry.Schema:

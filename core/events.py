@@ -189,8 +189,9 @@ def goal_channel(goal_id: int) -> str:
     return f"goal:{goal_id}"
 
 
-def rep_awards_channel(rep_id: int) -> str:
-    return f"awards:rep:{rep_id}"
+def awards_channel(organisation_id: int) -> str:
+    """Every award of an organisation; subscribers keep the ones they may see and want."""
+    return f"awards:{organisation_id}"
 
 
 def create_bus(redis_url: str | None, prefix: str) -> EventBus:

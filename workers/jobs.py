@@ -7,7 +7,7 @@ from typing import Any
 
 from arq.worker import Function, func
 
-from core.events import EventBus, goal_channel, rep_awards_channel
+from core.events import EventBus, awards_channel, goal_channel
 from core.goals.service import (
     measure_affected_goals,
     snapshot_changes,
@@ -54,9 +54,22 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
                 },
             )
     for award in awards:
+        await award.fetch_related("badge", "rep")
         await bus.publish(
-            rep_awards_channel(award.rep_id),
-            {"awardId": award.id, "repId": award.rep_id, "goalId": award.goal_id},
+            awards_channel(organisation.id),
+            {
+                "awardId": award.id,
+                "repId": award.rep_id,
+                "repName": award.rep.name,
+                "goalId": award.goal_id,
+                "badge": {
+                    "code": award.badge.code,
+                    "name": award.badge.name,
+                    "version": award.badge.version,
+                },
+                "awardedAt": award.awarded_at.isoformat(),
+                "explanation": award.explanation,
+            },
         )
     return len(awards)
 

@@ -1,0 +1,72 @@
+"""Live awards: the moment a badge is awarded, to those who may see it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.context import Info
+from api.errors import BadUserInput
+from api.ids import parse_id
+from core.events import awards_channel
+from core.goals.service import Structure
+from domain.teams import members
+
+
+@strawberry.type(description="An award as it happens: all a screen needs to show it.")
+class AwardEvent:
+    award_id: strawberry.ID
+    rep_id: strawberry.ID
+    rep_name: str
+    goal_id: strawberry.ID | None
+    badge_code: str
+    badge_name: str
+    badge_version: int
+    awarded_at: datetime
+    explanation: JSON
+
+    @classmethod
+    def from_event(cls, event: dict[str, Any]) -> AwardEvent:
+        badge = event["badge"]
+        return cls(
+            award_id=strawberry.ID(str(event["awardId"])),
+            rep_id=strawberry.ID(str(event["repId"])),
+            rep_name=event["repName"],
+            goal_id=strawberry.ID(str(event["goalId"])) if event["goalId"] else None,
+            badge_code=badge["code"],
+            badge_name=badge["name"],
+            badge_version=badge["version"],
+            awarded_at=datetime.fromisoformat(event["awardedAt"]),
+            explanation=event["explanation"],
+        )
+
+
+@strawberry.type
+class AwardSubscriptions:
+    @strawberry.subscription(description="Awards of one rep, or of a team's reps, as they come.")
+    async def awards(
+        self, info: Info, rep_id: strawberry.ID | None = None, team_id: strawberry.ID | None = None
+    ) -> AsyncGenerator[AwardEvent, None]:
+        access = await info.context.access()
+        if (rep_id is None) == (team_id is None):
+            raise BadUserInput("Follow either repId or teamId.")
+        if rep_id is not None:
+            rep = parse_id(rep_id) or 0
+            access.require(access.can_read_rep(rep))
+            wanted = {rep}
+        else:
+            team = parse_id(team_id) or 0
+            access.require(access.can_read_team(team))
+            structure = await Structure.load(access.viewer.organisation_id)
+            wanted = set(members(team, structure.parents, structure.teams_of))
+        async with info.context.bus.subscribe(
+            awards_channel(access.viewer.organisation_id)
+        ) as events:
+            async for event in events:
+                # Checked for every event: the policy decides, not the channel.
+                if event["repId"] in wanted and access.can_read_rep(event["repId"]):
+                    yield AwardEvent.from_event(event)

@@ -1,0 +1,98 @@
+"""Awards reach a subscriber the moment they are made, through Redis from a real worker to
+a real uvicorn; another team's rep may not follow them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import websockets
+
+from core.orgs import service as orgs
+from core.orgs.models import Role, Team, User
+from domain.metrics import Metric
+from tests.conftest import Org
+from tests.support.factories import make_goal
+from tests.support.graphql import graphql
+from tests.support.servers import api_server, running
+from tests.support.ws import PROTOCOL, subscribe
+
+FOLLOW = """subscription($rep: ID, $team: ID) { awards(repId: $rep, teamId: $team) {
+  badgeCode badgeVersion repName goalId } }"""
+INGEST = """mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) { __typename } }"""
+
+
+async def test_a_rep_sees_their_awards_live(production_env: dict[str, str], org: Org) -> None:
+    today = datetime.now(UTC).date()
+    goal = await make_goal(
+        org.organisation.id,
+        rep_id=org.rep.id,
+        metric=Metric.REVENUE,
+        target=1000,
+        start=today - timedelta(days=5),
+        end=today + timedelta(days=5),
+    )
+    now = datetime.now(UTC)
+    deal = {
+        "externalId": "live-1",
+        "ownerEmail": "rita@acme.test",
+        "amount": "1500",
+        "stage": "WON",
+        "createdAt": (now - timedelta(hours=2)).isoformat(),
+        "closedAt": (now - timedelta(hours=1)).isoformat(),
+    }
+    with running(production_env, "worker"), api_server(production_env) as base_url:
+        url = base_url.replace("http://", "ws://") + "/graphql"
+        async with subscribe(url, FOLLOW, {"rep": str(org.rep.id)}, org.token(org.rep)) as live:
+            await asyncio.sleep(0.3)  # the subscription is registered; the job runs ≥ 1 s later
+            async with httpx.AsyncClient(base_url=base_url) as http:
+                await graphql(http, INGEST, org.token(), deals=[deal])
+            events = [(await live.next())["data"]["awards"] for _ in range(2)]
+
+    assert sorted(events, key=lambda e: e["badgeCode"]) == [
+        {"badgeCode": "FIRST_WIN", "badgeVersion": 1, "repName": "Rita Rep", "goalId": None},
+        {
+            "badgeCode": "TARGET_HIT",
+            "badgeVersion": 1,
+            "repName": "Rita Rep",
+            "goalId": str(goal.id),
+        },
+    ]
+
+
+async def test_a_rep_may_not_follow_another_teams_awards(
+    production_env: dict[str, str], org: Org
+) -> None:
+    east = await orgs.create_team(org.organisation.id, "East", None)
+    assert isinstance(east, Team)
+    other = await orgs.create_user(
+        org.organisation.id, email="eve@acme.test", name="Eve", role=Role.REP, team_id=east.id
+    )
+    assert isinstance(other, User)
+    with api_server(production_env) as base_url:
+        url = base_url.replace("http://", "ws://") + "/graphql"
+        async with websockets.connect(url, subprotocols=[PROTOCOL]) as socket:
+            await socket.send(
+                json.dumps(
+                    {
+                        "type": "connection_init",
+                        "payload": {"authorization": f"Bearer {org.token(other)}"},
+                    }
+                )
+            )
+            assert json.loads(await socket.recv())["type"] == "connection_ack"
+            await socket.send(
+                json.dumps(
+                    {
+                        "id": "1",
+                        "type": "subscribe",
+                        "payload": {"query": FOLLOW, "variables": {"team": str(org.team.id)}},
+                    }
+                )
+            )
+            message = json.loads(await socket.recv())
+
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert [e["extensions"]["code"] for e in errors] == ["FORBIDDEN"]
