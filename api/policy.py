@@ -71,10 +71,16 @@ class Access:
     def can_read_goal(self, goal: Goal) -> bool:
         if goal.organisation_id != self.viewer.organisation_id:
             return False
-        if goal.owner_type is OwnerType.REP:
-            return goal.owner_rep_id is not None and self.can_read_rep(goal.owner_rep_id)
-        if goal.owner_type is OwnerType.TEAM:
-            return goal.owner_team_id is not None and self.can_read_team(goal.owner_team_id)
+        return self.can_read_goal_of(goal.owner_type, goal.owner_rep_id, goal.owner_team_id)
+
+    def can_read_goal_of(
+        self, owner_type: OwnerType, rep_id: int | None, team_id: int | None
+    ) -> bool:
+        """Whether a goal of this owner is readable (for events, which carry no model)."""
+        if owner_type is OwnerType.REP:
+            return rep_id is not None and self.can_read_rep(rep_id)
+        if owner_type is OwnerType.TEAM:
+            return team_id is not None and self.can_read_team(team_id)
         # The organisation's goals are the context every manager works in.
         return self.rep_ids is None or self.viewer.role is Role.MANAGER
 

@@ -189,6 +189,11 @@ def goal_channel(goal_id: int) -> str:
     return f"goal:{goal_id}"
 
 
+def progress_channel(organisation_id: int) -> str:
+    """Every goal's progress changes in an organisation, for followers of a rep or team."""
+    return f"progress:{organisation_id}"
+
+
 def awards_channel(organisation_id: int) -> str:
     """Every award of an organisation; subscribers keep the ones they may see and want."""
     return f"awards:{organisation_id}"

@@ -7,7 +7,7 @@ from typing import Any
 
 from arq.worker import Function, func
 
-from core.events import EventBus, awards_channel, goal_channel
+from core.events import EventBus, awards_channel, goal_channel, progress_channel
 from core.goals.service import (
     measure_affected_goals,
     snapshot_changes,
@@ -39,20 +39,22 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
     await snapshot_changes(measured, now)
     for item in measured:
         if item.changed:
-            progress = item.progress
-            await bus.publish(
-                goal_channel(item.goal.id),
-                {
-                    "goalId": item.goal.id,
-                    "currentValue": progress.current_value,
-                    "target": progress.target,
-                    "attainment": progress.attainment,
-                    "expectedAttainment": progress.expected_attainment,
-                    "projectedValue": progress.projected_value,
-                    "status": progress.status.value,
-                    "measuredAt": now.isoformat(),
-                },
-            )
+            progress, goal = item.progress, item.goal
+            event = {
+                "goalId": goal.id,
+                "ownerType": goal.owner_type.value,
+                "ownerRepId": goal.owner_rep_id,
+                "ownerTeamId": goal.owner_team_id,
+                "currentValue": progress.current_value,
+                "target": progress.target,
+                "attainment": progress.attainment,
+                "expectedAttainment": progress.expected_attainment,
+                "projectedValue": progress.projected_value,
+                "status": progress.status.value,
+                "measuredAt": now.isoformat(),
+            }
+            await bus.publish(goal_channel(goal.id), event)
+            await bus.publish(progress_channel(organisation.id), event)
     for award in awards:
         await award.fetch_related("badge", "rep")
         await bus.publish(

@@ -1,4 +1,4 @@
-"""Live progress of a goal."""
+"""Live progress of a goal, or of every goal of a rep or a team."""
 
 from __future__ import annotations
 
@@ -8,33 +8,68 @@ from datetime import UTC, datetime
 import strawberry
 
 from api.context import Info
-from api.errors import Forbidden
+from api.errors import BadUserInput, Forbidden
 from api.goals.types import GoalProgress
 from api.ids import parse_id
-from core.events import goal_channel
+from core.events import goal_channel, progress_channel
 from core.goals import service
+from core.goals.models import OwnerType
+from core.goals.service import Structure
 from core.goals.store import find_goal
 from core.orgs.store import get_organisation
+from domain.teams import members
 
 
 @strawberry.type
 class GoalSubscriptions:
     @strawberry.subscription(
-        description="The goal's progress now, then again each time it changes."
+        description="With goalId: the goal's progress now, then each change. With repId or "
+        "teamId: each change of a goal the rep owns, or the team or one of its reps owns."
     )
     async def goal_progress(
-        self, info: Info, goal_id: strawberry.ID
+        self,
+        info: Info,
+        goal_id: strawberry.ID | None = None,
+        rep_id: strawberry.ID | None = None,
+        team_id: strawberry.ID | None = None,
     ) -> AsyncGenerator[GoalProgress, None]:
         access = await info.context.access()
-        number = parse_id(goal_id)
-        goal = await find_goal(access.viewer.organisation_id, number) if number else None
-        if goal is None or not access.can_read_goal(goal):
-            raise Forbidden("No goal you may follow has this id.")
-        # Listen before measuring, so a change made in between is not lost.
-        async with info.context.bus.subscribe(goal_channel(goal.id)) as events:
-            organisation = await get_organisation(access.viewer.organisation_id)
-            now = datetime.now(UTC)
-            measured = await service.measure_goals(organisation, [goal], now)
-            yield GoalProgress.of(goal.id, measured[goal.id], now)
+        if sum(x is not None for x in (goal_id, rep_id, team_id)) != 1:
+            raise BadUserInput("Follow one of goalId, repId or teamId.")
+        organisation_id = access.viewer.organisation_id
+        if goal_id is not None:
+            number = parse_id(goal_id)
+            goal = await find_goal(organisation_id, number) if number else None
+            if goal is None or not access.can_read_goal(goal):
+                raise Forbidden("No goal you may follow has this id.")
+            # Listen before measuring, so a change made in between is not lost.
+            async with info.context.bus.subscribe(goal_channel(goal.id)) as events:
+                organisation = await get_organisation(organisation_id)
+                now = datetime.now(UTC)
+                measured = await service.measure_goals(organisation, [goal], now)
+                yield GoalProgress.of(goal.id, measured[goal.id], now)
+                async for event in events:
+                    yield GoalProgress.from_event(event)
+            return
+        reps: set[int] = set()
+        teams: set[int] = set()
+        if rep_id is not None:
+            reps = {parse_id(rep_id) or 0}
+            access.require(access.can_read_rep(next(iter(reps))))
+        else:
+            team = parse_id(team_id) or 0
+            structure = await Structure.load(organisation_id)
+            # A rep may follow their own team: they will see their own goals in it.
+            own_team = structure.teams_of.get(access.viewer.user_id or 0) == team
+            access.require(access.can_read_team(team) or own_team)
+            teams = {team}
+            reps = set(members(team, structure.parents, structure.teams_of))
+        async with info.context.bus.subscribe(progress_channel(organisation_id)) as events:
             async for event in events:
-                yield GoalProgress.from_event(event)
+                owner = OwnerType(event["ownerType"])
+                ours = event["ownerRepId"] in reps or event["ownerTeamId"] in teams
+                # Checked for every event: the policy decides, not the channel.
+                if ours and access.can_read_goal_of(
+                    owner, event["ownerRepId"], event["ownerTeamId"]
+                ):
+                    yield GoalProgress.from_event(event)

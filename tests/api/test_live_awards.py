@@ -96,3 +96,57 @@ async def test_a_rep_may_not_follow_another_teams_awards(
 
     errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
     assert [e["extensions"]["code"] for e in errors] == ["FORBIDDEN"]
+
+
+PROGRESS = """subscription($team: ID) { goalProgress(teamId: $team) { goalId currentValue } }"""
+
+
+async def test_followers_of_a_team_see_only_what_they_may(
+    production_env: dict[str, str], org: Org
+) -> None:
+    east = await orgs.create_team(org.organisation.id, "East", None)
+    assert isinstance(east, Team)
+    eve = await orgs.create_user(
+        org.organisation.id, email="eve@acme.test", name="Eve", role=Role.REP, team_id=east.id
+    )
+    assert isinstance(eve, User)
+    today = datetime.now(UTC).date()
+    goals = {
+        rep.email: await make_goal(
+            org.organisation.id,
+            rep_id=rep.id,
+            metric=Metric.REVENUE,
+            target=1000,
+            start=today - timedelta(days=5),
+            end=today + timedelta(days=5),
+        )
+        for rep in (org.rep, eve)
+    }
+    now = datetime.now(UTC)
+
+    def deal(key: str, email: str) -> dict[str, str]:
+        return {
+            "externalId": key,
+            "ownerEmail": email,
+            "amount": "300",
+            "stage": "WON",
+            "createdAt": (now - timedelta(hours=2)).isoformat(),
+            "closedAt": (now - timedelta(hours=1)).isoformat(),
+        }
+
+    with running(production_env, "worker"), api_server(production_env) as base_url:
+        url = base_url.replace("http://", "ws://") + "/graphql"
+        async with (
+            subscribe(url, PROGRESS, {"team": str(org.team.id)}, org.token(org.rep)) as west,
+            subscribe(url, PROGRESS, {"team": str(east.id)}, org.token(eve)) as east_live,
+        ):
+            await asyncio.sleep(0.3)
+            async with httpx.AsyncClient(base_url=base_url) as http:
+                await graphql(http, INGEST, org.token(), deals=[deal("w-1", "rita@acme.test")])
+                seen_west = (await west.next())["data"]["goalProgress"]
+                await graphql(http, INGEST, org.token(), deals=[deal("e-1", "eve@acme.test")])
+                seen_east = (await east_live.next())["data"]["goalProgress"]
+
+    # Each sees its own team's change, and Eve's first event is her own goal, not Rita's.
+    assert seen_west == {"goalId": str(goals["rita@acme.test"].id), "currentValue": "300.00"}
+    assert seen_east == {"goalId": str(goals["eve@acme.test"].id), "currentValue": "300.00"}
