@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from strawberry.extensions import SchemaExtension
 from tortoise import connections
 
 from core.logs import request_id
-from core.telemetry import GRAPHQL_ERRORS, LATENCY, QUEUED, REGISTRY, REQUESTS
+from core.telemetry import GRAPHQL_ERRORS, LATENCY, QUEUED, REGISTRY, REQUESTS, TASKS
 
 
 class RequestContext:
@@ -80,6 +81,8 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics(request: Request) -> Response:
+    # Leaked subscriptions would show here as tasks that never end.
+    TASKS.set(len(asyncio.all_tasks()))
     try:
         QUEUED.set(await request.app.state.queue.backlog())
     except Exception:  # noqa: BLE001 - the rest of the metrics are still worth serving

@@ -28,3 +28,6 @@ JOBS = Counter(
 QUEUED = Gauge(
     "pacesetter_jobs_queued", "Jobs waiting in the arq queue (production mode)", registry=REGISTRY
 )
+TASKS = Gauge(
+    "pacesetter_asyncio_tasks", "Tasks alive in this process's event loop", registry=REGISTRY
+)
