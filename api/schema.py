@@ -26,7 +26,7 @@ from api.gamification.achievements import (
 )
 from api.gamification.bonus import BonusMutations, BonusQueries
 from api.gamification.contests import ContestMutations
-from api.gamification.leaderboards import LeaderboardQueries
+from api.gamification.leaderboards import LeaderboardQueries, LeaderboardSubscriptions
 from api.gamification.queries import GamificationQueries
 from api.gamification.subscriptions import AwardSubscriptions
 from api.goals.mutations import GoalMutations
@@ -66,7 +66,9 @@ Mutation = merge_types(
         PointsMutations,
     ),
 )
-Subscription = merge_types("Subscription", (GoalSubscriptions, AwardSubscriptions))
+Subscription = merge_types(
+    "Subscription", (GoalSubscriptions, AwardSubscriptions, LeaderboardSubscriptions)
+)
 
 
 def create_schema(settings: Settings) -> strawberry.Schema:

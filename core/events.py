@@ -194,6 +194,11 @@ def progress_channel(organisation_id: int) -> str:
     return f"progress:{organisation_id}"
 
 
+def figures_channel(organisation_id: int) -> str:
+    """The reps whose figures were just re-measured: leaderboards may have moved."""
+    return f"figures:{organisation_id}"
+
+
 def awards_channel(organisation_id: int) -> str:
     """Every award of an organisation; subscribers keep the ones they may see and want."""
     return f"awards:{organisation_id}"

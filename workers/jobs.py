@@ -7,7 +7,13 @@ from typing import Any
 
 from arq.worker import Function, func
 
-from core.events import EventBus, awards_channel, goal_channel, progress_channel
+from core.events import (
+    EventBus,
+    awards_channel,
+    figures_channel,
+    goal_channel,
+    progress_channel,
+)
 from core.goals.service import (
     measure_affected_goals,
     snapshot_changes,
@@ -55,6 +61,7 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
             }
             await bus.publish(goal_channel(goal.id), event)
             await bus.publish(progress_channel(organisation.id), event)
+    await bus.publish(figures_channel(organisation.id), {"repIds": list(rep_ids)})
     for award in awards:
         await award.fetch_related("badge", "rep")
         await bus.publish(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ import strawberry
 from api.context import Info
 from api.goals.types import MetricEnum
 from api.ids import parse_id
+from core.events import figures_channel
 from core.orgs.store import get_organisation
 from domain.metrics import Metric
 from domain.periods import Period
@@ -32,6 +34,30 @@ class Leaderboard:
     entries: list[LeaderboardEntry]
 
 
+async def _board(
+    info: Info, metric: Metric, period: Period, team_id: strawberry.ID | None
+) -> tuple[Leaderboard, set[int]]:
+    """The board, and the reps on it (whose changes can move it)."""
+    access = await info.context.access()
+    team = (parse_id(team_id) or 0) if team_id is not None else None
+    # Any member of the organisation may see its leaderboards; another's teams, no.
+    access.require(team is None or team in access.organisation_teams)
+    organisation = await get_organisation(access.viewer.organisation_id)
+    standings = await leaderboard(organisation, metric, period, team)
+    board = Leaderboard(
+        metric=metric,
+        period_start=period.start,
+        period_end=period.end,
+        entries=[
+            LeaderboardEntry(
+                rep_id=strawberry.ID(str(user.id)), name=user.name, rank=s.rank, value=s.value
+            )
+            for user, s in standings
+        ],
+    )
+    return board, {user.id for user, _ in standings}
+
+
 @strawberry.type
 class LeaderboardQueries:
     @strawberry.field(description="The reps of a team (and below) or of the organisation, ranked.")
@@ -43,22 +69,32 @@ class LeaderboardQueries:
         period_end: date,
         team_id: strawberry.ID | None = None,
     ) -> Leaderboard:
-        access = await info.context.access()
-        team = (parse_id(team_id) or 0) if team_id is not None else None
-        # Any member of the organisation may see its leaderboards; another's teams, no.
-        access.require(team is None or team in access.organisation_teams)
-        organisation = await get_organisation(access.viewer.organisation_id)
-        standings = await leaderboard(
-            organisation, Metric(metric), Period(period_start, period_end), team
-        )
-        return Leaderboard(
-            metric=metric,
-            period_start=period_start,
-            period_end=period_end,
-            entries=[
-                LeaderboardEntry(
-                    rep_id=strawberry.ID(str(user.id)), name=user.name, rank=s.rank, value=s.value
-                )
-                for user, s in standings
-            ],
-        )
+        board, _ = await _board(info, Metric(metric), Period(period_start, period_end), team_id)
+        return board
+
+
+@strawberry.type
+class LeaderboardSubscriptions:
+    @strawberry.subscription(description="The board now, then again each time a rank changes.")
+    async def leaderboard(
+        self,
+        info: Info,
+        metric: MetricEnum,
+        period_start: date,
+        period_end: date,
+        team_id: strawberry.ID | None = None,
+    ) -> AsyncGenerator[Leaderboard, None]:
+        period = Period(period_start, period_end)
+        organisation_id = (await info.context.access()).viewer.organisation_id
+        async with info.context.bus.subscribe(figures_channel(organisation_id)) as events:
+            board, reps = await _board(info, Metric(metric), period, team_id)
+            yield board
+            ranks = [(e.rep_id, e.rank) for e in board.entries]
+            async for event in events:
+                if not reps.intersection(event["repIds"]):
+                    continue
+                board, reps = await _board(info, Metric(metric), period, team_id)
+                moved = [(e.rep_id, e.rank) for e in board.entries]
+                if moved != ranks:
+                    ranks = moved
+                    yield board

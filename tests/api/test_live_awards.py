@@ -150,3 +150,57 @@ async def test_followers_of_a_team_see_only_what_they_may(
     # Each sees its own team's change, and Eve's first event is her own goal, not Rita's.
     assert seen_west == {"goalId": str(goals["rita@acme.test"].id), "currentValue": "300.00"}
     assert seen_east == {"goalId": str(goals["eve@acme.test"].id), "currentValue": "300.00"}
+
+
+BOARD = """subscription($start: Date!, $end: Date!, $team: ID) {
+  leaderboard(metric: REVENUE, periodStart: $start, periodEnd: $end, teamId: $team) {
+    entries { name rank value } } }"""
+
+
+async def test_a_leaderboard_is_sent_again_only_when_a_rank_changes(
+    production_env: dict[str, str], org: Org
+) -> None:
+    sam = await orgs.create_user(
+        org.organisation.id, email="sam@acme.test", name="Sam", role=Role.REP, team_id=org.team.id
+    )
+    assert isinstance(sam, User)
+    now = datetime.now(UTC)
+    today = now.date().isoformat()
+
+    def deal(key: str, email: str, amount: int) -> dict[str, str]:
+        return {
+            "externalId": key,
+            "ownerEmail": email,
+            "amount": str(amount),
+            "stage": "WON",
+            "createdAt": (now - timedelta(hours=2)).isoformat(),
+            "closedAt": (now - timedelta(minutes=5)).isoformat(),
+        }
+
+    variables = {"start": today, "end": today, "team": str(org.team.id)}
+    with running(production_env, "worker"), api_server(production_env) as base_url:
+        url = base_url.replace("http://", "ws://") + "/graphql"
+        async with subscribe(url, BOARD, variables, org.token(org.rep)) as board:
+            first = (await board.next())["data"]["leaderboard"]["entries"]
+            async with httpx.AsyncClient(base_url=base_url) as http:
+                await graphql(http, INGEST, org.token(), deals=[deal("s", "sam@acme.test", 500)])
+                second = (await board.next())["data"]["leaderboard"]["entries"]
+                # Rita to 100: Sam still first, Rita still second: nothing is sent...
+                await graphql(http, INGEST, org.token(), deals=[deal("r", "rita@acme.test", 100)])
+                # ...until Rita passes Sam.
+                await asyncio.sleep(1.5)
+                await graphql(http, INGEST, org.token(), deals=[deal("r", "rita@acme.test", 900)])
+                third = (await board.next())["data"]["leaderboard"]["entries"]
+
+    assert first == [
+        {"name": "Rita Rep", "rank": 1, "value": "0.00"},
+        {"name": "Sam", "rank": 1, "value": "0.00"},
+    ]
+    assert second == [
+        {"name": "Sam", "rank": 1, "value": "500.00"},
+        {"name": "Rita Rep", "rank": 2, "value": "0.00"},
+    ]
+    assert third == [
+        {"name": "Rita Rep", "rank": 1, "value": "900.00"},
+        {"name": "Sam", "rank": 2, "value": "500.00"},
+    ]
