@@ -11,6 +11,7 @@ import strawberry
 from api.context import Info
 from api.goals.types import MetricEnum
 from api.ids import parse_id
+from api.live import while_signed_in
 from core.events import figures_channel
 from core.orgs.store import get_organisation
 from domain.metrics import Metric
@@ -90,7 +91,7 @@ class LeaderboardSubscriptions:
             board, reps = await _board(info, Metric(metric), period, team_id)
             yield board
             ranks = [(e.rep_id, e.rank) for e in board.entries]
-            async for event in events:
+            async for event in while_signed_in(info, events):
                 if not reps.intersection(event["repIds"]):
                     continue
                 board, reps = await _board(info, Metric(metric), period, team_id)

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from api.context import Info
 from api.errors import BadUserInput
 from api.ids import parse_id
+from api.live import while_signed_in
 from core.events import awards_channel
 from core.goals.service import Structure
 from domain.teams import members
@@ -66,7 +67,7 @@ class AwardSubscriptions:
         async with info.context.bus.subscribe(
             awards_channel(access.viewer.organisation_id)
         ) as events:
-            async for event in events:
+            async for event in while_signed_in(info, events):
                 # Checked for every event: the policy decides, not the channel.
                 if event["repId"] in wanted and access.can_read_rep(event["repId"]):
                     yield AwardEvent.from_event(event)

@@ -11,6 +11,7 @@ from api.context import Info
 from api.errors import BadUserInput, Forbidden
 from api.goals.types import GoalProgress
 from api.ids import parse_id
+from api.live import while_signed_in
 from core.events import goal_channel, progress_channel
 from core.goals import service
 from core.goals.models import OwnerType
@@ -48,7 +49,7 @@ class GoalSubscriptions:
                 now = datetime.now(UTC)
                 measured = await service.measure_goals(organisation, [goal], now)
                 yield GoalProgress.of(goal.id, measured[goal.id], now)
-                async for event in events:
+                async for event in while_signed_in(info, events):
                     yield GoalProgress.from_event(event)
             return
         reps: set[int] = set()
@@ -65,7 +66,7 @@ class GoalSubscriptions:
             teams = {team}
             reps = set(members(team, structure.parents, structure.teams_of))
         async with info.context.bus.subscribe(progress_channel(organisation_id)) as events:
-            async for event in events:
+            async for event in while_signed_in(info, events):
                 owner = OwnerType(event["ownerType"])
                 ours = event["ownerRepId"] in reps or event["ownerTeamId"] in teams
                 # Checked for every event: the policy decides, not the channel.

@@ -25,6 +25,8 @@ class Viewer:
     # An integration calling with an API key has scopes instead of a user and a role.
     api_key_id: int | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # When the credential stops being valid: long-lived connections end then.
+    expires_at: datetime | None = None
 
 
 class InvalidToken(Exception):
@@ -54,7 +56,12 @@ def read_token(token: str, secret: str) -> Viewer:
         )
         if claims["typ"] != "access":
             raise InvalidToken("not an access token")
-        return Viewer(int(claims["org"]), int(claims["sub"]), Role(claims["role"]))
+        return Viewer(
+            int(claims["org"]),
+            int(claims["sub"]),
+            Role(claims["role"]),
+            expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        )
     except (jwt.PyJWTError, ValueError, TypeError) as error:
         raise InvalidToken(str(error)) from None
 

@@ -8,12 +8,14 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 import websockets
 
+from core.auth.tokens import mint_token
 from core.orgs import service as orgs
 from core.orgs.models import Role, Team, User
 from domain.metrics import Metric
-from tests.conftest import Org
+from tests.conftest import JWT_SECRET, Org
 from tests.support.factories import make_goal
 from tests.support.graphql import graphql
 from tests.support.servers import api_server, running
@@ -204,3 +206,33 @@ async def test_a_leaderboard_is_sent_again_only_when_a_rank_changes(
         {"name": "Rita Rep", "rank": 1, "value": "900.00"},
         {"name": "Sam", "rank": 2, "value": "500.00"},
     ]
+
+
+async def test_an_expired_token_closes_the_subscription(
+    production_env: dict[str, str], org: Org
+) -> None:
+    with api_server(production_env) as base_url:
+        url = base_url.replace("http://", "ws://") + "/graphql"
+        short = mint_token(org.rep, JWT_SECRET, ttl=timedelta(seconds=2))
+        async with websockets.connect(url, subprotocols=[PROTOCOL]) as socket:
+            await socket.send(
+                json.dumps(
+                    {"type": "connection_init", "payload": {"authorization": f"Bearer {short}"}}
+                )
+            )
+            assert json.loads(await socket.recv())["type"] == "connection_ack"
+            await socket.send(
+                json.dumps(
+                    {
+                        "id": "1",
+                        "type": "subscribe",
+                        "payload": {"query": FOLLOW, "variables": {"rep": str(org.rep.id)}},
+                    }
+                )
+            )
+            async with asyncio.timeout(10):
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    await socket.recv()
+
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4401
