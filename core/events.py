@@ -143,7 +143,12 @@ class RedisBus:
         try:
             if first:
                 async with self._lock:
-                    await self._ensure_reader().subscribe(self._prefix + channel)
+                    if self._pubsub is None:
+                        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                    await self._pubsub.subscribe(self._prefix + channel)
+                    # Only now: a reader started before the first subscription would sit in
+                    # redis-py's idle sleep for a whole read timeout.
+                    self._ensure_reader(self._pubsub)
             yield self._fanout.listen(queue)
         finally:
             if self._fanout.remove(channel, queue) and self._pubsub is not None:
@@ -152,12 +157,9 @@ class RedisBus:
                     if not self._fanout.has(channel):
                         await self._pubsub.unsubscribe(self._prefix + channel)
 
-    def _ensure_reader(self) -> PubSub:
-        if self._pubsub is None:
-            self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+    def _ensure_reader(self, pubsub: PubSub) -> None:
         if self._reader is None or self._reader.done():
-            self._reader = asyncio.create_task(self._read(self._pubsub), name="redis-bus-reader")
-        return self._pubsub
+            self._reader = asyncio.create_task(self._read(pubsub), name="redis-bus-reader")
 
     async def _read(self, pubsub: PubSub) -> None:
         while True:
