@@ -164,39 +164,56 @@ def _placed(record: DealRecord | LeadRecord, account: Account | None) -> dict[st
     }
 
 
-async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]) -> IngestResult:
-    """Upsert the valid deals by external id; every invalid one is reported, none stored."""
-    org_id = organisation.id
-    errors = _screen(records, lambda r: r.external_id, check_deal)
-    references = await _References.load(org_id, records)
-    deals: list[Deal] = []
+Row = TypeVar("Row", Deal, Lead)
+Named = TypeVar("Named", DealRecord, LeadRecord)
+
+
+async def _accept(
+    organisation_id: int,
+    records: Sequence[Named],
+    check: Callable[[Named], list[FieldError]],
+    build: Callable[[Named, User, Account | None, Product | None], Row],
+) -> tuple[list[Row], IngestResult]:
+    """The rows of the records that pass their own rules and whose names all resolve, and
+    the result reporting every other record with its errors."""
+    errors = _screen(records, lambda r: r.external_id, check)
+    references = await _References.load(organisation_id, records)
+    rows = []
     for index, record in enumerate(records):
         found = errors.get(index, [])
         owner, account, product = references.resolve(record, found)
-        if found:
+        if found or owner is None:
             errors[index] = found
             continue
-        assert owner is not None
-        deals.append(
-            Deal(
-                organisation_id=org_id,
-                external_id=record.external_id,
-                owner_id=owner.id,
-                account_id=account.id if account else None,
-                product_id=product.id if product else None,
-                amount=record.amount,
-                cost=record.cost,
-                quantity=record.quantity,
-                stage=record.stage,
-                created_at=record.created_at,
-                closed_at=record.closed_at,
-                **_placed(record, account),
-            )
+        rows.append(build(record, owner, account, product))
+    rejected = _finish(records, lambda r: r.external_id, errors)
+    return rows, IngestResult(accepted=len(rows), rejected=rejected)
+
+
+async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]) -> IngestResult:
+    """Upsert the valid deals by external id; every invalid one is reported, none stored."""
+    org_id = organisation.id
+
+    def build(
+        record: DealRecord, owner: User, account: Account | None, product: Product | None
+    ) -> Deal:
+        return Deal(
+            organisation_id=org_id,
+            external_id=record.external_id,
+            owner_id=owner.id,
+            account_id=account.id if account else None,
+            product_id=product.id if product else None,
+            amount=record.amount,
+            cost=record.cost,
+            quantity=record.quantity,
+            stage=record.stage,
+            created_at=record.created_at,
+            closed_at=record.closed_at,
+            **_placed(record, account),
         )
 
-    result = IngestResult(
-        accepted=len(deals), rejected=_finish(records, lambda r: r.external_id, errors)
-    )
+    deals, result = await _accept(org_id, records, check_deal, build)
+
     tz = ZoneInfo(organisation.timezone)
     async with in_transaction() as connection:
         await rollups.lock_organisation(connection, org_id)
@@ -230,33 +247,22 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
 
 async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]) -> IngestResult:
     org_id = organisation.id
-    errors = _screen(records, lambda r: r.external_id, check_lead)
-    references = await _References.load(org_id, records)
-    leads: list[Lead] = []
-    for index, record in enumerate(records):
-        found = errors.get(index, [])
-        owner, account, _ = references.resolve(record, found)
-        if found:
-            errors[index] = found
-            continue
-        assert owner is not None
-        leads.append(
-            Lead(
-                organisation_id=org_id,
-                external_id=record.external_id,
-                owner_id=owner.id,
-                account_id=account.id if account else None,
-                status=record.status,
-                created_at=record.created_at,
-                qualified_at=record.qualified_at,
-                converted_deal_external_id=record.converted_deal_external_id,
-                **_placed(record, account),
-            )
+
+    def build(record: LeadRecord, owner: User, account: Account | None, _: Product | None) -> Lead:
+        return Lead(
+            organisation_id=org_id,
+            external_id=record.external_id,
+            owner_id=owner.id,
+            account_id=account.id if account else None,
+            status=record.status,
+            created_at=record.created_at,
+            qualified_at=record.qualified_at,
+            converted_deal_external_id=record.converted_deal_external_id,
+            **_placed(record, account),
         )
 
-    result = IngestResult(
-        accepted=len(leads), rejected=_finish(records, lambda r: r.external_id, errors)
-    )
+    leads, result = await _accept(org_id, records, check_lead, build)
+
     tz = ZoneInfo(organisation.timezone)
     async with in_transaction() as connection:
         await rollups.lock_organisation(connection, org_id)
