@@ -28,8 +28,8 @@ from core.auth.tokens import API_KEY_PREFIX, InvalidToken, Viewer, bearer_token,
 from core.config import Settings
 from core.db import close_database, open_database
 from core.events import EventBus, create_bus
-from workers.jobs import DAILY, JOBS
-from workers.queue import ArqQueue, InProcessQueue, JobQueue, run_daily
+from workers.jobs import JOBS, SCHEDULE
+from workers.queue import ArqQueue, InProcessQueue, JobQueue, run_on_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +89,10 @@ def create_app(settings: Settings) -> Starlette:
         else:
             queue = InProcessQueue(JOBS, {"bus": bus})
             schedules = [
-                asyncio.create_task(run_daily(queue, name, hour, minute), name=f"daily:{name}")
-                for name, hour, minute in DAILY
+                asyncio.create_task(
+                    run_on_schedule(queue, name, hour, minute), name=f"schedule:{name}"
+                )
+                for name, hour, minute in SCHEDULE
             ]
         app.state.bus, app.state.queue, app.state.settings = bus, queue, settings
         try:

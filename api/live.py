@@ -1,5 +1,5 @@
-"""What every subscription shares: events stop, and the websocket closes, when the
-subscriber's access token expires."""
+"""What every subscription shares: whom it follows, and that events stop (and the
+websocket closes) when the subscriber's access token expires."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
+import strawberry
 from starlette.websockets import WebSocket
 
 from api.context import Info
+from api.errors import BadUserInput
+from api.ids import parse_id
+from api.policy import Access
+from core.goals.service import Structure
+from domain.teams import members
 
 # graphql-transport-ws: "4401: Unauthorized".
 TOKEN_EXPIRED = 4401
@@ -35,3 +41,19 @@ async def while_signed_in(
                 await socket.close(code=TOKEN_EXPIRED, reason="Access token expired")
             return
         yield event
+
+
+async def followed_reps(
+    access: Access, rep_id: strawberry.ID | None, team_id: strawberry.ID | None
+) -> set[int]:
+    """One rep, or every rep of a team and the teams below: refused unless readable."""
+    if (rep_id is None) == (team_id is None):
+        raise BadUserInput("Follow either repId or teamId.")
+    if rep_id is not None:
+        rep = parse_id(rep_id) or 0
+        access.require(access.can_read_rep(rep))
+        return {rep}
+    team = parse_id(team_id) or 0
+    access.require(access.can_read_team(team))
+    structure = await Structure.load(access.viewer.organisation_id)
+    return set(members(team, structure.parents, structure.teams_of))

@@ -10,6 +10,8 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from core.checkins import store as checkin_store
+from core.checkins.models import ActionItem
 from core.goals import service as goals
 from core.goals import store as goal_store
 from core.goals.models import Goal, ProgressSnapshot
@@ -60,6 +62,8 @@ class Loaders:
     goal_awards: DataLoader[int, list[Award]]
     team_reps: DataLoader[int, list[User]]
     rep_goals: DataLoader[int, list[Goal]]
+    check_in_items: DataLoader[int, list[ActionItem]]
+    action_items: DataLoader[int, ActionItem | None]
 
 
 def create_loaders(organisation_id: int, now: datetime) -> Loaders:
@@ -102,4 +106,6 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
         rep_goals=_grouped(
             lambda ids: goal_store.goals_of_reps(org, ids), lambda g: g.owner_rep_id
         ),
+        check_in_items=_grouped(checkin_store.action_items_of, lambda item: item.check_in_id),
+        action_items=_by_key(lambda ids: checkin_store.action_items_by_ids(org, ids)),
     )

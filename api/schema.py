@@ -18,6 +18,9 @@ from strawberry.tools import merge_types
 
 from api.auth.mutations import AuthMutations
 from api.auth.queries import AuthQueries
+from api.checkins.mutations import CheckInMutations
+from api.checkins.queries import CheckInQueries
+from api.checkins.subscriptions import CheckInSubscriptions
 from api.errors import should_mask
 from api.gamification.achievements import (
     AchievementMutations,
@@ -50,6 +53,7 @@ Query = merge_types(
         LeaderboardQueries,
         AchievementQueries,
         AuthQueries,
+        CheckInQueries,
     ),
 )
 Mutation = merge_types(
@@ -64,10 +68,12 @@ Mutation = merge_types(
         CalendarMutations,
         ContestMutations,
         PointsMutations,
+        CheckInMutations,
     ),
 )
 Subscription = merge_types(
-    "Subscription", (GoalSubscriptions, AwardSubscriptions, LeaderboardSubscriptions)
+    "Subscription",
+    (GoalSubscriptions, AwardSubscriptions, LeaderboardSubscriptions, CheckInSubscriptions),
 )
 
 

@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "core.sales.models",
     "core.goals.models",
     "core.metrics.models",
+    "core.checkins.models",
     "gamification.models",
 ]
 

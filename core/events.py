@@ -206,5 +206,10 @@ def awards_channel(organisation_id: int) -> str:
     return f"awards:{organisation_id}"
 
 
+def check_ins_channel(organisation_id: int) -> str:
+    """Check-ins recorded and acknowledged, action items done, reminders sent."""
+    return f"check-ins:{organisation_id}"
+
+
 def create_bus(redis_url: str | None, prefix: str) -> EventBus:
     return RedisBus(redis_url, prefix) if redis_url else InProcessBus()

@@ -20,6 +20,8 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     TOO_MANY = "TOO_MANY"
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    IN_THE_PAST = "IN_THE_PAST"
+    NOT_OTHER_SIDE = "NOT_OTHER_SIDE"
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,13 @@ def two_places(value: Decimal) -> Decimal:
     return value.quantize(CENTS, rounding=ROUND_HALF_UP)
 
 
+def pace_of(progress: Progress) -> Decimal | None:
+    """Attainment over the attainment that keeps pace: 1.00 is exactly on pace."""
+    if progress.attainment is None or progress.expected_attainment == 0:
+        return None
+    return two_places(progress.attainment / progress.expected_attainment)
+
+
 def compute_progress(
     current: Decimal | None,
     target: Decimal,

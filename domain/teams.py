@@ -25,3 +25,19 @@ def members(
     """Everyone in the team or its sub-teams, sorted."""
     teams = subtree(team_id, parents)
     return tuple(sorted(user for user, team in teams_of.items() if team in teams))
+
+
+def managers_above(
+    person: int,
+    team_id: int | None,
+    parents: Mapping[int, int | None],
+    managers: Mapping[int, int | None],
+) -> list[int]:
+    """The managers of the person's team and of every team above it, nearest first, without
+    the person themselves: who they check in with, and who may see those check-ins."""
+    found: list[int] = []
+    for team in ancestors(team_id, parents):
+        manager = managers.get(team)
+        if manager is not None and manager != person and manager not in found:
+            found.append(manager)
+    return found

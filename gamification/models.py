@@ -177,6 +177,8 @@ class Contest(Model):
 class PointsEvent(StrEnum):
     DEAL_WON = "DEAL_WON"
     LEAD_QUALIFIED = "LEAD_QUALIFIED"
+    # A check-in on the rep that the other side acknowledged.
+    CHECK_IN_DONE = "CHECK_IN_DONE"
 
 
 class PointsRule(Model):

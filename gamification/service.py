@@ -14,7 +14,7 @@ from core.orgs import store as people
 from core.orgs.models import Organisation
 from core.sales import store as sales
 from core.sales.models import Deal
-from domain.calendar import WorkingCalendar, current_run
+from domain.calendar import current_run
 from domain.metrics import DEAL_CUMULATIVE, Metric
 from domain.periods import PeriodKind, label, local_today, period_containing
 from domain.progress import HUNDRED
@@ -216,10 +216,7 @@ async def _streak(
     window = needed * 3
     today = local_today(now, ZoneInfo(organisation.timezone))
     first = today - timedelta(days=window * 2 + 30)
-    calendar = WorkingCalendar(
-        frozenset(int(d) for d in organisation.working_days),
-        frozenset(await people.holidays_between(organisation.id, first, today)),
-    )
+    calendar = await people.working_calendar(organisation, first, today)
     days = calendar.working_days_back(today, window)
     assert rule.metric is not None
     assert rule.daily_minimum is not None

@@ -196,12 +196,13 @@ async def badge_rules(organisation_id: int) -> list[BadgeDefinition]:
     return await BadgeDefinition.filter(organisation_id=organisation_id).order_by("code", "version")
 
 
-async def awards_of_rep(organisation_id: int, rep_id: int) -> list[Award]:
-    return (
-        await Award.filter(organisation_id=organisation_id, rep_id=rep_id)
-        .prefetch_related("badge")
-        .order_by("-awarded_at", "-id")
-    )
+async def awards_of_rep(
+    organisation_id: int, rep_id: int, since: datetime | None = None
+) -> list[Award]:
+    query = Award.filter(organisation_id=organisation_id, rep_id=rep_id)
+    if since is not None:
+        query = query.filter(awarded_at__gt=since)
+    return await query.prefetch_related("badge").order_by("-awarded_at", "-id")
 
 
 async def contests_to_close(organisation_id: int, today: date) -> list[Contest]:

@@ -7,6 +7,8 @@ from typing import Any
 
 from arq.worker import Function, func
 
+from core.checkins.events import publish_reminder
+from core.checkins.service import remind_overdue as make_reminders
 from core.events import (
     EventBus,
     awards_channel,
@@ -101,6 +103,19 @@ async def close_periods(ctx: dict[str, Any]) -> int:
     return closed
 
 
+async def remind_overdue(ctx: dict[str, Any]) -> int:
+    """Reminders for overdue check-ins and action items, each made and announced once."""
+    bus: EventBus = ctx["bus"]
+    now = datetime.now(UTC)
+    made = 0
+    for organisation_id in await organisation_ids():
+        reminders = await make_reminders(await get_organisation(organisation_id), now)
+        for reminder in reminders:
+            await publish_reminder(bus, reminder)
+        made += len(reminders)
+    return made
+
+
 async def ping(ctx: dict[str, Any]) -> str:
     """Does nothing: a worker answering it is alive (and a baseline for benchmarks)."""
     return "pong"
@@ -111,6 +126,7 @@ JOBS: dict[str, JobFunction] = {
     "recompute_progress": recompute_progress,
     "snapshot_goals": snapshot_goals,
     "close_periods": close_periods,
+    "remind_overdue": remind_overdue,
 }
 
 # Retried on failure (a lost connection, a worker killed mid-job); each run is idempotent.
@@ -120,7 +136,14 @@ ARQ_FUNCTIONS: list[Function] = [
     func(recompute_progress, name="recompute_progress", timeout=120, max_tries=5, keep_result=60),
     func(snapshot_goals, name="snapshot_goals", timeout=1800, max_tries=3),
     func(close_periods, name="close_periods", timeout=1800, max_tries=3),
+    func(remind_overdue, name="remind_overdue", timeout=600, max_tries=3),
 ]
 
-# (job, hour, minute) in UTC; arq's cron runs each once however many workers there are.
-DAILY = [("snapshot_goals", 0, 15), ("close_periods", 0, 30)]
+# (job, hour, minute) in UTC, hour None for every hour; arq's cron runs each once however
+# many workers there are. Reminders run hourly: an organisation's day starts at its own
+# midnight, which is some hour in UTC.
+SCHEDULE: list[tuple[str, int | None, int]] = [
+    ("snapshot_goals", 0, 15),
+    ("close_periods", 0, 30),
+    ("remind_overdue", None, 5),
+]

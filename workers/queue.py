@@ -125,13 +125,19 @@ class InProcessQueue:
         await self.drain()
 
 
-async def run_daily(queue: JobQueue, function: str, hour: int, minute: int) -> None:
-    """Enqueue `function` every day at hour:minute UTC, for the embedded mode's single
-    process (arq's cron does this for workers)."""
+def next_run(now: datetime, hour: int | None, minute: int) -> datetime:
+    """The next hour:minute UTC after `now`; with hour None, the next :minute of any hour."""
+    due = now.replace(minute=minute, second=0, microsecond=0)
+    if hour is None:
+        return due if due > now else due + timedelta(hours=1)
+    due = due.replace(hour=hour)
+    return due if due > now else due + timedelta(days=1)
+
+
+async def run_on_schedule(queue: JobQueue, function: str, hour: int | None, minute: int) -> None:
+    """Enqueue `function` at hour:minute UTC (every hour when hour is None), for the embedded
+    mode's single process (arq's cron does this for workers)."""
     while True:
         now = datetime.now(UTC)
-        due = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-        if due <= now:
-            due += timedelta(days=1)
-        await asyncio.sleep((due - now).total_seconds())
+        await asyncio.sleep((next_run(now, hour, minute) - now).total_seconds())
         await queue.enqueue(function)

@@ -11,7 +11,7 @@ from arq.worker import Worker
 from core.config import Settings
 from core.db import close_database, open_database
 from core.events import create_bus
-from workers.jobs import ARQ_FUNCTIONS, DAILY, JOBS
+from workers.jobs import ARQ_FUNCTIONS, JOBS, SCHEDULE
 
 
 def create_worker(settings: Settings, **overrides: Any) -> Worker:
@@ -32,8 +32,15 @@ def create_worker(settings: Settings, **overrides: Any) -> Worker:
     options: dict[str, Any] = {
         "functions": ARQ_FUNCTIONS,
         "cron_jobs": [
-            cron(JOBS[name], name=name, hour={hour}, minute={minute}, unique=True, timeout=1800)
-            for name, hour, minute in DAILY
+            cron(
+                JOBS[name],
+                name=name,
+                hour=None if hour is None else {hour},
+                minute={minute},
+                unique=True,
+                timeout=1800,
+            )
+            for name, hour, minute in SCHEDULE
         ],
         "redis_settings": RedisSettings.from_dsn(redis_url),
         "queue_name": settings.queue_name,

@@ -10,12 +10,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.context import Info
-from api.errors import BadUserInput
-from api.ids import parse_id
-from api.live import while_signed_in
+from api.live import followed_reps, while_signed_in
 from core.events import awards_channel
-from core.goals.service import Structure
-from domain.teams import members
 
 
 @strawberry.type(description="An award as it happens: all a screen needs to show it.")
@@ -53,17 +49,7 @@ class AwardSubscriptions:
         self, info: Info, rep_id: strawberry.ID | None = None, team_id: strawberry.ID | None = None
     ) -> AsyncGenerator[AwardEvent, None]:
         access = await info.context.access()
-        if (rep_id is None) == (team_id is None):
-            raise BadUserInput("Follow either repId or teamId.")
-        if rep_id is not None:
-            rep = parse_id(rep_id) or 0
-            access.require(access.can_read_rep(rep))
-            wanted = {rep}
-        else:
-            team = parse_id(team_id) or 0
-            access.require(access.can_read_team(team))
-            structure = await Structure.load(access.viewer.organisation_id)
-            wanted = set(members(team, structure.parents, structure.teams_of))
+        wanted = await followed_reps(access, rep_id, team_id)
         async with info.context.bus.subscribe(
             awards_channel(access.viewer.organisation_id)
         ) as events:

@@ -10,7 +10,7 @@ import strawberry
 from api.context import Info
 from api.errors import InputErrors
 from api.ids import parse_id
-from api.orgs.types import RoleEnum, Team, User
+from api.orgs.types import CadenceEnum, RoleEnum, Team, User
 from core.auth.service import hash_password
 from core.orgs import service
 from core.orgs import store as people
@@ -20,6 +20,7 @@ from domain.errors import ErrorCode, FieldError
 CreateTeamResult = Annotated[Team | InputErrors, strawberry.union("CreateTeamResult")]
 CreateUserResult = Annotated[User | InputErrors, strawberry.union("CreateUserResult")]
 AssignManagerResult = Annotated[Team | InputErrors, strawberry.union("AssignManagerResult")]
+SetCadenceResult = Annotated[Team | InputErrors, strawberry.union("SetCheckInCadenceResult")]
 
 
 @strawberry.input
@@ -121,6 +122,22 @@ class OrgMutations:
             )
         team.manager_id = user.id
         await team.save(update_fields=["manager_id"])
+        return Team.of(team)
+
+    @strawberry.mutation(
+        description="How often a team's reps have check-ins: admins, or a manager of the team."
+    )
+    async def set_check_in_cadence(
+        self, info: Info, team_id: strawberry.ID, cadence: CadenceEnum
+    ) -> SetCadenceResult:
+        access = await info.context.access()
+        team = await people.find_team(access.viewer.organisation_id, parse_id(team_id) or 0)
+        if team is None:
+            return _unknown_team("teamId")
+        if not access.can_manage_team(team.id):
+            return InputErrors.forbidden("teamId")
+        team.check_in_cadence = cadence
+        await team.save(update_fields=["check_in_cadence"])
         return Team.of(team)
 
 

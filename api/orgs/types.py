@@ -9,11 +9,13 @@ import strawberry
 from api.context import Info
 from api.pagination import Connection, in_memory
 from core.orgs import models
+from domain.checkins import Cadence
 
 if TYPE_CHECKING:
     from api.goals.types import Goal
 
 RoleEnum = strawberry.enum(models.Role, name="Role")
+CadenceEnum = strawberry.enum(Cadence, name="CheckInCadence")
 GoalType = Annotated["Goal", strawberry.lazy("api.goals.types")]
 
 
@@ -22,10 +24,18 @@ class Team:
     model: strawberry.Private[models.Team]
     id: strawberry.ID
     name: str
+    check_in_cadence: CadenceEnum = strawberry.field(
+        description="How often the team's reps have a check-in with their manager."
+    )
 
     @classmethod
     def of(cls, team: models.Team) -> Team:
-        return cls(model=team, id=strawberry.ID(str(team.id)), name=team.name)
+        return cls(
+            model=team,
+            id=strawberry.ID(str(team.id)),
+            name=team.name,
+            check_in_cadence=team.check_in_cadence,
+        )
 
     @strawberry.field
     async def parent(self, info: Info) -> Team | None:

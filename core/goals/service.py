@@ -371,6 +371,26 @@ async def figures_of_reps(
     return {rep: two_places(v) if v is not None else None for rep, v in values.items()}
 
 
+async def rep_figures(
+    organisation: Organisation, rep_id: int, metrics: Sequence[Metric], periods: Sequence[Period]
+) -> list[dict[Metric, Decimal | None]]:
+    """A rep's figure for each metric in each period: a few statements for all of them."""
+    scope = Scope(rep_ids=(rep_id,))
+    totals = await _totals(
+        organisation.id,
+        [
+            _measure((index, metric), metric, scope, period)
+            for index, period in enumerate(periods)
+            for metric in metrics
+        ],
+    )
+    figures = []
+    for index in range(len(periods)):
+        values = {metric: value_of(metric, totals[(index, metric)]) for metric in metrics}
+        figures.append({m: two_places(v) if v is not None else None for m, v in values.items()})
+    return figures
+
+
 async def daily_figures(
     organisation: Organisation, metric: Metric, rep_id: int, days: Sequence[date]
 ) -> dict[date, Decimal | None]:

@@ -8,6 +8,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from domain.checkins import Cadence
+
 
 class Role(StrEnum):
     REP = "REP"
@@ -52,6 +54,10 @@ class Team(Model):
     # A MANAGER manages the teams naming them here, and every team below those.
     manager: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="managed_teams", null=True, on_delete=fields.SET_NULL
+    )
+    # How often the team's reps have a check-in with their manager.
+    check_in_cadence = fields.CharEnumField(
+        Cadence, max_length=16, default=Cadence.WEEKLY, db_default="WEEKLY"
     )
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -9,6 +9,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from core.orgs.models import Holiday, Organisation, Role, Team, User
+from domain.calendar import WorkingCalendar
 
 
 async def create_organisation(
@@ -122,3 +123,15 @@ async def add_holiday(organisation_id: int, day: date, name: str) -> Holiday:
         organisation_id=organisation_id, day=day, defaults={"name": name}
     )
     return holiday
+
+
+async def working_calendar(organisation: Organisation, first: date, last: date) -> WorkingCalendar:
+    """The organisation's working weekdays, with its holidays between `first` and `last`."""
+    return WorkingCalendar(
+        frozenset(int(d) for d in organisation.working_days),
+        frozenset(await holidays_between(organisation.id, first, last)),
+    )
+
+
+async def team_managers(organisation_id: int) -> dict[int, int | None]:
+    return dict(await Team.filter(organisation_id=organisation_id).values_list("id", "manager_id"))

@@ -1,0 +1,1 @@
+"""Check-ins over GraphQL: feedback loops between reps and their managers."""

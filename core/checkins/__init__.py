@@ -1,0 +1,1 @@
+"""Check-ins, their action items and the reminders about them."""

@@ -1,0 +1,79 @@
+"""What a check-in subscriber is told, published by the API and by the reminder cron.
+
+Events carry ids and public fields only: private manager notes never leave the database
+this way, and a subscriber's own policy decides per event whether it may see the rep.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from core.checkins.models import ActionItem, CheckIn, Reminder
+from core.events import EventBus, check_ins_channel
+
+
+class CheckInEventKind(StrEnum):
+    CHECK_IN_RECORDED = "CHECK_IN_RECORDED"
+    CHECK_IN_ACKNOWLEDGED = "CHECK_IN_ACKNOWLEDGED"
+    ACTION_ITEM_COMPLETED = "ACTION_ITEM_COMPLETED"
+    REMINDER = "REMINDER"
+
+
+def _event(
+    kind: CheckInEventKind, organisation_id: int, rep_id: int, at: datetime, **ids: Any
+) -> dict[str, Any]:
+    return {
+        "kind": kind.value,
+        "organisationId": organisation_id,
+        "repId": rep_id,
+        "at": at.isoformat(),
+        "checkInId": None,
+        "actionItemId": None,
+        "reminderId": None,
+        "reminderKind": None,
+        "recipientId": None,
+        "rating": None,
+        **ids,
+    }
+
+
+async def publish_check_in(bus: EventBus, kind: CheckInEventKind, check_in: CheckIn) -> None:
+    at = check_in.acknowledged_at if kind is CheckInEventKind.CHECK_IN_ACKNOWLEDGED else None
+    event = _event(
+        kind,
+        check_in.organisation_id,
+        check_in.rep_id,
+        at or check_in.created_at,
+        checkInId=check_in.id,
+        rating=check_in.rating.value,
+    )
+    await bus.publish(check_ins_channel(check_in.organisation_id), event)
+
+
+async def publish_completed(bus: EventBus, item: ActionItem) -> None:
+    assert item.completed_at is not None
+    event = _event(
+        CheckInEventKind.ACTION_ITEM_COMPLETED,
+        item.organisation_id,
+        item.rep_id,
+        item.completed_at,
+        checkInId=item.check_in_id,
+        actionItemId=item.id,
+    )
+    await bus.publish(check_ins_channel(item.organisation_id), event)
+
+
+async def publish_reminder(bus: EventBus, reminder: Reminder) -> None:
+    event = _event(
+        CheckInEventKind.REMINDER,
+        reminder.organisation_id,
+        reminder.rep_id,
+        reminder.created_at,
+        actionItemId=reminder.action_item_id,
+        reminderId=reminder.id,
+        reminderKind=reminder.kind.value,
+        recipientId=reminder.recipient_id,
+    )
+    await bus.publish(check_ins_channel(reminder.organisation_id), event)
