@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import asyncpg
 import httpx
@@ -21,6 +22,7 @@ from core.db import migrate
 from core.orgs import service as orgs
 from core.orgs.models import Organisation, Role, Team, User
 from domain.errors import FieldError
+from tests.support.tenants import Tenants, build_tenants
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
@@ -133,3 +135,9 @@ async def org(db: None) -> Org:
     )
     assert isinstance(rep, User)
     return Org(organisation, admin, team, rep)
+
+
+@pytest.fixture
+async def tenants(db: None) -> Tenants:
+    """Two organisations with every kind of principal (see tests/support/tenants.py)."""
+    return await build_tenants(datetime.now(UTC).date())

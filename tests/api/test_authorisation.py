@@ -18,15 +18,10 @@ from domain.records import DealRecord, DealStage, LeadRecord
 from tests.conftest import JWT_SECRET
 from tests.support.graphql import graphql
 from tests.support.servers import api_server
-from tests.support.tenants import PRINCIPALS, Tenants, build_tenants
+from tests.support.tenants import PRINCIPALS, Tenants
 from tests.support.ws import PROTOCOL
 
 ALLOWED, FORBIDDEN = "allowed", "forbidden"
-
-
-@pytest.fixture
-async def tenants(db: None) -> Tenants:
-    return await build_tenants(datetime.now(UTC).date())
 
 
 async def outcome_of_query(

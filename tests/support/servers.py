@@ -36,6 +36,22 @@ def run_cli(env: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[s
     )
 
 
+def run_module(module: str, *args: str) -> str:
+    """Run `python -m MODULE ARGS` from the project, which must succeed; what it printed.
+    For work that needs a process of its own (tortoise binds models to one database)."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def cli(env: Mapping[str, str], *args: str) -> str:
     """Run `pacesetter ARGS`, which must succeed, and return what it printed."""
     done = run_cli(env, *args)

@@ -19,20 +19,34 @@ class Subscription:
         self._socket = socket
         self._id = operation_id
 
-    async def next(self) -> dict[str, Any]:
-        """The next `next` payload of this operation; fails on `error` or `complete`,
-        or after WAIT seconds of silence."""
+    async def _message(self) -> dict[str, Any]:
+        """The next message of this operation, answering pings on the way."""
         async with asyncio.timeout(WAIT):
             while True:
                 message = json.loads(await self._socket.recv())
                 if message["type"] == "ping":
                     await self._socket.send(json.dumps({"type": "pong"}))
                     continue
-                if message.get("id") != self._id:
-                    continue
-                if message["type"] == "next":
-                    return message["payload"]
-                raise AssertionError(f"subscription ended: {message}")
+                if message.get("id") == self._id:
+                    return message
+
+    async def next(self) -> dict[str, Any]:
+        """The next `next` payload of this operation; fails on `error` or `complete`,
+        or after WAIT seconds of silence."""
+        message = await self._message()
+        if message["type"] == "next":
+            return message["payload"]
+        raise AssertionError(f"subscription ended: {message}")
+
+    async def next_error(self) -> list[dict[str, Any]]:
+        """The errors the operation was refused with (an `error` message, or a `next` that
+        carries errors)."""
+        message = await self._message()
+        if message["type"] == "error":
+            return message["payload"]
+        assert message["type"] == "next", message
+        assert message["payload"].get("errors"), message
+        return message["payload"]["errors"]
 
 
 @asynccontextmanager

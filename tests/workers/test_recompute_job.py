@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from arq import Retry
-from arq.worker import Worker, func
+from arq.worker import func
 
 from core.config import Settings
 from core.events import RedisBus, goal_channel
@@ -22,31 +22,9 @@ from gamification.models import Award
 from gamification.service import evaluate_goals
 from tests.conftest import Org
 from tests.support.factories import make_goal
+from tests.support.workers import burst_worker
 from workers.jobs import recompute_progress
 from workers.queue import ArqQueue
-from workers.settings import create_worker
-
-
-def burst_worker(settings: Settings) -> Worker:
-    """A real arq worker that stops when the queue is empty. This test process has the ORM
-    open already, so its hooks only open and close the event bus."""
-    assert settings.redis_url is not None
-    redis_url = settings.redis_url
-
-    async def startup(ctx: dict[str, Any]) -> None:
-        ctx["bus"] = RedisBus(redis_url, settings.events_prefix)
-
-    async def shutdown(ctx: dict[str, Any]) -> None:
-        await ctx["bus"].close()
-
-    return create_worker(
-        settings,
-        burst=True,
-        on_startup=startup,
-        on_shutdown=shutdown,
-        handle_signals=False,
-        poll_delay=0.05,
-    )
 
 
 async def goal_passed_by_deals(org: Org) -> Goal:

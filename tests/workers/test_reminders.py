@@ -1,0 +1,114 @@
+"""The reminder cron on real arq workers: each overdue check-in and action item is reminded
+once, and announced once, however many times (and however concurrently) the cron runs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.checkins import service
+from core.checkins.models import ActionItem, CheckIn, Reminder, ReminderKind
+from core.config import Settings
+from core.events import RedisBus, check_ins_channel
+from core.orgs import service as orgs
+from core.orgs.models import Role, User
+from domain.checkins import ActionItemDraft, Rating
+from domain.periods import local_today
+from tests.conftest import Org
+from tests.support.workers import burst_worker
+from workers.queue import ArqQueue
+
+
+async def _run(settings: Settings, jobs: int, workers: int) -> tuple[int, int]:
+    """Enqueue the cron's job `jobs` times and run `workers` workers at once until done;
+    how many runs completed and how many failed."""
+    queue = await ArqQueue.connect(settings.redis_url or "", settings.queue_name)
+    try:
+        for _ in range(jobs):
+            await queue.enqueue("remind_overdue")
+    finally:
+        await queue.close()
+    running = [burst_worker(settings) for _ in range(workers)]
+    try:
+        await asyncio.gather(*(worker.main() for worker in running))
+    finally:
+        for worker in running:
+            await worker.close()
+    return sum(w.jobs_complete for w in running), sum(w.jobs_failed for w in running)
+
+
+async def _drain(events: Any) -> list[dict[str, Any]]:
+    """Everything published until a second goes by without an event."""
+    received = []
+    with contextlib.suppress(TimeoutError):
+        while True:
+            received.append(await asyncio.wait_for(anext(events), 1.0))
+    return received
+
+
+async def test_two_runs_of_the_cron_remind_once(settings: Settings, org: Org) -> None:
+    organisation = org.organisation
+    tz = ZoneInfo(organisation.timezone)
+    now = datetime.now(UTC)
+    today = local_today(now, tz)
+    max_ = await orgs.create_user(
+        organisation.id, email="max@acme.test", name="Max", role=Role.MANAGER, team_id=None
+    )
+    sam = await orgs.create_user(
+        organisation.id, email="sam@acme.test", name="Sam", role=Role.REP, team_id=org.team.id
+    )
+    assert isinstance(max_, User)
+    assert isinstance(sam, User)
+    org.team.manager_id = max_.id
+    await org.team.save()
+    # Rita joined 30 days ago and has had no check-in: a weekly one was due 23 days ago.
+    joined = now - timedelta(days=30)
+    await User.filter(id=org.rep.id).update(created_at=joined)
+    rita_due = local_today(joined, tz) + timedelta(days=7)
+    # Sam had his check-in today, with an action item that has since fallen three days
+    # behind (moved back here, as no one can set a past due date).
+    made = await service.record_check_in(
+        organisation,
+        max_.id,
+        service.NewCheckIn(
+            sam.id,
+            None,
+            Rating.NEEDS_HELP,
+            "Pipeline is thin",
+            None,
+            (ActionItemDraft("Book ten discovery calls", sam.id, today),),
+        ),
+        now,
+    )
+    assert isinstance(made, CheckIn)
+    item = await ActionItem.get(check_in_id=made.id)
+    item_due = today - timedelta(days=3)
+    await ActionItem.filter(id=item.id).update(due_on=item_due)
+
+    listener = RedisBus(settings.redis_url or "", settings.events_prefix)
+    try:
+        async with listener.subscribe(check_ins_channel(organisation.id)) as events:
+            await asyncio.sleep(0.1)
+            # Two runs at once on two workers, then one more later.
+            first = await _run(settings, jobs=2, workers=2)
+            second = await _run(settings, jobs=1, workers=1)
+            received = await _drain(events)
+    finally:
+        await listener.close()
+
+    assert (first, second) == ((2, 0), (1, 0))
+    # Two overdue things in all, each reminded and announced once over the three runs.
+    reminders = await Reminder.filter(organisation_id=organisation.id).order_by("kind")
+    assert [(r.kind, r.rep_id, r.recipient_id, r.due_on, r.action_item_id) for r in reminders] == [
+        (ReminderKind.ACTION_ITEM_OVERDUE, sam.id, sam.id, item_due, item.id),
+        (ReminderKind.CHECK_IN_OVERDUE, org.rep.id, max_.id, rita_due, None),
+    ]
+    assert sorted(
+        (e["kind"], e["reminderKind"], e["repId"], e["recipientId"]) for e in received
+    ) == [
+        ("REMINDER", "ACTION_ITEM_OVERDUE", sam.id, sam.id),
+        ("REMINDER", "CHECK_IN_OVERDUE", org.rep.id, max_.id),
+    ]
