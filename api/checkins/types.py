@@ -318,33 +318,59 @@ class CheckInAgenda:
         return [Award.of(award) for award in self.item.awards]
 
 
-@strawberry.type(description="Something happened to a check-in you may see.")
+@strawberry.type(
+    description="Something happened to a check-in you may see: enough to update a screen. "
+    "Fields that do not apply to the kind are null; private notes are never sent."
+)
 class CheckInEvent:
     kind: EventKindEnum
     rep_id: strawberry.ID
+    rep_name: str | None
     at: datetime
     check_in_id: strawberry.ID | None
+    goal_id: strawberry.ID | None
+    side: SideEnum | None
+    rating: RatingEnum | None
+    comment: str | None
+    author_id: strawberry.ID | None
+    author_name: str | None
+    acknowledged_by_id: strawberry.ID | None
     action_item_id: strawberry.ID | None
+    description: str | None = strawberry.field(description="The action item's.")
+    due_on: date | None = strawberry.field(description="The action item's, or the reminder's.")
+    owner_id: strawberry.ID | None
+    completed_by_id: strawberry.ID | None
     reminder_id: strawberry.ID | None
     reminder_kind: ReminderKindEnum | None
     recipient_id: strawberry.ID | None
-    rating: RatingEnum | None
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> CheckInEvent:
         def ident(name: str) -> strawberry.ID | None:
             return strawberry.ID(str(event[name])) if event[name] is not None else None
 
+        def enum(kind: Any, name: str) -> Any:
+            return kind(event[name]) if event[name] is not None else None
+
         return cls(
             kind=CheckInEventKind(event["kind"]),
             rep_id=strawberry.ID(str(event["repId"])),
+            rep_name=event["repName"],
             at=datetime.fromisoformat(event["at"]),
             check_in_id=ident("checkInId"),
+            goal_id=ident("goalId"),
+            side=enum(models.Side, "side"),
+            rating=enum(Rating, "rating"),
+            comment=event["comment"],
+            author_id=ident("authorId"),
+            author_name=event["authorName"],
+            acknowledged_by_id=ident("acknowledgedById"),
             action_item_id=ident("actionItemId"),
+            description=event["description"],
+            due_on=enum(date.fromisoformat, "dueOn"),
+            owner_id=ident("ownerId"),
+            completed_by_id=ident("completedById"),
             reminder_id=ident("reminderId"),
-            reminder_kind=models.ReminderKind(event["reminderKind"])
-            if event["reminderKind"]
-            else None,
+            reminder_kind=enum(models.ReminderKind, "reminderKind"),
             recipient_id=ident("recipientId"),
-            rating=Rating(event["rating"]) if event["rating"] else None,
         )

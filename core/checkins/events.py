@@ -22,32 +22,57 @@ class CheckInEventKind(StrEnum):
 
 
 def _event(
-    kind: CheckInEventKind, organisation_id: int, rep_id: int, at: datetime, **ids: Any
+    kind: CheckInEventKind, organisation_id: int, rep_id: int, at: datetime, **fields: Any
 ) -> dict[str, Any]:
+    """Every event has every key, null where it does not apply."""
     return {
         "kind": kind.value,
         "organisationId": organisation_id,
         "repId": rep_id,
         "at": at.isoformat(),
-        "checkInId": None,
-        "actionItemId": None,
-        "reminderId": None,
-        "reminderKind": None,
-        "recipientId": None,
-        "rating": None,
-        **ids,
+        **dict.fromkeys(
+            (
+                "repName",
+                "checkInId",
+                "goalId",
+                "side",
+                "rating",
+                "comment",
+                "authorId",
+                "authorName",
+                "acknowledgedById",
+                "actionItemId",
+                "description",
+                "dueOn",
+                "ownerId",
+                "completedById",
+                "reminderId",
+                "reminderKind",
+                "recipientId",
+            )
+        ),
+        **fields,
     }
 
 
 async def publish_check_in(bus: EventBus, kind: CheckInEventKind, check_in: CheckIn) -> None:
+    """A check-in recorded or acknowledged, with what a screen shows of it."""
+    await check_in.fetch_related("rep", "author")
     at = check_in.acknowledged_at if kind is CheckInEventKind.CHECK_IN_ACKNOWLEDGED else None
     event = _event(
         kind,
         check_in.organisation_id,
         check_in.rep_id,
         at or check_in.created_at,
+        repName=check_in.rep.name,
         checkInId=check_in.id,
+        goalId=check_in.goal_id,
+        side=check_in.side.value,
         rating=check_in.rating.value,
+        comment=check_in.comment,
+        authorId=check_in.author_id,
+        authorName=check_in.author.name,
+        acknowledgedById=check_in.acknowledged_by_id,
     )
     await bus.publish(check_ins_channel(check_in.organisation_id), event)
 
@@ -61,6 +86,10 @@ async def publish_completed(bus: EventBus, item: ActionItem) -> None:
         item.completed_at,
         checkInId=item.check_in_id,
         actionItemId=item.id,
+        description=item.description,
+        dueOn=item.due_on.isoformat(),
+        ownerId=item.owner_id,
+        completedById=item.completed_by_id,
     )
     await bus.publish(check_ins_channel(item.organisation_id), event)
 
@@ -72,6 +101,7 @@ async def publish_reminder(bus: EventBus, reminder: Reminder) -> None:
         reminder.rep_id,
         reminder.created_at,
         actionItemId=reminder.action_item_id,
+        dueOn=reminder.due_on.isoformat(),
         reminderId=reminder.id,
         reminderKind=reminder.kind.value,
         recipientId=reminder.recipient_id,

@@ -17,7 +17,7 @@ from tests.support.tenants import Tenants
 from tests.support.ws import subscribe
 
 FOLLOW = """subscription($rep: ID, $team: ID) { checkIns(repId: $rep, teamId: $team) {
-  kind repId checkInId rating } }"""
+  kind repId repName checkInId side rating comment authorName acknowledgedById } }"""
 RECORD = """mutation($rep: ID!, $note: String) { recordCheckIn(input: {repId: $rep,
   rating: BLOCKED, comment: "Legal is holding the Acme deal", privateNote: $note}) {
   ... on CheckIn { id } } }"""
@@ -57,15 +57,18 @@ async def test_check_in_events_reach_those_who_may_see_them(
     await listener.close()
 
     assert [e["extensions"]["code"] for e in refused] == ["FORBIDDEN"]
-    expected = [
-        {"kind": "CHECK_IN_RECORDED", "repId": rep_a, "checkInId": check_in, "rating": "BLOCKED"},
-        {
-            "kind": "CHECK_IN_ACKNOWLEDGED",
-            "repId": rep_a,
-            "checkInId": check_in,
-            "rating": "BLOCKED",
-        },
-    ]
+    recorded = {
+        "kind": "CHECK_IN_RECORDED",
+        "repId": rep_a,
+        "repName": "rep_a",
+        "checkInId": check_in,
+        "side": "MANAGER",
+        "rating": "BLOCKED",
+        "comment": "Legal is holding the Acme deal",
+        "authorName": "manager_a",
+        "acknowledgedById": None,
+    }
+    expected = [recorded, {**recorded, "kind": "CHECK_IN_ACKNOWLEDGED", "acknowledgedById": rep_a}]
     assert seen_by_team == expected
     assert seen_by_rep == expected
     assert "Considering a PIP" not in json.dumps(published)
