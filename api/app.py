@@ -23,6 +23,7 @@ from strawberry.types.unset import UnsetType
 from api.context import Context
 from api.ops import RequestContext, healthz, metrics, readyz
 from api.schema import create_schema
+from api.webhooks import Webhooks
 from core.auth.service import api_key_viewer
 from core.auth.tokens import API_KEY_PREFIX, InvalidToken, Viewer, bearer_token, read_token
 from core.config import Settings
@@ -112,6 +113,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            Route("/webhooks/{kind}", Webhooks(graphql.schema, settings).handle, methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestContext),

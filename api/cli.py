@@ -1,5 +1,5 @@
 """The `pacesetter` command: serve, worker, migrate, demo, create-organisation, token,
-export-schema."""
+import, export-schema."""
 
 from __future__ import annotations
 
@@ -140,6 +140,67 @@ def _create_organisation(settings: Settings, args: argparse.Namespace) -> None:
     print(json.dumps(asyncio.run(create())))
 
 
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    """Import a CSV file; then have the figures it moved re-measured (by the workers when
+    there is a queue, here otherwise). Returns the exit status."""
+    from core.db import close_database, open_database
+    from core.imports.command import EXIT_USAGE, ImportRequest, describe, run_import
+    from domain.imports import Kind, MappingError
+
+    request = ImportRequest(
+        kind=Kind(args.kind),
+        file=args.file,
+        mapping=args.mapping,
+        rejects=args.rejects,
+        strict=args.strict,
+        organisation_id=args.organisation,
+    )
+
+    async def run() -> tuple[str, int]:
+        await open_database(settings.database_url)
+        try:
+            summary = await run_import(request)
+            if summary.affected_rep_ids:
+                await _remeasure(
+                    settings, summary.organisation_id, sorted(summary.affected_rep_ids)
+                )
+        finally:
+            await close_database()
+        rejects = args.rejects or args.file.with_name(args.file.name + ".rejects.csv")
+        return describe(summary, rejects)
+
+    try:
+        words, status = asyncio.run(run())
+    except MappingError as error:
+        print(f"pacesetter import: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(words)
+    return status
+
+
+async def _remeasure(settings: Settings, organisation_id: int, rep_ids: list[int]) -> None:
+    from core.events import InProcessBus
+    from workers.jobs import recompute_progress
+    from workers.queue import ArqQueue
+
+    if settings.redis_url:
+        queue = await ArqQueue.connect(settings.redis_url, settings.queue_name)
+        try:
+            for rep_id in rep_ids:
+                await queue.enqueue(
+                    "recompute_progress",
+                    coalesce=f"{organisation_id}:{rep_id}",
+                    organisation_id=organisation_id,
+                    rep_ids=[rep_id],
+                )
+        finally:
+            await queue.close()
+    else:
+        await recompute_progress(
+            {"bus": InProcessBus()}, organisation_id=organisation_id, rep_ids=rep_ids
+        )
+
+
 def _export_schema(output: Path) -> None:
     from api.schema import schema
 
@@ -168,6 +229,18 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--fiscal-year-start", type=int, default=1, help="month, 1-12")
     token = verbs.add_parser("token", help="mint a development access token")
     token.add_argument("--email", required=True)
+    load = verbs.add_parser(
+        "import",
+        help="import a CRM export (CSV) through a mapping",
+        description="Exit status: 0 all rows imported, 3 some rejected (the rest stored), "
+        "4 --strict and some rows bad (nothing stored), 2 a usage error.",
+    )
+    load.add_argument("kind", choices=["deals", "leads", "accounts", "products", "reps"])
+    load.add_argument("file", type=Path)
+    load.add_argument("--mapping", type=Path, required=True, help="a TOML mapping file")
+    load.add_argument("--organisation", type=int, help="its id; default: the only one")
+    load.add_argument("--rejects", type=Path, help="default: FILE.rejects.csv")
+    load.add_argument("--strict", action="store_true", help="import nothing if any row is bad")
     export = verbs.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", type=Path, default=DEFAULT_SCHEMA_PATH)
     return parser
@@ -196,6 +269,8 @@ def main(argv: list[str] | None = None) -> None:
         _create_organisation(settings, args)
     elif args.verb == "token":
         _token(settings, args.email)
+    elif args.verb == "import":
+        raise SystemExit(_import(settings, args))
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ class IngestResult:
 
 
 R = TypeVar("R")
+DEAL_FIELDS, LEAD_FIELDS = store.DEAL_UPSERT_FIELDS, store.LEAD_UPSERT_FIELDS
 
 
 def _screen(
@@ -219,11 +220,13 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
         await rollups.lock_organisation(connection, org_id)
         ids = [deal.external_id for deal in deals]
         before = await store.deals_by_external_id(org_id, ids)
+        # A record sent again as it is stays as it is: not rewritten, nothing re-measured.
+        changed = [d for d in deals if store.changed(d, before.get(d.external_id), DEAL_FIELDS)]
         costs = await store.unit_costs(
             [d.product_id for d in [*deals, *before.values()] if d.product_id is not None]
         )
         deltas = Deltas.empty()
-        for deal in deals:
+        for deal in changed:
             old = before.get(deal.external_id)
             deltas.replace_deal(
                 _deal_facts(old, costs) if old else None, _deal_facts(deal, costs), tz
@@ -240,7 +243,7 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
             if old_lead != new_lead:
                 deltas.replace_lead(old_lead, new_lead, tz)
                 result.affected_rep_ids.add(lead.owner_id)
-        await store.upsert(Deal, deals, store.DEAL_UPSERT_FIELDS)
+        await store.upsert(Deal, changed, DEAL_FIELDS)
         await rollups.apply(connection, org_id, deltas)
     return result
 
@@ -267,6 +270,7 @@ async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]
     async with in_transaction() as connection:
         await rollups.lock_organisation(connection, org_id)
         before = await store.leads_by_external_id(org_id, (lead.external_id for lead in leads))
+        leads = [x for x in leads if store.changed(x, before.get(x.external_id), LEAD_FIELDS)]
         converted_to = {
             lead.converted_deal_external_id
             for lead in [*leads, *before.values()]
@@ -280,7 +284,7 @@ async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]
             result.affected_rep_ids.add(lead.owner_id)
             if old is not None:
                 result.affected_rep_ids.add(old.owner_id)
-        await store.upsert(Lead, leads, store.LEAD_UPSERT_FIELDS)
+        await store.upsert(Lead, leads, LEAD_FIELDS)
         await rollups.apply(connection, org_id, deltas)
     return result
 

@@ -1,0 +1,1 @@
+"""Importing CRM exports: CSV files mapped onto Pacesetter's records."""

@@ -1,0 +1,294 @@
+"""Importing a CSV file: streamed row by row, mapped, stored in batches through the same
+ingestion as the API, every row that cannot be stored written to a rejects file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, Protocol
+from zoneinfo import ZoneInfo
+
+from tortoise.transactions import in_transaction
+
+from core.imports.directory import Directory
+from core.orgs.models import Organisation
+from core.sales import service as sales
+from core.sales import store as sales_store
+from core.sales.models import Deal, Lead
+from domain.errors import ErrorCode, FieldError
+from domain.imports import (
+    Context,
+    ImportMapping,
+    Kind,
+    MappingError,
+    Parsed,
+    RepRow,
+    column_indexes,
+    parse_row,
+)
+from domain.records import DealRecord, LeadRecord
+
+# Rows stored per transaction: large enough for few round trips, small enough that memory
+# stays flat and a failure loses little.
+BATCH = 5000
+
+Ingest = Callable[[Organisation, list[Any]], Awaitable[sales.IngestResult]]
+INGEST: dict[Kind, Ingest] = {
+    Kind.DEALS: sales.ingest_deals,
+    Kind.LEADS: sales.ingest_leads,
+    Kind.ACCOUNTS: sales.ingest_accounts,
+    Kind.PRODUCTS: sales.ingest_products,
+}
+
+
+class Progress(Protocol):
+    def update(self, rows: int, done: int, total: int) -> None: ...
+
+
+@dataclass
+class ImportSummary:
+    kind: Kind
+    organisation_id: int
+    rows: int = 0
+    imported: int = 0
+    rejected: int = 0
+    created_users: int = 0
+    created_teams: int = 0
+    # Strict mode found bad rows: nothing was stored.
+    rolled_back: bool = False
+    # Reps whose figures may have moved, to re-measure.
+    affected_rep_ids: set[int] = field(default_factory=set)
+
+
+class _Counting(io.RawIOBase):
+    """A binary file that counts the bytes read from it, for progress."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw, self.count = raw, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+
+class _Rejects:
+    """The rejects file, written as rows are refused: the line, the reason, the row."""
+
+    def __init__(self, path: Path, header: Sequence[str], delimiter: str) -> None:
+        self._file = path.open("w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._file, delimiter=delimiter)
+        self._writer.writerow(["line", "reason", *header])
+
+    def add(self, line: int, errors: Sequence[FieldError], values: Sequence[str]) -> None:
+        reason = "; ".join(f"{error.field}: {error.message}" for error in errors)
+        self._writer.writerow([line, reason, *values])
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _Rollback(Exception):
+    """Undo a strict import that found bad rows."""
+
+
+@dataclass
+class _Batch:
+    lines: list[int] = field(default_factory=list)
+    values: list[list[str]] = field(default_factory=list)
+    parsed: list[Parsed] = field(default_factory=list)
+
+
+async def import_file(
+    organisation: Organisation,
+    kind: Kind,
+    path: Path,
+    mapping: ImportMapping,
+    rejects_path: Path,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import every row of the file; with `strict`, nothing unless every row is good.
+
+    The file is read with blocking calls: an import is its process's only task.
+    """
+    summary = ImportSummary(kind, organisation.id)
+    total = path.stat().st_size  # noqa: ASYNC240
+    with path.open("rb") as raw:
+        counting = _Counting(raw)
+        text = io.TextIOWrapper(io.BufferedReader(counting), encoding=mapping.encoding, newline="")
+        reader = csv.reader(text, delimiter=mapping.delimiter)
+        header = next(reader, None)
+        if header is None:
+            raise MappingError("the file is empty: it needs a header row")
+        indexes = column_indexes(mapping, header)
+        rejects = _Rejects(rejects_path, header, mapping.delimiter)
+        run = _Run(organisation, kind, mapping, indexes, rejects, summary)
+        try:
+            if strict:
+                try:
+                    async with in_transaction():
+                        await run.all(
+                            _numbered(reader), lambda: _report(progress, summary, counting, total)
+                        )
+                        if summary.rejected:
+                            raise _Rollback
+                except _Rollback:
+                    summary.rolled_back = True
+                    summary.imported = summary.created_users = summary.created_teams = 0
+                    summary.affected_rep_ids.clear()
+            else:
+                await run.all(
+                    _numbered(reader), lambda: _report(progress, summary, counting, total)
+                )
+        finally:
+            rejects.close()
+            if not summary.rejected:
+                rejects_path.unlink(missing_ok=True)  # noqa: ASYNC240
+    return summary
+
+
+def _report(
+    progress: Progress | None, summary: ImportSummary, counting: _Counting, total: int
+) -> None:
+    if progress is not None:
+        progress.update(summary.rows, counting.count, total)
+
+
+def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on (a quoted value may span lines)."""
+    last = reader.line_num
+    for values in reader:
+        yield last + 1, values
+        last = reader.line_num
+
+
+class _Run:
+    def __init__(
+        self,
+        organisation: Organisation,
+        kind: Kind,
+        mapping: ImportMapping,
+        indexes: dict[str, int],
+        rejects: _Rejects,
+        summary: ImportSummary,
+    ) -> None:
+        self.organisation, self.kind, self.mapping = organisation, kind, mapping
+        self.indexes, self.rejects, self.summary = indexes, rejects, summary
+        self.context = Context(
+            mapping,
+            ZoneInfo(mapping.formats.timezone or organisation.timezone),
+            organisation.currency,
+        )
+        self.started = datetime.now(UTC)
+        self.directory: Directory | None = None
+        self.refused: list[tuple[int, Sequence[FieldError], Sequence[str]]] = []
+
+    async def all(self, rows: Iterator[tuple[int, list[str]]], report: Callable[[], None]) -> None:
+        self.directory = await Directory.load(self.organisation.id)
+        batch = _Batch()
+        for line, values in rows:
+            self.summary.rows += 1
+            if not any(value.strip() for value in values):
+                self.summary.rows -= 1  # blank lines are not rows
+                continue
+            parsed = parse_row(self.kind, values, self.indexes, self.context)
+            if isinstance(parsed, list):
+                self.reject(line, parsed, values)
+                continue
+            batch.lines.append(line)
+            batch.values.append(values)
+            batch.parsed.append(parsed)
+            if len(batch.lines) >= BATCH:
+                await self.store(batch)
+                self.write_rejects()
+                batch = _Batch()
+                report()
+        await self.store(batch)
+        self.write_rejects()
+        report()
+        self.summary.created_users = self.directory.created_users
+        self.summary.created_teams = self.directory.created_teams
+        self.summary.affected_rep_ids |= self.directory.touched
+
+    def reject(self, line: int, errors: Sequence[FieldError], values: Sequence[str]) -> None:
+        self.summary.rejected += 1
+        self.refused.append((line, errors, values))
+
+    def write_rejects(self) -> None:
+        """The batch's rejects in the order of their lines, whichever step refused them."""
+        for line, errors, values in sorted(self.refused, key=lambda item: item[0]):
+            self.rejects.add(line, errors, values)
+        self.refused.clear()
+
+    async def store(self, batch: _Batch) -> None:
+        if not batch.lines:
+            return
+        assert self.directory is not None
+        if self.kind is Kind.REPS:
+            for line, values, parsed in zip(batch.lines, batch.values, batch.parsed, strict=True):
+                assert isinstance(parsed.record, RepRow)
+                user = await self.directory.put_rep(parsed.record)
+                if isinstance(user, FieldError):
+                    self.reject(line, [user], values)
+                else:
+                    self.summary.imported += 1
+            return
+        keep: list[int] = []
+        records: list[Any] = []
+        for index, parsed in enumerate(batch.parsed):
+            record = parsed.record
+            if parsed.owner is not None:
+                owner = await self.directory.owner(
+                    parsed.owner, self.mapping.owners.match, self.mapping.owners.create
+                )
+                if isinstance(owner, FieldError):
+                    self.reject(batch.lines[index], [owner], batch.values[index])
+                    continue
+                assert isinstance(record, DealRecord | LeadRecord)
+                record = replace(record, owner_email=owner.email)
+            keep.append(index)
+            records.append(record)
+        keep, records = await self._without_repeats(batch, keep, records)
+        result = await INGEST[self.kind](self.organisation, records)
+        for rejected in result.rejected:
+            index = keep[rejected.index]
+            self.reject(batch.lines[index], rejected.errors, batch.values[index])
+        self.summary.imported += result.accepted
+        self.summary.affected_rep_ids |= result.affected_rep_ids
+
+    async def _without_repeats(
+        self, batch: _Batch, keep: list[int], records: list[Any]
+    ) -> tuple[list[int], list[Any]]:
+        """Drop (and reject) rows whose external id an earlier batch of this file stored:
+        a batch's own repeats are rejected by the ingestion itself."""
+        model = {Kind.DEALS: Deal, Kind.LEADS: Lead}.get(self.kind)
+        if model is None or not records:
+            return keep, records
+        stored = await sales_store.external_ids_updated_since(
+            model, self.organisation.id, [r.external_id for r in records], self.started
+        )
+        if not stored:
+            return keep, records
+        repeat = FieldError(
+            "external_id",
+            ErrorCode.DUPLICATE_IN_BATCH,
+            "an earlier row of this file has the same external id",
+        )
+        kept: list[int] = []
+        kept_records: list[Any] = []
+        for index, record in zip(keep, records, strict=True):
+            if record.external_id in stored:
+                self.reject(batch.lines[index], [repeat], batch.values[index])
+            else:
+                kept.append(index)
+                kept_records.append(record)
+        return kept, kept_records

@@ -1,0 +1,487 @@
+"""CSV import mappings: which column holds which field, how values, dates and numbers are
+written, and the parsing of one row into a record (or the reasons it cannot be one)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.errors import ErrorCode, FieldError
+from domain.records import (
+    AccountRecord,
+    DealRecord,
+    DealStage,
+    LeadRecord,
+    LeadStatus,
+    ProductRecord,
+)
+
+
+class Kind(StrEnum):
+    DEALS = "deals"
+    LEADS = "leads"
+    ACCOUNTS = "accounts"
+    PRODUCTS = "products"
+    REPS = "reps"
+
+
+# Every field a kind knows; the required ones first. `owner` is a rep's email or name.
+FIELDS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    Kind.DEALS: (
+        ("external_id", "owner", "amount", "stage", "created_at"),
+        (
+            "closed_at",
+            "cost",
+            "quantity",
+            "account_external_id",
+            "product_external_id",
+            "region",
+            "segment",
+            "currency",
+            "owner_email",
+            "owner_name",
+            "team",
+            "manager",
+        ),
+    ),
+    Kind.LEADS: (
+        ("external_id", "owner", "created_at"),
+        (
+            "status",
+            "qualified_at",
+            "converted_deal_external_id",
+            "account_external_id",
+            "region",
+            "segment",
+            "owner_email",
+            "owner_name",
+            "team",
+            "manager",
+        ),
+    ),
+    Kind.ACCOUNTS: (("external_id", "name"), ("segment", "region")),
+    Kind.PRODUCTS: (("external_id", "name"), ("unit_price", "unit_cost", "currency")),
+    Kind.REPS: (("email", "name"), ("team", "manager", "external_id")),
+}
+# Fields whose values may be mapped, and what they map onto.
+ENUMS: dict[str, type[StrEnum]] = {"stage": DealStage, "status": LeadStatus}
+ANY_OTHER = "*"
+ISO = "iso"
+
+
+class MappingError(ValueError):
+    """The mapping itself is wrong; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Formats:
+    datetimes: tuple[str, ...] = (ISO,)
+    dates: tuple[str, ...] = (ISO,)
+    # For times written without an offset; None: the organisation's timezone.
+    timezone: str | None = None
+    decimal_separator: str = "."
+    thousands_separator: str = ","
+    # The currency of amounts when no currency column says otherwise; None: the
+    # organisation's.
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class Owners:
+    """How a row's owner is found: by email or by name; created when asked to."""
+
+    match: str = "email"
+    create: bool = False
+
+
+@dataclass(frozen=True)
+class ImportMapping:
+    columns: dict[str, str]
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    formats: Formats = field(default_factory=Formats)
+    owners: Owners = field(default_factory=Owners)
+    # Amounts in another currency are multiplied by its rate into the organisation's.
+    rates: dict[str, Decimal] = field(default_factory=dict)
+    delimiter: str = ","
+    encoding: str = "utf-8-sig"
+
+
+def _table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise MappingError(f"[{key}] must be a table")
+    return value
+
+
+def _strings(value: Any, key: str) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
+        raise MappingError(f"{key} must be a format string or a list of them")
+    return tuple(items)
+
+
+def load_mapping(kind: Kind, data: Mapping[str, Any]) -> ImportMapping:
+    """A mapping from a parsed TOML document, checked against what `kind` can hold."""
+    unknown = set(data) - {"csv", "columns", "values", "formats", "owners", "rates"}
+    if unknown:
+        raise MappingError(f"unknown section(s): {', '.join(sorted(unknown))}")
+    required, optional = FIELDS[kind]
+    columns = _table(data, "columns")
+    for name, column in columns.items():
+        if name not in required + optional:
+            raise MappingError(f"columns.{name}: {kind} have no such field")
+        if not isinstance(column, str) or not column:
+            raise MappingError(f"columns.{name} must name a column")
+    missing = [name for name in required if name not in columns]
+    if missing:
+        raise MappingError(f"columns: {', '.join(missing)} must be mapped for {kind}")
+    values: dict[str, dict[str, str]] = {}
+    for name, table in _table(data, "values").items():
+        if name not in ENUMS or not isinstance(table, dict):
+            raise MappingError(f"values.{name}: only {', '.join(ENUMS)} take a value map")
+        allowed = {member.value for member in ENUMS[name]}
+        for source, target in table.items():
+            if target not in allowed:
+                raise MappingError(
+                    f"values.{name}.{source!r}: {target!r} is not one of {sorted(allowed)}"
+                )
+        values[name] = {str(k).strip().lower(): v for k, v in table.items()}
+    formats = _table(data, "formats")
+    timezone = formats.get("timezone")
+    if timezone is not None:
+        try:
+            ZoneInfo(str(timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise MappingError(f"formats.timezone: unknown timezone {timezone!r}") from None
+    owners = _table(data, "owners")
+    if owners.get("match", "email") not in ("email", "name"):
+        raise MappingError('owners.match must be "email" or "name"')
+    rates = {}
+    for currency, rate in _table(data, "rates").items():
+        try:
+            rates[currency.upper()] = Decimal(str(rate))
+        except InvalidOperation:
+            raise MappingError(f"rates.{currency}: {rate!r} is not a number") from None
+    source = _table(data, "csv")
+    delimiter = source.get("delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise MappingError("csv.delimiter must be one character")
+    return ImportMapping(
+        columns=dict(columns),
+        values=values,
+        formats=Formats(
+            datetimes=_strings(formats.get("datetime", ISO), "formats.datetime"),
+            dates=_strings(formats.get("date", ISO), "formats.date"),
+            timezone=timezone,
+            decimal_separator=str(formats.get("decimal_separator", ".")),
+            thousands_separator=str(formats.get("thousands_separator", ",")),
+            currency=str(formats["currency"]).upper() if "currency" in formats else None,
+        ),
+        owners=Owners(match=owners.get("match", "email"), create=bool(owners.get("create"))),
+        rates=rates,
+        delimiter=delimiter,
+        encoding=str(source.get("encoding", "utf-8-sig")),
+    )
+
+
+def column_indexes(mapping: ImportMapping, header: Sequence[str]) -> dict[str, int]:
+    """Where each mapped field sits in the file; a mapped column missing from it is an
+    error of the mapping against this file."""
+    positions = {name.strip(): index for index, name in enumerate(header)}
+    missing = [c for c in mapping.columns.values() if c not in positions]
+    if missing:
+        raise MappingError(f"the file has no column(s): {', '.join(repr(c) for c in missing)}")
+    return {name: positions[column] for name, column in mapping.columns.items()}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What parsing a row needs beyond the mapping."""
+
+    mapping: ImportMapping
+    timezone: ZoneInfo
+    currency: str
+
+
+class _Row:
+    """One row's raw values by field, gathering an error per field that will not parse."""
+
+    def __init__(self, values: Sequence[str], indexes: Mapping[str, int], context: Context):
+        self.values, self.indexes, self.context = values, indexes, context
+        self.errors: list[FieldError] = []
+
+    def text(self, name: str) -> str | None:
+        index = self.indexes.get(name)
+        if index is None or index >= len(self.values):
+            return None
+        value = self.values[index].strip()
+        return value or None
+
+    def required(self, name: str) -> str:
+        value = self.text(name)
+        if value is None:
+            self.fail(name, ErrorCode.REQUIRED, f"{self._column(name)} is empty")
+            return ""
+        return value
+
+    def fail(self, name: str, code: ErrorCode, message: str) -> None:
+        self.errors.append(FieldError(name, code, message))
+
+    def _column(self, name: str) -> str:
+        return repr(self.context.mapping.columns.get(name, name))
+
+    def number(self, name: str, required: bool = False) -> Decimal | None:
+        raw = self.required(name) if required else self.text(name)
+        if not raw:
+            return None
+        formats = self.context.mapping.formats
+        cleaned = raw.strip("$€£¥ ")
+        if formats.thousands_separator:
+            cleaned = cleaned.replace(formats.thousands_separator, "")
+        cleaned = cleaned.replace(formats.decimal_separator, ".").replace(" ", "")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite():
+            self.fail(name, ErrorCode.INVALID, f"{self._column(name)}: {raw!r} is not a number")
+            return None
+        return value
+
+    def moment(self, name: str, required: bool = False) -> datetime | None:
+        """A time with its offset: a date alone is the start of that local day, and a time
+        without an offset is local to the mapping's (or the organisation's) timezone."""
+        raw = self.required(name) if required else self.text(name)
+        if not raw:
+            return None
+        formats = self.context.mapping.formats
+        found = _parse_datetime(raw, formats.datetimes)
+        if found is None:
+            day = _parse_date(raw, formats.dates)
+            found = datetime.combine(day, time()) if day is not None else None
+        if found is None:
+            self.fail(
+                name, ErrorCode.INVALID, f"{self._column(name)}: {raw!r} is not a date we can read"
+            )
+            return None
+        return found if found.tzinfo is not None else found.replace(tzinfo=self.context.timezone)
+
+    def choice(self, name: str, enum: type[StrEnum], default: StrEnum | None = None) -> Any:
+        raw = self.text(name) if default is not None else self.required(name)
+        if raw is None:
+            return default
+        table = self.context.mapping.values.get(name)
+        if table is not None:
+            mapped = table.get(raw.lower(), table.get(ANY_OTHER))
+            if mapped is not None:
+                return enum(mapped)
+        elif raw.upper() in enum.__members__:
+            return enum[raw.upper()]
+        if raw:
+            self.fail(
+                name,
+                ErrorCode.INVALID,
+                f"{self._column(name)}: {raw!r} is not a known {name} and the mapping has no "
+                f"value for it",
+            )
+        return default
+
+    def converted(self, amount: Decimal | None) -> Decimal | None:
+        """An amount in the organisation's currency."""
+        if amount is None:
+            return None
+        mapping = self.context.mapping
+        currency = (self.text("currency") or mapping.formats.currency or "").upper()
+        if not currency or currency == self.context.currency:
+            return amount
+        rate = mapping.rates.get(currency)
+        if rate is None:
+            self.fail(
+                "currency",
+                ErrorCode.INVALID,
+                f"{currency} is not {self.context.currency} and the mapping has no rate for it",
+            )
+            return None
+        return (amount * rate).quantize(Decimal("0.01"))
+
+
+def _parse_datetime(raw: str, formats: Sequence[str]) -> datetime | None:
+    for pattern in formats:
+        try:
+            if pattern == ISO:
+                if "T" in raw or " " in raw.strip():
+                    return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+                continue
+            # Naive unless the pattern has %z: the caller places it in the right timezone.
+            return datetime.strptime(raw, pattern)  # noqa: DTZ007
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_date(raw: str, formats: Sequence[str]) -> date | None:
+    for pattern in formats:
+        try:
+            if pattern == ISO:
+                return date.fromisoformat(raw)
+            return datetime.strptime(raw, pattern).date()  # noqa: DTZ007 (a date has no zone)
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class OwnerRef:
+    """Who a row names as its owner, and what a new rep would be made of."""
+
+    value: str
+    email: str | None
+    name: str | None
+    team: str | None
+    manager: str | None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A row that parsed: the record (owner still to be found) and the owner it names."""
+
+    record: DealRecord | LeadRecord | AccountRecord | ProductRecord | RepRow
+    owner: OwnerRef | None = None
+
+
+@dataclass(frozen=True)
+class RepRow:
+    email: str
+    name: str
+    team: str | None
+    manager: str | None
+    external_id: str | None
+
+
+def _owner(row: _Row) -> OwnerRef:
+    return OwnerRef(
+        value=row.required("owner"),
+        email=row.text("owner_email"),
+        name=row.text("owner_name"),
+        team=row.text("team"),
+        manager=row.text("manager"),
+    )
+
+
+# A placeholder owner email: records are built before their owner is found.
+UNRESOLVED = ""
+
+
+def _placed(row: _Row) -> dict[str, str | None]:
+    """Where a deal or lead sits: its account, region and segment."""
+    return {name: row.text(name) for name in ("account_external_id", "region", "segment")}
+
+
+def _deal(row: _Row) -> Parsed | None:
+    external_id = row.required("external_id")
+    owner = _owner(row)
+    amount = row.converted(row.number("amount", required=True))
+    cost = row.converted(row.number("cost"))
+    quantity = row.number("quantity")
+    if quantity is not None and quantity != quantity.to_integral_value():
+        row.fail("quantity", ErrorCode.INVALID, f"quantity {quantity} is not a whole number")
+    stage = row.choice("stage", DealStage)
+    created_at = row.moment("created_at", required=True)
+    closed_at = row.moment("closed_at")
+    if row.errors or amount is None or created_at is None:
+        return None
+    record = DealRecord(
+        external_id=external_id,
+        owner_email=UNRESOLVED,
+        amount=amount,
+        stage=stage,
+        created_at=created_at,
+        closed_at=closed_at,
+        cost=cost,
+        quantity=int(quantity) if quantity is not None else 1,
+        product_external_id=row.text("product_external_id"),
+        **_placed(row),
+    )
+    return Parsed(record, owner)
+
+
+def _lead(row: _Row) -> Parsed | None:
+    external_id = row.required("external_id")
+    owner = _owner(row)
+    created_at = row.moment("created_at", required=True)
+    status = row.choice("status", LeadStatus, default=LeadStatus.NEW)
+    qualified_at = row.moment("qualified_at")
+    if row.errors or created_at is None:
+        return None
+    record = LeadRecord(
+        external_id=external_id,
+        owner_email=UNRESOLVED,
+        created_at=created_at,
+        status=status,
+        qualified_at=qualified_at,
+        converted_deal_external_id=row.text("converted_deal_external_id"),
+        **_placed(row),
+    )
+    return Parsed(record, owner)
+
+
+def _account(row: _Row) -> Parsed | None:
+    return Parsed(
+        AccountRecord(
+            external_id=row.required("external_id"),
+            name=row.required("name"),
+            segment=row.text("segment"),
+            region=row.text("region"),
+        )
+    )
+
+
+def _product(row: _Row) -> Parsed | None:
+    return Parsed(
+        ProductRecord(
+            external_id=row.required("external_id"),
+            name=row.required("name"),
+            unit_price=row.converted(row.number("unit_price")),
+            unit_cost=row.converted(row.number("unit_cost")),
+        )
+    )
+
+
+def _rep(row: _Row) -> Parsed | None:
+    email = row.required("email")
+    if email and "@" not in email:
+        row.fail("email", ErrorCode.INVALID, f"{email!r} is not an email address")
+    return Parsed(
+        RepRow(
+            email=email.lower(),
+            name=row.required("name"),
+            team=row.text("team"),
+            manager=row.text("manager"),
+            external_id=row.text("external_id"),
+        )
+    )
+
+
+PARSERS = {
+    Kind.DEALS: _deal,
+    Kind.LEADS: _lead,
+    Kind.ACCOUNTS: _account,
+    Kind.PRODUCTS: _product,
+    Kind.REPS: _rep,
+}
+
+
+def parse_row(
+    kind: Kind, values: Sequence[str], indexes: Mapping[str, int], context: Context
+) -> Parsed | list[FieldError]:
+    """One row as a record of `kind`, or every reason it cannot be one."""
+    row = _Row(values, indexes, context)
+    parsed = PARSERS[kind](row)
+    if row.errors or parsed is None:
+        return row.errors
+    return parsed

@@ -1,0 +1,221 @@
+"""`pacesetter import` as a real process against PostgreSQL: a hand-written CSV through a
+mapping, its figures read back over GraphQL; a second run changes nothing; bad rows are
+reported with their line and the good ones kept; `--strict` keeps nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+from core.metrics.models import DealDay
+from core.sales.models import Deal
+from domain.metrics import Metric
+from tests.conftest import Org
+from tests.support.factories import make_goal
+from tests.support.graphql import graphql
+from tests.support.servers import run_cli
+
+# European export: semicolons, decimal commas, day-first dates, German stage names.
+MAPPING = """
+[csv]
+delimiter = ";"
+
+[columns]
+external_id = "Nr"
+owner = "Verantwortlich"
+amount = "Betrag"
+currency = "Währung"
+stage = "Phase"
+created_at = "Erstellt"
+closed_at = "Abgeschlossen"
+
+[values.stage]
+"Gewonnen" = "WON"
+"Verloren" = "LOST"
+"*" = "OPEN"
+
+[formats]
+datetime = "%d/%m/%Y %H:%M"
+decimal_separator = ","
+thousands_separator = "."
+currency = "USD"
+
+[rates]
+EUR = "1.10"
+
+[owners]
+match = "name"
+"""
+DEALS = """Nr;Verantwortlich;Betrag;Währung;Phase;Erstellt;Abgeschlossen
+D1;Rita Rep;1.000,00;;Gewonnen;01/10/2026 09:00;15/10/2026 17:30
+D2;Rita Rep;2.000,00;EUR;Gewonnen;02/10/2026 09:00;31/10/2026 23:30
+D3;Rita Rep;500,00;;Verloren;03/10/2026 10:00;20/10/2026 12:00
+D4;Rita Rep;750,00;;Angebot;04/10/2026 10:00;
+D5;Rita Rep;300,00;;Gewonnen;20/09/2026 10:00;01/11/2026 00:30
+"""
+PROGRESS = """query($id: ID!) { goal(id: $id) { progress { currentValue } } }"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_import(env: dict[str, str], *args: str) -> tuple[int, str]:
+    done = run_cli(env, "import", *args)
+    assert not done.stderr.strip() or done.returncode == 2, done.stderr
+    return done.returncode, done.stdout.strip()
+
+
+async def test_a_mapped_csv_is_imported_and_a_second_run_changes_nothing(
+    production_env: dict[str, str], client: httpx.AsyncClient, org: Org, tmp_path: Path
+) -> None:
+    mapping, deals = write(tmp_path, "m.toml", MAPPING), write(tmp_path, "deals.csv", DEALS)
+    october = {"start": date(2026, 10, 1), "end": date(2026, 10, 31)}
+    goals = {
+        metric: await make_goal(
+            org.organisation.id, rep_id=org.rep.id, metric=metric, target=1000, **october
+        )
+        for metric in (Metric.REVENUE, Metric.DEALS_WON, Metric.WIN_RATE)
+    }
+    args = (
+        "deals",
+        str(deals),
+        "--mapping",
+        str(mapping),
+        "--organisation",
+        str(org.organisation.id),
+    )
+
+    first = await asyncio.to_thread(run_import, production_env, *args)
+    stored = {d.external_id: (d.updated_at, d.amount) for d in await Deal.all()}
+    rollups = sorted((r.day, r.revenue_cents, r.won, r.lost) for r in await DealDay.all())
+    second = await asyncio.to_thread(run_import, production_env, *args)
+
+    assert first == (0, "deals: 5 rows read, 5 imported, 0 rejected.")
+    assert second == first
+    figures = {
+        metric: (await graphql(client, PROGRESS, org.token(), id=goal.id))["data"]["goal"][
+            "progress"
+        ]["currentValue"]
+        for metric, goal in goals.items()
+    }
+    # October in Los Angeles: D1 1,000 USD and D2 2,000 EUR × 1.10 = 2,200 won (D2 at
+    # 23:30 on the 31st is still October); D3 lost; D4 open; D5 closed on 1 November.
+    # Revenue 3,200, two won, a win rate of 2 / 3.
+    assert figures == {
+        Metric.REVENUE: "3200.00",
+        Metric.DEALS_WON: "2.00",
+        Metric.WIN_RATE: "66.67",
+    }
+    # The second run wrote nothing: the same rows, untouched, and the same rollups.
+    assert {d.external_id: (d.updated_at, d.amount) for d in await Deal.all()} == stored
+    assert sorted((r.day, r.revenue_cents, r.won, r.lost) for r in await DealDay.all()) == rollups
+    assert not (tmp_path / "deals.csv.rejects.csv").exists()
+
+
+PLAIN = """
+[columns]
+external_id = "id"
+owner = "owner"
+amount = "amount"
+stage = "stage"
+created_at = "created"
+closed_at = "closed"
+"""
+WITH_BAD_ROWS = """id,owner,amount,stage,created,closed
+B1,rita@acme.test,100,won,2026-10-01T09:00:00-07:00,2026-10-02T09:00:00-07:00
+B2,rita@acme.test,100,won,2026-13-45,2026-10-02T09:00:00-07:00
+B3,rita@acme.test,100,Won-ish,2026-10-01T09:00:00-07:00,2026-10-02T09:00:00-07:00
+B4,rita@acme.test,-5,won,2026-10-01T09:00:00-07:00,2026-10-02T09:00:00-07:00
+B5,nobody@acme.test,100,won,2026-10-01T09:00:00-07:00,2026-10-02T09:00:00-07:00
+B6,rita@acme.test,40,LOST,2026-10-01T09:00:00-07:00,2026-10-03T09:00:00-07:00
+"""
+
+
+def rejected_rows(path: Path) -> list[tuple[str, str, str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == ["line", "reason", "id", "owner", "amount", "stage", "created", "closed"]
+    return [(row[0], row[2], row[1]) for row in rows[1:]]
+
+
+EXPECTED_REJECTS = [
+    ("3", "B2", "created_at: 'created': '2026-13-45' is not a date we can read"),
+    (
+        "4",
+        "B3",
+        "stage: 'stage': 'Won-ish' is not a known stage and the mapping has no value for it",
+    ),
+    ("5", "B4", "amount: amount must be zero or more."),
+    ("6", "B5", "owner: no user with email 'nobody@acme.test'"),
+]
+
+
+async def test_bad_rows_are_reported_by_line_and_the_good_ones_kept(
+    production_env: dict[str, str], org: Org, tmp_path: Path
+) -> None:
+    mapping, deals = write(tmp_path, "m.toml", PLAIN), write(tmp_path, "bad.csv", WITH_BAD_ROWS)
+    rejects = tmp_path / "rejected.csv"
+
+    status, words = await asyncio.to_thread(
+        run_import,
+        production_env,
+        "deals",
+        str(deals),
+        "--mapping",
+        str(mapping),
+        "--rejects",
+        str(rejects),
+    )
+
+    assert status == 3
+    assert words.splitlines() == [
+        "deals: 6 rows read, 2 imported, 4 rejected.",
+        f"Rejected rows, with their line and reason: {rejects}",
+    ]
+    assert rejected_rows(rejects) == EXPECTED_REJECTS
+    assert sorted((d.external_id, d.amount) for d in await Deal.all()) == [
+        ("B1", 100),
+        ("B6", 40),
+    ]
+
+
+async def test_strict_imports_nothing_when_a_row_is_bad(
+    production_env: dict[str, str], org: Org, tmp_path: Path
+) -> None:
+    mapping, deals = write(tmp_path, "m.toml", PLAIN), write(tmp_path, "bad.csv", WITH_BAD_ROWS)
+
+    status, words = await asyncio.to_thread(
+        run_import, production_env, "deals", str(deals), "--mapping", str(mapping), "--strict"
+    )
+
+    rejects = tmp_path / "bad.csv.rejects.csv"
+    assert status == 4
+    assert words.splitlines() == [
+        "deals: 6 rows read, 0 imported, 4 rejected.",
+        f"--strict: nothing was imported. Rejected rows: {rejects}",
+    ]
+    assert rejected_rows(rejects) == EXPECTED_REJECTS
+    assert await Deal.all().count() == 0
+    assert await DealDay.all().count() == 0
+
+
+async def test_a_wrong_mapping_is_a_usage_error(
+    production_env: dict[str, str], org: Org, tmp_path: Path
+) -> None:
+    mapping = write(tmp_path, "m.toml", PLAIN.replace('amount = "amount"', 'amount = "Amount"'))
+    deals = write(tmp_path, "deals.csv", WITH_BAD_ROWS)
+
+    done = await asyncio.to_thread(
+        run_cli, production_env, "import", "deals", str(deals), "--mapping", str(mapping)
+    )
+
+    assert done.returncode == 2
+    assert done.stderr.strip() == "pacesetter import: the file has no column(s): 'Amount'"
+    assert await Deal.all().count() == 0

@@ -1,0 +1,151 @@
+"""`POST /webhooks/deals` and `/webhooks/leads`: an API key with `ingest` stores a batch and
+gets the per-record report; a revoked key, a key without the scope and no key store nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from core.auth.service import create_api_key, revoke_api_key
+from core.sales.models import Deal, Lead
+from tests.conftest import Org
+
+DEALS = [
+    {
+        "externalId": "W-1",
+        "ownerEmail": "rita@acme.test",
+        "amount": "1200.50",
+        "stage": "WON",
+        "createdAt": "2026-10-01T09:00:00-07:00",
+        "closedAt": "2026-10-09T15:00:00-07:00",
+    },
+    {
+        "externalId": "W-2",
+        "ownerEmail": "rita@acme.test",
+        "amount": "-3",
+        "stage": "OPEN",
+        "createdAt": "2026-10-02T09:00:00-07:00",
+    },
+    {
+        "externalId": "W-3",
+        "ownerEmail": "ghost@acme.test",
+        "amount": "10",
+        "stage": "OPEN",
+        "createdAt": "2026-10-02T09:00:00-07:00",
+    },
+]
+
+
+async def post(
+    client: httpx.AsyncClient, path: str, secret: str | None, body: Any
+) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    return await client.post(path, json=body, headers=headers)
+
+
+async def test_a_key_with_ingest_stores_the_good_records_and_reports_the_bad(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    _, secret = await create_api_key(org.organisation.id, "HubSpot", ["ingest"])
+
+    response = await post(client, "/webhooks/deals", secret, DEALS)
+    leads = await post(
+        client,
+        "/webhooks/leads",
+        secret,
+        {
+            "leads": [
+                {
+                    "externalId": "L-1",
+                    "ownerEmail": "rita@acme.test",
+                    "createdAt": "2026-10-03T09:00:00-07:00",
+                    "status": "QUALIFIED",
+                }
+            ]
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "accepted": 1,
+        "rejected": [
+            {
+                "index": 1,
+                "externalId": "W-2",
+                "errors": [
+                    {
+                        "field": "amount",
+                        "code": "NEGATIVE",
+                        "message": "amount must be zero or more.",
+                    }
+                ],
+            },
+            {
+                "index": 2,
+                "externalId": "W-3",
+                "errors": [
+                    {
+                        "field": "ownerEmail",
+                        "code": "NOT_FOUND",
+                        "message": "No user with this email in this organisation.",
+                    }
+                ],
+            },
+        ],
+    }
+    assert [(d.external_id, str(d.amount)) for d in await Deal.all()] == [("W-1", "1200.50")]
+    assert (leads.status_code, leads.json()) == (200, {"accepted": 1, "rejected": []})
+    assert await Lead.filter(external_id="L-1").count() == 1
+
+
+async def test_revoked_keys_keys_without_ingest_and_no_key_store_nothing(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    revoked, revoked_secret = await create_api_key(org.organisation.id, "old", ["ingest"])
+    await revoke_api_key(org.organisation.id, revoked.id, datetime.now(UTC))
+    _, reader = await create_api_key(org.organisation.id, "BI", ["read"])
+
+    answers = {
+        "revoked": await post(client, "/webhooks/deals", revoked_secret, DEALS[:1]),
+        "read only": await post(client, "/webhooks/deals", reader, DEALS[:1]),
+        "none": await post(client, "/webhooks/deals", None, DEALS[:1]),
+        # A person's token is for the GraphQL API, not for webhooks.
+        "admin token": await post(client, "/webhooks/deals", org.token(), DEALS[:1]),
+    }
+
+    assert {
+        name: (r.status_code, r.json()["errors"][0]["code"]) for name, r in answers.items()
+    } == {
+        "revoked": (401, "UNAUTHENTICATED"),
+        "read only": (403, "FORBIDDEN"),
+        "none": (401, "UNAUTHENTICATED"),
+        "admin token": (401, "UNAUTHENTICATED"),
+    }
+    assert await Deal.all().count() == 0
+
+
+async def test_malformed_batches_are_refused_with_a_reason(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    _, secret = await create_api_key(org.organisation.id, "HubSpot", ["ingest"])
+
+    not_json = await client.post(
+        "/webhooks/deals", content=b"{oops", headers={"Authorization": f"Bearer {secret}"}
+    )
+    not_a_list = await post(client, "/webhooks/deals", secret, {"deal": []})
+    no_amount = await post(client, "/webhooks/deals", secret, [{**DEALS[0], "amount": None}])
+    unknown = await post(client, "/webhooks/invoices", secret, [])
+
+    assert (not_json.status_code, not_json.json()["errors"][0]["code"]) == (400, "BAD_REQUEST")
+    assert (not_a_list.status_code, not_a_list.json()["errors"][0]["message"]) == (
+        400,
+        "Send a JSON list of deals, or {'deals': [...]}.",
+    )
+    assert no_amount.status_code == 400
+    [error] = no_amount.json()["errors"]
+    assert error["code"] == "BAD_USER_INPUT"
+    assert "amount" in error["message"]
+    assert unknown.status_code == 404
+    assert await Deal.all().count() == 0
