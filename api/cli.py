@@ -51,7 +51,7 @@ async def _prepare_demo(settings: Settings) -> str:
     from core.auth.tokens import mint_token
     from core.db import close_database, open_database
     from core.events import InProcessBus
-    from workers.jobs import recompute_progress
+    from workers.jobs import close_periods, recompute_progress
 
     await open_database(settings.database_url)
     try:
@@ -59,10 +59,11 @@ async def _prepare_demo(settings: Settings) -> str:
         if found is None:
             found = await demo.seed_demo(datetime.now(UTC))
             reps = [user.id for user in await found.organisation.users.all()]
-            # Measure and award once now, as the workers would after an ingestion.
-            await recompute_progress(
-                {"bus": InProcessBus()}, organisation_id=found.organisation.id, rep_ids=reps
-            )
+            # Close the months gone by and measure and award now, as the daily cron and the
+            # workers would have.
+            context = {"bus": InProcessBus()}
+            await close_periods(context)
+            await recompute_progress(context, organisation_id=found.organisation.id, rep_ids=reps)
         token = mint_token(found.admin, settings.jwt_secret, DEVELOPMENT_TOKEN_TTL)
         return (
             f"Everyone signs in with the password {demo.DEMO_PASSWORD!r}.\n"

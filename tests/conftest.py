@@ -92,11 +92,15 @@ async def redis(settings: Settings) -> AsyncIterator[Redis]:
 async def db(app: Starlette, redis: Redis) -> AsyncIterator[None]:
     """A clean database and Redis database for one test."""
     yield
+    await empty_database()
+    await redis.flushdb()
+
+
+async def empty_database() -> None:
     tables = ", ".join(model._meta.db_table for model in Tortoise.apps["models"].values())
     await Tortoise.get_connection("default").execute_script(
         f"TRUNCATE {tables} RESTART IDENTITY CASCADE"
     )
-    await redis.flushdb()
 
 
 @pytest.fixture
