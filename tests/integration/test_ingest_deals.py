@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from core.metrics.models import DealDay
 from core.orgs import service as orgs
 from core.orgs.models import Role, User
 from core.sales import service
@@ -104,3 +105,28 @@ async def test_region_and_segment_default_to_the_accounts(org: Org) -> None:
         ("EMEA", "Enterprise"),
         ("APAC", "Enterprise"),
     ]
+
+
+async def test_a_large_batch_upserts_through_copy_and_keeps_unchanged_rows(org: Org) -> None:
+    """300 deals, then the same 300 with two in three changed: both batches are over
+    COPY_FROM, so they go through the staging table; 200 rows are rewritten, 100 untouched."""
+    first = [won(f"big-{n}", str(100 + n)) for n in range(300)]
+    await service.ingest_deals(org.organisation, first)
+    stamps = {d.external_id: d.updated_at for d in await Deal.all()}
+    again = [
+        replace(record, amount=record.amount + 1, stage=DealStage.LOST) if n % 3 else record
+        for n, record in enumerate(first)
+    ]
+
+    result = await service.ingest_deals(org.organisation, again)
+
+    deals = {d.external_id: d for d in await Deal.all()}
+    assert (result.accepted, len(deals)) == (300, 300)
+    changed = {key for key, deal in deals.items() if deal.updated_at != stamps[key]}
+    assert changed == {f"big-{n}" for n in range(300) if n % 3}
+    assert (deals["big-4"].amount, deals["big-4"].stage) == (Decimal(105), DealStage.LOST)
+    assert (deals["big-3"].amount, deals["big-3"].stage) == (Decimal(103), DealStage.WON)
+    # The rollups follow: 100 won deals left, worth Σ(100 + n) over n divisible by 3.
+    day = await DealDay.get(organisation_id=org.organisation.id)
+    expected = sum(100 + n for n in range(0, 300, 3))
+    assert (day.won, day.lost, day.revenue_cents) == (100, 200, expected * 100)
