@@ -388,7 +388,7 @@ async def _goals(
         quarter = PeriodRequest(named=(PeriodKind.FISCAL_QUARTER, today))
         for metric, target, period in (
             (Metric.NEW_CUSTOMERS, Decimal(6), this_month),
-            (Metric.RETENTION_RATE, Decimal(55), quarter),
+            (Metric.RETENTION_RATE, Decimal(33), quarter),
             (Metric.CONVERSION_RATE, Decimal(7), quarter),
         ):
             await _goal(
