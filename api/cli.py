@@ -144,6 +144,10 @@ def _create_organisation(settings: Settings, args: argparse.Namespace) -> None:
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     """Import a CSV file; then have the figures it moved re-measured (by the workers when
     there is a queue, here otherwise). Returns the exit status."""
+    import csv
+
+    from tortoise.exceptions import BaseORMException
+
     from core.db import close_database, open_database
     from core.imports.command import EXIT_USAGE, ImportRequest, describe, run_import
     from domain.imports import Kind, MappingError
@@ -175,6 +179,17 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     except MappingError as error:
         print(f"pacesetter import: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except UnicodeDecodeError as error:
+        print(
+            f"pacesetter import: {args.file} is not text in the mapping's encoding "
+            f"({error.encoding}: {error.reason}); set [csv] encoding",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except (OSError, csv.Error, BaseORMException) as error:
+        # The rows of the batches stored before this are kept (all or none with --strict).
+        print(f"pacesetter import: stopped: {error}", file=sys.stderr)
+        return 1
     print(words)
     return status
 

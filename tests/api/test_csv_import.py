@@ -219,3 +219,21 @@ async def test_a_wrong_mapping_is_a_usage_error(
     assert done.returncode == 2
     assert done.stderr.strip() == "pacesetter import: the file has no column(s): 'Amount'"
     assert await Deal.all().count() == 0
+
+
+async def test_a_file_in_another_encoding_is_a_usage_error(
+    production_env: dict[str, str], org: Org, tmp_path: Path
+) -> None:
+    mapping = write(tmp_path, "m.toml", PLAIN)
+    deals = tmp_path / "latin1.csv"
+    deals.write_bytes(WITH_BAD_ROWS.replace("B1", "Bé1").encode("latin-1"))
+
+    done = await asyncio.to_thread(
+        run_cli, production_env, "import", "deals", str(deals), "--mapping", str(mapping)
+    )
+
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"pacesetter import: {deals} is not text in the mapping's encoding (utf-8: invalid "
+        "continuation byte); set [csv] encoding"
+    )
