@@ -120,7 +120,7 @@ class Directory:
                 return FieldError(
                     "manager",
                     found.code,
-                    f"manager: {found.message}; give their email to create them",
+                    f"{found.message}; give their email to create them",
                 )
             lead = found
         team_name = name or (f"{lead.name}'s team" if lead else DEFAULT_TEAM)

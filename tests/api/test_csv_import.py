@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from core.metrics.models import DealDay
+from core.orgs.models import Team, User
 from core.sales.models import Deal
 from domain.metrics import Metric
 from tests.conftest import Org
@@ -237,3 +238,72 @@ async def test_a_file_in_another_encoding_is_a_usage_error(
         f"pacesetter import: {deals} is not text in the mapping's encoding (utf-8: invalid "
         "continuation byte); set [csv] encoding"
     )
+
+
+REPS_MAPPING = """
+[columns]
+email = "Email"
+name = "Name"
+team = "Team"
+manager = "Manager"
+"""
+REPS = """Email,Name,Team,Manager
+nia@acme.test,Nia North,North,mo@acme.test
+ole@acme.test,Ole Olsen,North,
+pat@acme.test,Pat Pine,,Rita Rep
+not-an-email,Quinn,North,
+sol@acme.test,Sol Sun,,Nobody Known
+rita@acme.test,Rita Rep,,
+"""
+
+
+async def test_reps_are_upserted_with_their_teams_and_managers(
+    production_env: dict[str, str], org: Org, tmp_path: Path
+) -> None:
+    mapping, reps = write(tmp_path, "m.toml", REPS_MAPPING), write(tmp_path, "reps.csv", REPS)
+    args = ("reps", str(reps), "--mapping", str(mapping))
+
+    first = await asyncio.to_thread(run_import, production_env, *args)
+    people = {u.email: u for u in await User.filter(organisation_id=org.organisation.id)}
+    teams = {t.id: t for t in await Team.filter(organisation_id=org.organisation.id)}
+    second = await asyncio.to_thread(run_import, production_env, *args)
+
+    # Nia's row makes team North, managed by a new MANAGER from the email; Pat's manager is
+    # Rita, named, so Rita manages "Rita Rep's team" (and becomes a MANAGER); Rita's own
+    # row names no team, so she stays in West.
+    assert first[0] == 3
+    assert first[1].splitlines()[0] == (
+        "reps: 6 rows read, 4 imported, 2 rejected; created 4 people and 2 teams."
+    )
+    placed = {
+        email: (teams[u.team_id].name if u.team_id else None, u.role.value)
+        for email, u in people.items()
+    }
+    assert placed == {
+        "admin@acme.test": (None, "ADMIN"),
+        "rita@acme.test": ("West", "MANAGER"),
+        "mo@acme.test": (None, "MANAGER"),
+        "nia@acme.test": ("North", "REP"),
+        "ole@acme.test": ("North", "REP"),
+        "pat@acme.test": ("Rita Rep's team", "REP"),
+    }
+    managed = {t.name: people_by_id(people)[t.manager_id] for t in teams.values() if t.manager_id}
+    assert managed == {"North": "mo@acme.test", "Rita Rep's team": "rita@acme.test"}
+    assert rejected_lines(tmp_path / "reps.csv.rejects.csv") == [
+        ("5", "email: 'not-an-email' is not an email address"),
+        ("6", "manager: no user named 'Nobody Known'; give their email to create them"),
+    ]
+    # Again: nothing new, nothing moved.
+    assert second[1].splitlines()[0] == "reps: 6 rows read, 4 imported, 2 rejected."
+    assert {u.email: (u.team_id, u.name) for u in await User.all()} == {
+        e: (u.team_id, u.name) for e, u in people.items()
+    }
+
+
+def people_by_id(people: dict[str, User]) -> dict[int, str]:
+    return {user.id: email for email, user in people.items()}
+
+
+def rejected_lines(path: Path) -> list[tuple[str, str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return [(row[0], row[1]) for row in list(csv.reader(file))[1:]]
