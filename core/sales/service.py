@@ -16,6 +16,7 @@ from core.orgs import store as people
 from core.orgs.models import Organisation, User
 from core.sales import store
 from core.sales.models import Account, Deal, Lead, Product
+from core.sales.rows import DealRow, LeadRow
 from domain.errors import ErrorCode, FieldError
 from domain.records import (
     AccountRecord,
@@ -89,7 +90,7 @@ def _finish(
     ]
 
 
-def _deal_facts(deal: Deal, unit_cost: dict[int, Decimal | None]) -> DealFacts:
+def _deal_facts(deal: Deal | DealRow, unit_cost: dict[int, Decimal | None]) -> DealFacts:
     return DealFacts(
         rep_id=deal.owner_id,
         account_id=deal.account_id,
@@ -106,7 +107,7 @@ def _deal_facts(deal: Deal, unit_cost: dict[int, Decimal | None]) -> DealFacts:
     )
 
 
-def _lead_facts(lead: Lead, won: set[str]) -> LeadFacts:
+def _lead_facts(lead: Lead | LeadRow, won: set[str]) -> LeadFacts:
     return LeadFacts(
         rep_id=lead.owner_id,
         created_at=lead.created_at,
@@ -165,7 +166,7 @@ def _placed(record: DealRecord | LeadRecord, account: Account | None) -> dict[st
     }
 
 
-Row = TypeVar("Row", Deal, Lead)
+Row = TypeVar("Row", DealRow, LeadRow)
 Named = TypeVar("Named", DealRecord, LeadRecord)
 
 
@@ -197,8 +198,8 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
 
     def build(
         record: DealRecord, owner: User, account: Account | None, product: Product | None
-    ) -> Deal:
-        return Deal(
+    ) -> DealRow:
+        return DealRow(
             organisation_id=org_id,
             external_id=record.external_id,
             owner_id=owner.id,
@@ -251,8 +252,10 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
 async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]) -> IngestResult:
     org_id = organisation.id
 
-    def build(record: LeadRecord, owner: User, account: Account | None, _: Product | None) -> Lead:
-        return Lead(
+    def build(
+        record: LeadRecord, owner: User, account: Account | None, _: Product | None
+    ) -> LeadRow:
+        return LeadRow(
             organisation_id=org_id,
             external_id=record.external_id,
             owner_id=owner.id,

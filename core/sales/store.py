@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
@@ -15,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from core.metrics.models import DealDay, LeadDay
 from core.sales.models import Account, Deal, Lead, Product
+from core.sales.rows import DealRow, LeadRow
 from domain.records import DealStage, is_qualified
 
 Owned = TypeVar("Owned", Deal, Lead)
@@ -121,7 +123,7 @@ async def external_ids_updated_since(
     return set(rows)
 
 
-def changed(row: Model, old: Model | None, fields: Sequence[str]) -> bool:
+def changed(row: DealRow | LeadRow, old: Model | None, fields: Sequence[str]) -> bool:
     """Whether an upsert would change anything (the time it was updated aside)."""
     return old is None or any(
         getattr(row, name) != getattr(old, name) for name in fields if name != "updated_at"
@@ -133,14 +135,18 @@ def changed(row: Model, old: Model | None, fields: Sequence[str]) -> bool:
 COPY_FROM = 200
 
 
-async def upsert(model: type[Model], rows: Sequence[Model], update_fields: Sequence[str]) -> None:
-    """Insert new rows and overwrite existing ones, matched by (organisation, external id)."""
+async def upsert(
+    model: type[Model], rows: Sequence[Model | DealRow | LeadRow], update_fields: Sequence[str]
+) -> None:
+    """Insert new rows and overwrite existing ones, matched by (organisation, external id).
+    Rows are model instances or plain rows with the model's attribute names."""
     if not rows:
         return
     connection = connections.get("default")
     if connection.capabilities.dialect != "postgres" or len(rows) < COPY_FROM:
+        instances = [r if isinstance(r, Model) else model(**asdict(r)) for r in rows]
         await model.bulk_create(
-            rows, on_conflict=["organisation_id", "external_id"], update_fields=update_fields
+            instances, on_conflict=["organisation_id", "external_id"], update_fields=update_fields
         )
         return
     table = model._meta.db_table
@@ -163,7 +169,7 @@ async def upsert(model: type[Model], rows: Sequence[Model], update_fields: Seque
         await raw.execute(f"TRUNCATE staging_{table}")
 
 
-def _db_value(row: Model, column: str, now: datetime) -> Any:
+def _db_value(row: Model | DealRow | LeadRow, column: str, now: datetime) -> Any:
     if column == "updated_at":
         return now
     value = getattr(row, column)

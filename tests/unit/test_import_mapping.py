@@ -103,3 +103,31 @@ def test_a_wrong_mapping_says_which_key(change: dict[str, Any], message: str) ->
 def test_a_mapped_column_missing_from_the_file_is_named() -> None:
     with pytest.raises(MappingError, match="the file has no column\\(s\\): 'Closed'"):
         column_indexes(load_mapping(Kind.DEALS, MAPPING), HEADER[:-1])
+
+
+@pytest.mark.parametrize(
+    ("raw", "pattern", "expected"),
+    [
+        # Read fast, and the same as strptime would.
+        ("2027-03-01 09:30:00", "%Y-%m-%d %H:%M:%S", datetime(2027, 3, 1, 9, 30)),  # noqa: DTZ001
+        # Not zero-padded: only strptime reads it.
+        ("2027-3-1 9:30:00", "%Y-%m-%d %H:%M:%S", datetime(2027, 3, 1, 9, 30)),  # noqa: DTZ001
+        # ISO-shaped but not this pattern's shape: refused, as strptime refuses it.
+        ("2027-03-01T09:30:00", "%Y-%m-%d %H:%M:%S", None),
+        ("2027-03-01 09:30", "%Y-%m-%d %H:%M:%S", None),
+    ],
+)
+def test_numeric_patterns_read_exactly_what_strptime_reads(
+    raw: str, pattern: str, expected: datetime | None
+) -> None:
+    mapping = load_mapping(Kind.DEALS, {**MAPPING, "formats": {"datetime": pattern}})
+    context = Context(mapping, BERLIN, "EUR")
+    values = ["1", "Ana", "1", "", "Closed Won", raw, ""]
+    found = parse_row(Kind.DEALS, values, column_indexes(mapping, HEADER), context)
+    if expected is None:
+        assert isinstance(found, list)
+        assert [(e.field, e.code) for e in found] == [("created_at", ErrorCode.INVALID)]
+    else:
+        assert isinstance(found, Parsed)
+        assert isinstance(found.record, DealRecord)
+        assert found.record.created_at == expected.replace(tzinfo=BERLIN)
