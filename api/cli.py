@@ -249,7 +249,8 @@ def _parser() -> argparse.ArgumentParser:
         "import",
         help="import a CRM export (CSV) through a mapping",
         description="Exit status: 0 all rows imported, 3 some rejected (the rest stored), "
-        "4 --strict and some rows bad (nothing stored), 2 a usage error.",
+        "4 --strict and some rows bad (nothing stored), 2 a usage error, 1 a broken CSV or "
+        "an unreachable database.",
     )
     load.add_argument("kind", choices=["deals", "leads", "accounts", "products", "reps"])
     load.add_argument("file", type=Path)
