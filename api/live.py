@@ -4,7 +4,7 @@ websocket closes) when the subscriber's access token expires."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,3 +57,19 @@ async def followed_reps(
     access.require(access.can_read_team(team))
     structure = await Structure.load(access.viewer.organisation_id)
     return set(members(team, structure.parents, structure.teams_of))
+
+
+async def rep_events(
+    info: Info,
+    channel_of: Callable[[int], str],
+    rep_id: strawberry.ID | None,
+    team_id: strawberry.ID | None,
+) -> AsyncIterator[dict[str, Any]]:
+    """The events of the viewer's organisation's channel about the reps followed, while the
+    viewer is signed in; each one checked against the policy, not only the channel."""
+    access = await info.context.access()
+    wanted = await followed_reps(access, rep_id, team_id)
+    async with info.context.bus.subscribe(channel_of(access.viewer.organisation_id)) as events:
+        async for event in while_signed_in(info, events):
+            if event["repId"] in wanted and access.can_read_rep(event["repId"]):
+                yield event

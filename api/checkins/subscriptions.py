@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 
 import strawberry
 
 from api.checkins.types import CheckInEvent
 from api.context import Info
-from api.live import followed_reps, while_signed_in
+from api.live import rep_events
 from core.events import check_ins_channel
 
 
@@ -20,12 +21,7 @@ class CheckInSubscriptions:
     async def check_ins(
         self, info: Info, rep_id: strawberry.ID | None = None, team_id: strawberry.ID | None = None
     ) -> AsyncGenerator[CheckInEvent, None]:
-        access = await info.context.access()
-        wanted = await followed_reps(access, rep_id, team_id)
-        async with info.context.bus.subscribe(
-            check_ins_channel(access.viewer.organisation_id)
-        ) as events:
-            async for event in while_signed_in(info, events):
-                # Checked for every event: the policy decides, not the channel.
-                if event["repId"] in wanted and access.can_read_rep(event["repId"]):
-                    yield CheckInEvent.from_event(event)
+        # Closed with the subscription, so its channel is left at once, not when collected.
+        async with aclosing(rep_events(info, check_ins_channel, rep_id, team_id)) as events:
+            async for event in events:
+                yield CheckInEvent.from_event(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.context import Info
-from api.live import followed_reps, while_signed_in
+from api.live import rep_events
 from core.events import awards_channel
 
 
@@ -48,12 +49,7 @@ class AwardSubscriptions:
     async def awards(
         self, info: Info, rep_id: strawberry.ID | None = None, team_id: strawberry.ID | None = None
     ) -> AsyncGenerator[AwardEvent, None]:
-        access = await info.context.access()
-        wanted = await followed_reps(access, rep_id, team_id)
-        async with info.context.bus.subscribe(
-            awards_channel(access.viewer.organisation_id)
-        ) as events:
-            async for event in while_signed_in(info, events):
-                # Checked for every event: the policy decides, not the channel.
-                if event["repId"] in wanted and access.can_read_rep(event["repId"]):
-                    yield AwardEvent.from_event(event)
+        # Closed with the subscription, so its channel is left at once, not when collected.
+        async with aclosing(rep_events(info, awards_channel, rep_id, team_id)) as events:
+            async for event in events:
+                yield AwardEvent.from_event(event)

@@ -8,6 +8,7 @@ import asyncio
 import json
 
 import httpx
+from redis.asyncio import Redis
 
 from core.events import RedisBus, check_ins_channel
 from tests.conftest import JWT_SECRET
@@ -25,20 +26,22 @@ ACKNOWLEDGE = """mutation($id: ID!) { acknowledgeCheckIn(checkInId: $id) { __typ
 
 
 async def test_check_in_events_reach_those_who_may_see_them(
-    production_env: dict[str, str], tenants: Tenants
+    production_env: dict[str, str], tenants: Tenants, redis: Redis
 ) -> None:
     def bearer(principal: str) -> str:
         return tenants.token(principal, JWT_SECRET)
 
     rep_a, rep_b = str(tenants.users["rep_a"].id), str(tenants.users["rep_b"].id)
     listener = RedisBus(production_env["REDIS_URL"], production_env["EVENTS_PREFIX"])
+    organisation_id = tenants.team_a.organisation_id
+    channel = f"{production_env['EVENTS_PREFIX']}:{check_ins_channel(organisation_id)}"
     with api_server(production_env) as base_url:
         url = base_url.replace("http://", "ws://") + "/graphql"
         async with (
             subscribe(url, FOLLOW, {"team": str(tenants.team_a.id)}, bearer("manager_a")) as team,
             subscribe(url, FOLLOW, {"rep": rep_a}, bearer("rep_a")) as own,
             subscribe(url, FOLLOW, {"rep": rep_a}, bearer("rep_b")) as intruder,
-            listener.subscribe(check_ins_channel(tenants.team_a.organisation_id)) as raw,
+            listener.subscribe(check_ins_channel(organisation_id)) as raw,
         ):
             refused = await intruder.next_error()
             await asyncio.sleep(0.3)  # both subscriptions are registered on Redis
@@ -54,6 +57,8 @@ async def test_check_in_events_reach_those_who_may_see_them(
             seen_by_team = [(await team.next())["data"]["checkIns"] for _ in range(2)]
             seen_by_rep = [(await own.next())["data"]["checkIns"] for _ in range(2)]
             published = [await asyncio.wait_for(anext(raw), 10) for _ in range(3)]
+        # The subscribers have left: the server lets go of the channel.
+        left = await subscribers_left(redis, channel)
     await listener.close()
 
     assert [e["extensions"]["code"] for e in refused] == ["FORBIDDEN"]
@@ -72,3 +77,14 @@ async def test_check_in_events_reach_those_who_may_see_them(
     assert seen_by_team == expected
     assert seen_by_rep == expected
     assert "Considering a PIP" not in json.dumps(published)
+    assert left == 0
+
+
+async def subscribers_left(redis: Redis, channel: str) -> int:
+    """Subscribers of the channel once the server has seen the sockets close."""
+    for _ in range(50):
+        count = dict(await redis.pubsub_numsub(channel))[channel.encode()]
+        if count == 0:
+            return 0
+        await asyncio.sleep(0.1)
+    return int(count)
