@@ -7,7 +7,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.applications import Starlette
@@ -24,6 +23,7 @@ from api.context import Context
 from api.ops import RequestContext, healthz, metrics, readyz
 from api.schema import create_schema
 from api.webhooks import Webhooks
+from core import clock
 from core.auth.service import api_key_viewer
 from core.auth.tokens import API_KEY_PREFIX, InvalidToken, Viewer, bearer_token, read_token
 from core.config import Settings
@@ -48,7 +48,7 @@ class PacesetterGraphQL(GraphQL[Context, None]):
         if token is None:
             return None
         if token.startswith(API_KEY_PREFIX):
-            return await api_key_viewer(token, datetime.now(UTC))
+            return await api_key_viewer(token, clock.now())
         try:
             return read_token(token, self.settings.jwt_secret)
         except InvalidToken:

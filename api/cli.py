@@ -8,9 +8,10 @@ import asyncio
 import json
 import os
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from core import clock
 from core.config import ConfigurationError, Settings, get_settings
 from core.logs import configure as configure_logging
 
@@ -57,7 +58,7 @@ async def _prepare_demo(settings: Settings) -> str:
     try:
         found = await demo.find_demo()
         if found is None:
-            found = await demo.seed_demo(datetime.now(UTC))
+            found = await demo.seed_demo(clock.now())
             reps = [user.id for user in await found.organisation.users.all()]
             # Close the months gone by and measure and award now, as the daily cron and the
             # workers would have.
@@ -274,6 +275,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"pacesetter: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     configure_logging(settings.log_level)
+    clock.set_shift(timedelta(seconds=settings.clock_shift_seconds))
     if args.verb == "serve":
         _serve(settings, args.host, args.port)
     elif args.verb == "demo":

@@ -4,7 +4,7 @@ and the job queue."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -15,6 +15,7 @@ from strawberry.types import Info as StrawberryInfo
 from api.errors import Unauthenticated
 from api.loaders import Loaders, create_loaders
 from api.policy import Access
+from core import clock
 from core.auth.tokens import Viewer
 from core.config import Settings
 from core.events import EventBus
@@ -31,7 +32,7 @@ class Context:
     bus: EventBus
     queue: JobQueue
     viewer: Viewer | None = None
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    now: datetime = field(default_factory=lambda: clock.now())
     # Filled by strawberry from the websocket's connection_init payload.
     connection_params: dict[str, Any] | None = None
     _loaders: Loaders | None = None

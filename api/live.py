@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
@@ -15,6 +14,7 @@ from api.context import Info
 from api.errors import BadUserInput
 from api.ids import parse_id
 from api.policy import Access
+from core import clock
 from core.goals.service import Structure
 from domain.teams import members
 
@@ -31,7 +31,7 @@ async def while_signed_in(
         if viewer.expires_at is None:
             yield await anext(events)
             continue
-        remaining = (viewer.expires_at - datetime.now(UTC)).total_seconds()
+        remaining = (viewer.expires_at - clock.now()).total_seconds()
         try:
             async with asyncio.timeout(max(remaining, 0)):
                 event = await anext(events)

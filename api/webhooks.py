@@ -7,7 +7,6 @@ per-record report and the re-measurement are the API's, not a copy of them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -16,6 +15,7 @@ from strawberry import Schema
 
 from api.context import Context
 from api.policy import INGEST_SCOPE
+from core import clock
 from core.auth.service import api_key_viewer
 from core.auth.tokens import API_KEY_PREFIX, bearer_token
 from core.config import Settings
@@ -46,7 +46,7 @@ class Webhooks:
         secret = bearer_token(request.headers.get("authorization"))
         if secret is None or not secret.startswith(API_KEY_PREFIX):
             return _error(401, "UNAUTHENTICATED", "Send an API key: Authorization: Bearer psk_…")
-        viewer = await api_key_viewer(secret, datetime.now(UTC))
+        viewer = await api_key_viewer(secret, clock.now())
         if viewer is None:
             return _error(401, "UNAUTHENTICATED", "This API key is unknown, revoked or expired.")
         if INGEST_SCOPE not in viewer.scopes:

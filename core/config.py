@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=5000, ge=100)
     cors_origins: list[str] = Field(default_factory=list)
+    # Reads another instant and runs on from it (tests, rehearsing a period close); every
+    # process of one deployment must be given the same value. 0 in production.
+    clock_shift_seconds: float = 0.0
 
     @field_validator("database_url")
     @classmethod

@@ -7,6 +7,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from core import clock
 from core.goals.models import Goal
 from core.orgs.models import Organisation, User
 from domain.metrics import Metric
@@ -44,7 +45,7 @@ class BadgeDefinition(Model):
     metric = fields.CharEnumField(Metric, max_length=32, null=True)
     daily_minimum = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
     active = fields.BooleanField(default=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField(default=clock.now)
 
     organisation_id: int
 
@@ -102,7 +103,7 @@ class BonusPlan(Model):
     flats = fields.JSONField()
     cap = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
     active = fields.BooleanField(default=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField(default=clock.now)
 
     organisation_id: int
     goal_id: int | None
@@ -193,7 +194,7 @@ class PointsRule(Model):
     event = fields.CharEnumField(PointsEvent, max_length=32)
     points = fields.IntField()
     active = fields.BooleanField(default=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField(default=clock.now)
 
     organisation_id: int
 

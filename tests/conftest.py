@@ -1,10 +1,11 @@
-"""Fixtures: a fresh PostgreSQL database per run, a Redis database, the app in-process."""
+"""Fixtures: a fresh PostgreSQL database per run, Redis keys of the run's own, the app
+in-process, and the clock pinned for every test."""
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,12 +17,14 @@ from starlette.applications import Starlette
 from tortoise import Tortoise
 
 from api.app import create_app
+from core import clock
 from core.auth.tokens import mint_token
 from core.config import Settings
 from core.db import migrate
 from core.orgs import service as orgs
 from core.orgs.models import Organisation, Role, Team, User
 from domain.errors import FieldError
+from tests.support.instants import EDGES, ORDINARY
 from tests.support.tenants import Tenants, build_tenants
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -30,6 +33,29 @@ POSTGRES_ADMIN_URL = os.environ.get(
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 JWT_SECRET = "test-secret-" + "x" * 32
 RUN = uuid.uuid4().hex[:8]
+# Every Redis key, queue and channel of this run starts with this; only those are deleted.
+REDIS_PREFIX = f"pacesetter-test:{RUN}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "dated: also run the test at each instant of tests.support.instants.EDGES"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("dated"):
+        metafunc.parametrize("now", list(EDGES.values()), ids=list(EDGES), indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def now(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
+    """The instant the test starts at: the clock reads it, and runs on from it, in this
+    process and in every process the test starts (through CLOCK_SHIFT_SECONDS)."""
+    at: datetime = getattr(request, "param", ORDINARY)
+    with clock.pinned(at):
+        monkeypatch.setenv("CLOCK_SHIFT_SECONDS", repr(clock.shift().total_seconds()))
+        yield at
 
 
 @pytest.fixture(scope="session")
@@ -54,14 +80,15 @@ def settings(postgres_url: str) -> Settings:
         database_url=postgres_url,
         redis_url=REDIS_URL,
         jwt_secret=JWT_SECRET,
-        queue_name=f"pacesetter-test:{RUN}:queue",
-        events_prefix=f"pacesetter-test:{RUN}",
+        queue_name=f"{REDIS_PREFIX}:queue",
+        events_prefix=REDIS_PREFIX,
     )
 
 
 @pytest.fixture(scope="session")
 def production_env(settings: Settings) -> dict[str, str]:
-    """The environment for real `pacesetter` processes on the same database and Redis."""
+    """The environment for real `pacesetter` processes on the same database and Redis (their
+    clock is the test's: `now` exports it)."""
     assert settings.redis_url is not None
     return {
         "DATABASE_URL": settings.database_url,
@@ -90,10 +117,18 @@ async def redis(settings: Settings) -> AsyncIterator[Redis]:
 
 @pytest.fixture
 async def db(app: Starlette, redis: Redis) -> AsyncIterator[None]:
-    """A clean database and Redis database for one test."""
+    """A clean database, and none of this run's Redis keys, after one test."""
     yield
     await empty_database()
-    await redis.flushdb()
+    await delete_run_keys(redis)
+
+
+async def delete_run_keys(redis: Redis) -> None:
+    """This run's queue, jobs and results; another run's on the same Redis are left alone
+    (arq's job keys carry the queue name in the job id)."""
+    keys = [key async for key in redis.scan_iter(match=f"*{REDIS_PREFIX}:*", count=1000)]
+    if keys:
+        await redis.delete(*keys)
 
 
 async def empty_database() -> None:
@@ -142,6 +177,6 @@ async def org(db: None) -> Org:
 
 
 @pytest.fixture
-async def tenants(db: None) -> Tenants:
+async def tenants(db: None, now: datetime) -> Tenants:
     """Two organisations with every kind of principal (see tests/support/tenants.py)."""
-    return await build_tenants(datetime.now(UTC).date())
+    return await build_tenants(now.astimezone(UTC).date())

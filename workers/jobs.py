@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from arq.worker import Function, func
 
+from core import clock
 from core.checkins.events import publish_reminder
 from core.checkins.service import remind_overdue as make_reminders
 from core.events import (
@@ -35,7 +35,7 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
     Returns the number of new awards.
     """
     bus: EventBus = ctx["bus"]
-    now = datetime.now(UTC)
+    now = clock.now()
     organisation = await get_organisation(organisation_id)
     measured = await measure_affected_goals(organisation, rep_ids, now)
     # Award before announcing progress, so a client that sees 100% also finds the badge;
@@ -87,7 +87,7 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
 
 async def snapshot_goals(ctx: dict[str, Any]) -> int:
     """The daily progress snapshot of every running goal of every organisation."""
-    now = datetime.now(UTC)
+    now = clock.now()
     taken = 0
     for organisation_id in await organisation_ids():
         taken += await snapshot_running_goals(await get_organisation(organisation_id), now)
@@ -96,7 +96,7 @@ async def snapshot_goals(ctx: dict[str, Any]) -> int:
 
 async def close_periods(ctx: dict[str, Any]) -> int:
     """Period close for every organisation: final payouts, rank badges, contest prizes."""
-    now = datetime.now(UTC)
+    now = clock.now()
     closed = 0
     for organisation_id in await organisation_ids():
         closed += await close_due_periods(await get_organisation(organisation_id), now)
@@ -106,7 +106,7 @@ async def close_periods(ctx: dict[str, Any]) -> int:
 async def remind_overdue(ctx: dict[str, Any]) -> int:
     """Reminders for overdue check-ins and action items, each made and announced once."""
     bus: EventBus = ctx["bus"]
-    now = datetime.now(UTC)
+    now = clock.now()
     made = 0
     for organisation_id in await organisation_ids():
         reminders = await make_reminders(await get_organisation(organisation_id), now)

@@ -1,9 +1,14 @@
-"""The one seam between Pacesetter and its job queue: arq on Redis, or in-process."""
+"""The one seam between Pacesetter and its job queue: arq on Redis, or in-process.
+
+Coalescing windows and schedules are on the machine's time, not `core.clock`: arq defers
+jobs by its own clock, and they measure durations, not business dates.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -52,10 +57,15 @@ class ArqQueue:
         return cls(pool, queue_name)
 
     async def enqueue(self, function: str, *, coalesce: str | None = None, **kwargs: Any) -> None:
-        options: dict[str, Any] = {"_queue_name": self._queue_name}
+        # arq keeps every job under a global `arq:job:{id}` key: ids carry the queue name, so
+        # that two deployments (or test runs) on one Redis never take each other's jobs.
+        options: dict[str, Any] = {
+            "_queue_name": self._queue_name,
+            "_job_id": f"{self._queue_name}:{function}:{uuid.uuid4().hex}",
+        }
         if coalesce is not None:
             job_id, runs_at = coalesced(function, coalesce, datetime.now(UTC))
-            options.update(_job_id=job_id, _defer_until=runs_at)
+            options.update(_job_id=f"{self._queue_name}:{job_id}", _defer_until=runs_at)
         # arq answers None when a job with this id is already queued: coalesced.
         job = await self._pool.enqueue_job(function, **options, **kwargs)
         JOBS.labels(function, "enqueued" if job is not None else "coalesced").inc()

@@ -34,7 +34,9 @@ def create_worker(settings: Settings, **overrides: Any) -> Worker:
         "cron_jobs": [
             cron(
                 JOBS[name],
-                name=name,
+                # arq names a cron job's runs `{name}:{time}` under global keys: the queue
+                # name keeps two deployments on one Redis from skipping each other's runs.
+                name=f"cron:{settings.queue_name}:{name}",
                 hour=None if hour is None else {hour},
                 minute={minute},
                 unique=True,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
 
 import strawberry
 
@@ -12,6 +11,7 @@ from api.errors import BadUserInput, Forbidden
 from api.goals.types import GoalProgress
 from api.ids import parse_id
 from api.live import while_signed_in
+from core import clock
 from core.events import goal_channel, progress_channel
 from core.goals import service
 from core.goals.models import OwnerType
@@ -46,7 +46,7 @@ class GoalSubscriptions:
             # Listen before measuring, so a change made in between is not lost.
             async with info.context.bus.subscribe(goal_channel(goal.id)) as events:
                 organisation = await get_organisation(organisation_id)
-                now = datetime.now(UTC)
+                now = clock.now()
                 measured = await service.measure_goals(organisation, [goal], now)
                 yield GoalProgress.of(goal.id, measured[goal.id], now)
                 async for event in while_signed_in(info, events):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from core import clock
 from core.orgs.models import Organisation, User
 
 
@@ -14,7 +15,7 @@ class RefreshToken(Model):
         "models.User", related_name="refresh_tokens", on_delete=fields.CASCADE
     )
     token_hash = fields.CharField(max_length=64, unique=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField(default=clock.now)
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
 
@@ -34,7 +35,7 @@ class ApiKey(Model):
     prefix = fields.CharField(max_length=16, unique=True)
     key_hash = fields.CharField(max_length=64)
     scopes = fields.JSONField()
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField(default=clock.now)
     revoked_at = fields.DatetimeField(null=True)
     last_used_at = fields.DatetimeField(null=True)
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from core import clock
 from core.orgs.models import Organisation, Team, User
 from domain.metrics import Metric
 from domain.periods import PeriodKind
@@ -62,7 +63,7 @@ class Goal(Model):
     # Goals made together by one recurring request share a series id.
     series_id = fields.CharField(max_length=36, null=True)
     rationale = fields.TextField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField(default=clock.now)
 
     organisation_id: int
     owner_rep_id: int | None

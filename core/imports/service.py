@@ -7,13 +7,13 @@ import csv
 import io
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from core import clock
 from core.imports.directory import Directory
 from core.orgs.models import Organisation
 from core.sales import service as sales
@@ -188,7 +188,7 @@ class _Run:
             ZoneInfo(mapping.formats.timezone or organisation.timezone),
             organisation.currency,
         )
-        self.started = datetime.now(UTC)
+        self.started = clock.now()
         self.directory: Directory | None = None
         self.refused: list[tuple[int, Sequence[FieldError], Sequence[str]]] = []
 

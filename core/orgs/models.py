@@ -8,6 +8,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from core import clock
 from domain.checkins import Cadence
 
 
@@ -35,7 +36,7 @@ class Organisation(Model):
     # ISO weekdays worked (Monday is 1), as digits: "12345". Daily streaks skip the others
     # and the organisation's holidays.
     working_days = fields.CharField(max_length=7, default="12345", db_default="12345")
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField(default=clock.now)
 
     class Meta:
         table = "organisation"
@@ -59,7 +60,7 @@ class Team(Model):
     check_in_cadence = fields.CharEnumField(
         Cadence, max_length=16, default=Cadence.WEEKLY, db_default="WEEKLY"
     )
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField(default=clock.now)
 
     organisation_id: int
     parent_id: int | None
@@ -83,7 +84,7 @@ class User(Model):
     role = fields.CharEnumField(Role, max_length=16, default=Role.REP)
     external_id = fields.CharField(max_length=200, null=True)
     password_hash = fields.CharField(max_length=200, null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField(default=clock.now)
 
     organisation_id: int
     team_id: int | None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from core import clock
 from core.orgs.models import Organisation, User
 from domain.records import DealStage, LeadStatus
 
@@ -66,7 +67,7 @@ class Deal(Model):
     closed_at = fields.DatetimeField(null=True)
     region = fields.CharField(max_length=100, null=True)
     segment = fields.CharField(max_length=100, null=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    updated_at = fields.DatetimeField(default=clock.now)
 
     organisation_id: int
     owner_id: int
@@ -98,7 +99,7 @@ class Lead(Model):
     converted_deal_external_id = fields.CharField(max_length=200, null=True)
     region = fields.CharField(max_length=100, null=True)
     segment = fields.CharField(max_length=100, null=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    updated_at = fields.DatetimeField(default=clock.now)
 
     organisation_id: int
     owner_id: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
@@ -14,6 +14,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from core import clock
 from core.metrics.models import DealDay, LeadDay
 from core.sales.models import Account, Deal, Lead, Product
 from core.sales.rows import DealRow, LeadRow
@@ -143,15 +144,18 @@ async def upsert(
     if not rows:
         return
     connection = connections.get("default")
+    now = clock.now()
     if connection.capabilities.dialect != "postgres" or len(rows) < COPY_FROM:
         instances = [r if isinstance(r, Model) else model(**asdict(r)) for r in rows]
+        if "updated_at" in update_fields:
+            for instance in instances:
+                instance.updated_at = now
         await model.bulk_create(
             instances, on_conflict=["organisation_id", "external_id"], update_fields=update_fields
         )
         return
     table = model._meta.db_table
     columns = ["organisation_id", "external_id", *update_fields]
-    now = datetime.now(UTC)
     records = [tuple(_db_value(row, column, now) for column in columns) for row in rows]
     names = ", ".join(columns)
     updates = ", ".join(f"{c} = excluded.{c}" for c in update_fields)

@@ -4,12 +4,16 @@ idempotent settling, period close, and plan versions."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from core.events import InProcessBus
 from core.sales import service as sales
 from domain.metrics import Metric
+from domain.periods import local_today
 from domain.records import DealRecord, DealStage
 from gamification import store
 from gamification.models import EntryKind, PayoutEntry, PayoutStatus
@@ -19,7 +23,6 @@ from tests.support.factories import make_goal
 from workers.jobs import recompute_progress
 
 D = Decimal
-NOW = datetime.now(UTC)
 
 
 async def plan(org: Org, **overrides: object) -> None:
@@ -38,14 +41,15 @@ async def plan(org: Org, **overrides: object) -> None:
     await store.create_plan(org.organisation.id, **{**fields, **overrides})
 
 
-def won(key: str, amount: int) -> DealRecord:
+def won(key: str, amount: int, now: datetime) -> DealRecord:
+    """Won yesterday, in any timezone."""
     return DealRecord(
         key,
         "rita@acme.test",
         D(amount),
         DealStage.WON,
-        created_at=NOW - timedelta(days=3),
-        closed_at=NOW - timedelta(days=1),
+        created_at=now - timedelta(days=3),
+        closed_at=now - timedelta(days=1),
     )
 
 
@@ -60,8 +64,9 @@ async def ledger(org: Org) -> list[tuple[EntryKind, PayoutStatus, Decimal]]:
     return [(e.kind, e.status, e.amount) for e in entries]
 
 
-async def test_accrual_then_clawback_when_a_counted_deal_is_lost(org: Org) -> None:
-    today = NOW.date()
+@pytest.mark.dated
+async def test_accrual_then_clawback_when_a_counted_deal_is_lost(org: Org, now: datetime) -> None:
+    today = local_today(now, ZoneInfo(org.organisation.timezone))
     await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
@@ -71,7 +76,7 @@ async def test_accrual_then_clawback_when_a_counted_deal_is_lost(org: Org) -> No
         end=today + timedelta(days=20),
     )
     await plan(org)
-    deals = [won("d-1", 7000), won("d-2", 4000)]
+    deals = [won("d-1", 7000, now), won("d-2", 4000, now)]
     await sales.ingest_deals(org.organisation, deals)
 
     await recompute(org)
@@ -92,17 +97,19 @@ async def test_accrual_then_clawback_when_a_counted_deal_is_lost(org: Org) -> No
     assert (reversal.explanation["before"], reversal.explanation["after"]) == ("1080.00", "350.00")
 
 
-async def test_a_goal_settled_after_its_period_is_final_at_once(org: Org) -> None:
+@pytest.mark.dated
+async def test_a_goal_settled_after_its_period_is_final_at_once(org: Org, now: datetime) -> None:
+    yesterday = local_today(now, ZoneInfo(org.organisation.timezone)) - timedelta(days=1)
     await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
         metric=Metric.REVENUE,
         target=10000,
-        start=date(2026, 1, 1),
-        end=NOW.date() - timedelta(days=1),
+        start=yesterday - timedelta(days=30),
+        end=yesterday,
     )
     await plan(org)
-    await sales.ingest_deals(org.organisation, [won("big", 40000)])
+    await sales.ingest_deals(org.organisation, [won("big", 40000, now)])
 
     await recompute(org)
     # 400% of target: 5% × 10,000 = 500, 8% × 2,000 = 160 (no tier above 120%), flat 500:
@@ -110,8 +117,11 @@ async def test_a_goal_settled_after_its_period_is_final_at_once(org: Org) -> Non
     assert await ledger(org) == [(EntryKind.ACCRUAL, PayoutStatus.FINAL, D("1160.00"))]
 
 
-async def test_provisional_payouts_become_final_when_the_period_closes(org: Org) -> None:
-    today = NOW.date()
+@pytest.mark.dated
+async def test_provisional_payouts_become_final_when_the_period_closes(
+    org: Org, now: datetime
+) -> None:
+    today = local_today(now, ZoneInfo(org.organisation.timezone))
     await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
@@ -121,19 +131,19 @@ async def test_provisional_payouts_become_final_when_the_period_closes(org: Org)
         end=today + timedelta(days=5),
     )
     await plan(org, cap=D(60))
-    await sales.ingest_deals(org.organisation, [won("d", 1000)])
+    await sales.ingest_deals(org.organisation, [won("d", 1000, now)])
     await recompute(org)
     # 5% × 1,000 = 50 + flat 500 = 550, capped at 60.
     assert await ledger(org) == [(EntryKind.ACCRUAL, PayoutStatus.PROVISIONAL, D("60.00"))]
 
-    closed = await close_ended_periods(org.organisation, NOW + timedelta(days=7))
+    closed = await close_ended_periods(org.organisation, now + timedelta(days=7))
 
     assert closed == 1
     assert await ledger(org) == [(EntryKind.ACCRUAL, PayoutStatus.FINAL, D("60.00"))]
 
 
-async def test_a_new_plan_version_leaves_earlier_entries_on_theirs(org: Org) -> None:
-    today = NOW.date()
+async def test_a_new_plan_version_leaves_earlier_entries_on_theirs(org: Org, now: datetime) -> None:
+    today = local_today(now, ZoneInfo(org.organisation.timezone))
     await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
@@ -143,7 +153,7 @@ async def test_a_new_plan_version_leaves_earlier_entries_on_theirs(org: Org) -> 
         end=today + timedelta(days=5),
     )
     await plan(org, flats=[], cap=None)
-    await sales.ingest_deals(org.organisation, [won("d", 1000)])
+    await sales.ingest_deals(org.organisation, [won("d", 1000, now)])
     await recompute(org)
 
     await plan(org, flats=[], cap=None, tiers=[{"start": "0", "end": None, "rate": "10"}])

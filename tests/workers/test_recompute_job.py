@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
 from arq import Retry
 from arq.worker import func
 
+from core import clock
 from core.config import Settings
 from core.events import RedisBus, goal_channel
 from core.goals.models import Goal
@@ -17,19 +20,20 @@ from core.goals.service import measure_affected_goals
 from core.orgs.store import get_organisation
 from core.sales import service as sales
 from domain.metrics import Metric
+from domain.periods import local_today
 from domain.records import DealRecord, DealStage
 from gamification.models import Award
 from gamification.service import evaluate_goals
-from tests.conftest import Org
+from tests.conftest import Org, delete_run_keys
 from tests.support.factories import make_goal
 from tests.support.workers import burst_worker
 from workers.jobs import recompute_progress
 from workers.queue import ArqQueue
 
 
-async def goal_passed_by_deals(org: Org) -> Goal:
-    """A 10,000 goal for this month and 6,000 + 5,000 of deals won in it."""
-    today = datetime.now(UTC).date()
+async def goal_passed_by_deals(org: Org, now: datetime) -> Goal:
+    """A 10,000 goal around today and 6,000 + 5,000 of deals won in it yesterday."""
+    today = local_today(now, ZoneInfo(org.organisation.timezone))
     goal = await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
@@ -38,7 +42,7 @@ async def goal_passed_by_deals(org: Org) -> Goal:
         start=today - timedelta(days=40),
         end=today + timedelta(days=20),
     )
-    closed = datetime.now(UTC) - timedelta(days=1)
+    closed = now - timedelta(days=1)
     records = [
         DealRecord(
             f"d-{n}",
@@ -55,10 +59,11 @@ async def goal_passed_by_deals(org: Org) -> Goal:
     return goal
 
 
+@pytest.mark.dated
 async def test_duplicate_jobs_on_two_concurrent_workers_award_once(
-    settings: Settings, org: Org
+    settings: Settings, org: Org, now: datetime
 ) -> None:
-    goal = await goal_passed_by_deals(org)
+    goal = await goal_passed_by_deals(org, now)
     queue = await ArqQueue.connect(settings.redis_url or "", settings.queue_name)
     listener = RedisBus(settings.redis_url or "", settings.events_prefix)
     try:
@@ -95,8 +100,10 @@ async def test_duplicate_jobs_on_two_concurrent_workers_award_once(
     )
 
 
-async def test_the_job_retried_after_it_ran_changes_nothing(settings: Settings, org: Org) -> None:
-    await goal_passed_by_deals(org)
+async def test_the_job_retried_after_it_ran_changes_nothing(
+    settings: Settings, org: Org, now: datetime
+) -> None:
+    await goal_passed_by_deals(org, now)
     queue = await ArqQueue.connect(settings.redis_url or "", settings.queue_name)
     new_awards = []
     try:
@@ -107,8 +114,11 @@ async def test_the_job_retried_after_it_ran_changes_nothing(settings: Settings, 
             worker = burst_worker(settings)
             try:
                 await worker.main()
-                new_awards.extend(r.result for r in await worker.pool.all_job_results())
-                await worker.pool.flushdb()
+                results = await worker.pool.all_job_results()
+                new_awards.extend(
+                    r.result for r in results if r.job_id.startswith(settings.queue_name)
+                )
+                await delete_run_keys(worker.pool)
             finally:
                 await worker.close()
     finally:
@@ -120,11 +130,11 @@ async def test_the_job_retried_after_it_ran_changes_nothing(settings: Settings, 
 
 
 async def test_a_job_that_dies_halfway_is_retried_and_awards_once(
-    settings: Settings, org: Org
+    settings: Settings, org: Org, now: datetime
 ) -> None:
     """The first try writes the award and then dies (as a worker killed mid-job would leave
     it); arq runs the job again, which finishes without a second award."""
-    goal = await goal_passed_by_deals(org)
+    goal = await goal_passed_by_deals(org, now)
     tries: list[int] = []
 
     async def dies_after_awarding(
@@ -133,9 +143,9 @@ async def test_a_job_that_dies_halfway_is_retried_and_awards_once(
         tries.append(ctx["job_try"])
         if ctx["job_try"] == 1:
             organisation = await get_organisation(organisation_id)
-            now = datetime.now(UTC)
-            measured = await measure_affected_goals(organisation, rep_ids, now)
-            assert len(await evaluate_goals(organisation, measured, now)) == 1
+            at = clock.now()
+            measured = await measure_affected_goals(organisation, rep_ids, at)
+            assert len(await evaluate_goals(organisation, measured, at)) == 1
             raise Retry(defer=0)
         return await recompute_progress(ctx, organisation_id=organisation_id, rep_ids=rep_ids)
 
