@@ -12,12 +12,14 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+
+from core.telemetry import LISTENERS
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +100,16 @@ class _Fanout:
             yield json.loads(item)
 
 
+@contextlib.contextmanager
+def _listening() -> Iterator[None]:
+    """Counts a subscriber once events published from now on reach it."""
+    LISTENERS.inc()
+    try:
+        yield
+    finally:
+        LISTENERS.dec()
+
+
 class InProcessBus:
     """The embedded mode's bus: everything happens inside this process."""
 
@@ -111,7 +123,8 @@ class InProcessBus:
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
         queue, _ = self._fanout.add(channel)
         try:
-            yield self._fanout.listen(queue)
+            with _listening():
+                yield self._fanout.listen(queue)
         finally:
             self._fanout.remove(channel, queue)
 
@@ -149,7 +162,12 @@ class RedisBus:
                     # Only now: a reader started before the first subscription would sit in
                     # redis-py's idle sleep for a whole read timeout.
                     self._ensure_reader(self._pubsub)
-            yield self._fanout.listen(queue)
+            else:
+                # The first subscriber may still be waiting for Redis to confirm.
+                async with self._lock:
+                    pass
+            with _listening():
+                yield self._fanout.listen(queue)
         finally:
             if self._fanout.remove(channel, queue) and self._pubsub is not None:
                 async with self._lock:

@@ -31,3 +31,8 @@ QUEUED = Gauge(
 TASKS = Gauge(
     "pacesetter_asyncio_tasks", "Tasks alive in this process's event loop", registry=REGISTRY
 )
+LISTENERS = Gauge(
+    "pacesetter_event_listeners",
+    "Subscribers of this process listening to live events (registered with the bus)",
+    registry=REGISTRY,
+)

@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 import websockets
 
 from core.auth.tokens import mint_token
+from core.events import RedisBus, figures_channel
 from core.orgs import service as orgs
 from core.orgs.models import Role, Team, User
 from domain.metrics import Metric
+from domain.periods import local_today
 from tests.conftest import JWT_SECRET, Org
 from tests.support.factories import make_goal
 from tests.support.graphql import graphql
+from tests.support.instants import LOS_ANGELES, earlier_today
 from tests.support.servers import api_server, running
+from tests.support.waiting import listening
 from tests.support.ws import PROTOCOL, subscribe
 
 FOLLOW = """subscription($rep: ID, $team: ID) { awards(repId: $rep, teamId: $team) {
@@ -26,8 +32,11 @@ FOLLOW = """subscription($rep: ID, $team: ID) { awards(repId: $rep, teamId: $tea
 INGEST = """mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) { __typename } }"""
 
 
-async def test_a_rep_sees_their_awards_live(production_env: dict[str, str], org: Org) -> None:
-    today = datetime.now(UTC).date()
+@pytest.mark.dated
+async def test_a_rep_sees_their_awards_live(
+    production_env: dict[str, str], org: Org, now: datetime
+) -> None:
+    today = local_today(now, LOS_ANGELES)
     goal = await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
@@ -36,19 +45,19 @@ async def test_a_rep_sees_their_awards_live(production_env: dict[str, str], org:
         start=today - timedelta(days=5),
         end=today + timedelta(days=5),
     )
-    now = datetime.now(UTC)
+    closed = earlier_today(now, LOS_ANGELES)
     deal = {
         "externalId": "live-1",
         "ownerEmail": "rita@acme.test",
         "amount": "1500",
         "stage": "WON",
-        "createdAt": (now - timedelta(hours=2)).isoformat(),
-        "closedAt": (now - timedelta(hours=1)).isoformat(),
+        "createdAt": (closed - timedelta(hours=2)).isoformat(),
+        "closedAt": closed.isoformat(),
     }
     with running(production_env, "worker"), api_server(production_env) as base_url:
         url = base_url.replace("http://", "ws://") + "/graphql"
         async with subscribe(url, FOLLOW, {"rep": str(org.rep.id)}, org.token(org.rep)) as live:
-            await asyncio.sleep(0.3)  # the subscription is registered; the job runs ≥ 1 s later
+            await listening(base_url, 1)
             async with httpx.AsyncClient(base_url=base_url) as http:
                 await graphql(http, INGEST, org.token(), deals=[deal])
             events = [(await live.next())["data"]["awards"] for _ in range(2)]
@@ -104,7 +113,7 @@ PROGRESS = """subscription($team: ID) { goalProgress(teamId: $team) { goalId cur
 
 
 async def test_followers_of_a_team_see_only_what_they_may(
-    production_env: dict[str, str], org: Org
+    production_env: dict[str, str], org: Org, now: datetime
 ) -> None:
     east = await orgs.create_team(org.organisation.id, "East", None)
     assert isinstance(east, Team)
@@ -112,7 +121,7 @@ async def test_followers_of_a_team_see_only_what_they_may(
         org.organisation.id, email="eve@acme.test", name="Eve", role=Role.REP, team_id=east.id
     )
     assert isinstance(eve, User)
-    today = datetime.now(UTC).date()
+    today = local_today(now, LOS_ANGELES)
     goals = {
         rep.email: await make_goal(
             org.organisation.id,
@@ -124,7 +133,7 @@ async def test_followers_of_a_team_see_only_what_they_may(
         )
         for rep in (org.rep, eve)
     }
-    now = datetime.now(UTC)
+    closed = earlier_today(now, LOS_ANGELES)
 
     def deal(key: str, email: str) -> dict[str, str]:
         return {
@@ -132,8 +141,8 @@ async def test_followers_of_a_team_see_only_what_they_may(
             "ownerEmail": email,
             "amount": "300",
             "stage": "WON",
-            "createdAt": (now - timedelta(hours=2)).isoformat(),
-            "closedAt": (now - timedelta(hours=1)).isoformat(),
+            "createdAt": (closed - timedelta(hours=2)).isoformat(),
+            "closedAt": closed.isoformat(),
         }
 
     with running(production_env, "worker"), api_server(production_env) as base_url:
@@ -142,7 +151,7 @@ async def test_followers_of_a_team_see_only_what_they_may(
             subscribe(url, PROGRESS, {"team": str(org.team.id)}, org.token(org.rep)) as west,
             subscribe(url, PROGRESS, {"team": str(east.id)}, org.token(eve)) as east_live,
         ):
-            await asyncio.sleep(0.3)
+            await listening(base_url, 2)
             async with httpx.AsyncClient(base_url=base_url) as http:
                 await graphql(http, INGEST, org.token(), deals=[deal("w-1", "rita@acme.test")])
                 seen_west = (await west.next())["data"]["goalProgress"]
@@ -159,15 +168,17 @@ BOARD = """subscription($start: Date!, $end: Date!, $team: ID) {
     entries { name rank value } } }"""
 
 
+@pytest.mark.dated
 async def test_a_leaderboard_is_sent_again_only_when_a_rank_changes(
-    production_env: dict[str, str], org: Org
+    production_env: dict[str, str], org: Org, now: datetime
 ) -> None:
     sam = await orgs.create_user(
         org.organisation.id, email="sam@acme.test", name="Sam", role=Role.REP, team_id=org.team.id
     )
     assert isinstance(sam, User)
-    now = datetime.now(UTC)
-    today = now.date().isoformat()
+    # Today's board in Los Angeles, with deals closed earlier today there.
+    today = local_today(now, LOS_ANGELES).isoformat()
+    closed = earlier_today(now, LOS_ANGELES)
 
     def deal(key: str, email: str, amount: int) -> dict[str, str]:
         return {
@@ -175,24 +186,36 @@ async def test_a_leaderboard_is_sent_again_only_when_a_rank_changes(
             "ownerEmail": email,
             "amount": str(amount),
             "stage": "WON",
-            "createdAt": (now - timedelta(hours=2)).isoformat(),
-            "closedAt": (now - timedelta(minutes=5)).isoformat(),
+            "createdAt": (closed - timedelta(hours=2)).isoformat(),
+            "closedAt": closed.isoformat(),
         }
 
     variables = {"start": today, "end": today, "team": str(org.team.id)}
+    # The workers announce each re-measurement: the sign that a change has been handled.
+    measured = RedisBus(production_env["REDIS_URL"], production_env["EVENTS_PREFIX"])
+
+    async def remeasured(figures: AsyncIterator[dict[str, Any]], rep: User) -> None:
+        async with asyncio.timeout(30):
+            while rep.id not in (await anext(figures))["repIds"]:
+                pass
+
     with running(production_env, "worker"), api_server(production_env) as base_url:
         url = base_url.replace("http://", "ws://") + "/graphql"
-        async with subscribe(url, BOARD, variables, org.token(org.rep)) as board:
+        async with (
+            measured.subscribe(figures_channel(org.organisation.id)) as figures,
+            subscribe(url, BOARD, variables, org.token(org.rep)) as board,
+            httpx.AsyncClient(base_url=base_url) as http,
+        ):
             first = (await board.next())["data"]["leaderboard"]["entries"]
-            async with httpx.AsyncClient(base_url=base_url) as http:
-                await graphql(http, INGEST, org.token(), deals=[deal("s", "sam@acme.test", 500)])
-                second = (await board.next())["data"]["leaderboard"]["entries"]
-                # Rita to 100: Sam still first, Rita still second: nothing is sent...
-                await graphql(http, INGEST, org.token(), deals=[deal("r", "rita@acme.test", 100)])
-                # ...until Rita passes Sam.
-                await asyncio.sleep(1.5)
-                await graphql(http, INGEST, org.token(), deals=[deal("r", "rita@acme.test", 900)])
-                third = (await board.next())["data"]["leaderboard"]["entries"]
+            await graphql(http, INGEST, org.token(), deals=[deal("s", "sam@acme.test", 500)])
+            second = (await board.next())["data"]["leaderboard"]["entries"]
+            # Rita to 100: Sam still first, Rita still second: nothing is sent for it...
+            await graphql(http, INGEST, org.token(), deals=[deal("r", "rita@acme.test", 100)])
+            await remeasured(figures, org.rep)
+            # ...so the next board is the one where Rita passes Sam.
+            await graphql(http, INGEST, org.token(), deals=[deal("r", "rita@acme.test", 900)])
+            third = (await board.next())["data"]["leaderboard"]["entries"]
+    await measured.close()
 
     assert first == [
         {"name": "Rita Rep", "rank": 1, "value": "0.00"},

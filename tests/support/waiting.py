@@ -1,0 +1,41 @@
+"""Waiting for a condition, never for a fixed time: a busy machine only makes it slower."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import httpx
+
+T = TypeVar("T")
+DEADLINE = 30.0
+POLL = 0.02
+
+
+async def until(check: Callable[[], Awaitable[T]], what: str, *, deadline: float = DEADLINE) -> T:
+    """The first truthy answer of `check`, asked again and again; fails naming `what` when
+    none came within `deadline` seconds."""
+    ends = time.monotonic() + deadline
+    while True:
+        answer = await check()
+        if answer:
+            return answer
+        if time.monotonic() > ends:
+            raise AssertionError(f"waited {deadline:.0f} s for {what}")
+        await asyncio.sleep(POLL)
+
+
+async def listening(base_url: str, count: int) -> None:
+    """Until the API process at `base_url` has `count` subscribers registered with its event
+    bus (its /metrics gauge): an event published from then on reaches each of them."""
+
+    async def registered() -> bool:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            metrics = (await http.get("/metrics")).text
+        found = re.search(r"^pacesetter_event_listeners (\S+)$", metrics, re.MULTILINE)
+        return found is not None and float(found.group(1)) >= count
+
+    await until(registered, f"{count} subscriber(s) registered at {base_url}")
