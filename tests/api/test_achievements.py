@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 from core.events import InProcessBus
 from core.orgs.models import Organisation
@@ -31,10 +32,10 @@ async def recompute(org: Org) -> None:
     )
 
 
+@pytest.mark.dated
 async def test_a_rule_change_leaves_earlier_awards_on_their_version(
-    client: httpx.AsyncClient, org: Org
+    client: httpx.AsyncClient, org: Org, now: datetime
 ) -> None:
-    now = datetime.now(UTC)
     deals = [
         DealRecord(
             f"m-{n}",
@@ -86,9 +87,8 @@ async def test_a_rule_change_leaves_earlier_awards_on_their_version(
 
 
 async def test_two_deals_do_not_make_a_three_deal_month(
-    client: httpx.AsyncClient, org: Org
+    client: httpx.AsyncClient, org: Org, now: datetime
 ) -> None:
-    now = datetime.now(UTC)
     await graphql(client, RULE, org.token(), threshold="3", points=50)
     await sales.ingest_deals(
         org.organisation,
@@ -173,9 +173,8 @@ POINTS = """mutation($code: String!, $event: PointsEvent!, $points: Int!) {
 
 
 async def test_points_per_won_deal_and_qualified_lead_once_each(
-    client: httpx.AsyncClient, org: Org
+    client: httpx.AsyncClient, org: Org, now: datetime
 ) -> None:
-    now = datetime.now(UTC)
     await graphql(client, POINTS, org.token(), code="WIN", event="DEAL_WON", points=10)
     await graphql(client, POINTS, org.token(), code="QUAL", event="LEAD_QUALIFIED", points=5)
     await sales.ingest_deals(

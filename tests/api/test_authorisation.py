@@ -4,7 +4,7 @@ allowed or forbidden exactly. Another organisation's rows are always forbidden."
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -107,7 +107,7 @@ async def test_lists_show_only_what_each_may_see(
 
 
 async def test_deals_leads_and_awards_lists_follow_the_same_rule(
-    client: httpx.AsyncClient, tenants: Tenants
+    client: httpx.AsyncClient, tenants: Tenants, now: datetime
 ) -> None:
     deals = [
         DealRecord(
@@ -115,13 +115,13 @@ async def test_deals_leads_and_awards_lists_follow_the_same_rule(
             user.email,
             Decimal(100),
             DealStage.WON,
-            created_at=datetime.now(UTC),
-            closed_at=datetime.now(UTC),
+            created_at=now,
+            closed_at=now,
         )
         for key, user in tenants.users.items()
         if key.startswith("rep")
     ]
-    leads = [LeadRecord(f"l-{d.external_id}", d.owner_email, datetime.now(UTC)) for d in deals]
+    leads = [LeadRecord(f"l-{d.external_id}", d.owner_email, now) for d in deals]
     organisation = await Organisation.get(id=tenants.users["admin"].organisation_id)
     await sales.ingest_deals(organisation, deals)
     await sales.ingest_leads(organisation, leads)
@@ -166,9 +166,9 @@ CREATE_KEY = """mutation { createApiKey(name: "crm", scopes: ["ingest"]) {
   __typename ... on InputErrors { errors { code } } } }"""
 
 
-async def test_mutations(client: httpx.AsyncClient, tenants: Tenants) -> None:
+async def test_mutations(client: httpx.AsyncClient, tenants: Tenants, now: datetime) -> None:
     team_a = str(tenants.team_a.id)
-    today = datetime.now(UTC).date().isoformat()
+    today = now.date().isoformat()  # the tenants' organisations run on UTC
     found: dict[str, dict[str, str]] = {}
     for principal in PRINCIPALS:
         found[principal] = {

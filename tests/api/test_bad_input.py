@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import httpx
 import jwt
+import pytest
 
 from core.goals.models import Goal
 from core.sales.models import Deal
+from domain.periods import local_today
 from tests.conftest import JWT_SECRET, Org
 from tests.support.graphql import graphql
+from tests.support.instants import LOS_ANGELES
 
 CREATE_GOAL = """
 mutation($owner: ID!, $start: Date!, $end: Date!, $target: Decimal!) {
@@ -31,14 +33,10 @@ mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) {
 """
 
 
-def la_today() -> date:
-    return datetime.now(UTC).astimezone(ZoneInfo("America/Los_Angeles")).date()
-
-
 async def test_goal_ending_before_it_starts_is_a_time_bound_violation(
-    client: httpx.AsyncClient, org: Org
+    client: httpx.AsyncClient, org: Org, now: datetime
 ) -> None:
-    today = la_today()
+    today = local_today(now, LOS_ANGELES)
     body = await graphql(
         client,
         CREATE_GOAL,
@@ -61,9 +59,9 @@ async def test_goal_ending_before_it_starts_is_a_time_bound_violation(
 
 
 async def test_goal_without_a_known_owner_or_positive_target_is_not_specific(
-    client: httpx.AsyncClient, org: Org
+    client: httpx.AsyncClient, org: Org, now: datetime
 ) -> None:
-    today = la_today()
+    today = local_today(now, LOS_ANGELES)
     body = await graphql(
         client,
         CREATE_GOAL,
@@ -81,8 +79,9 @@ async def test_goal_without_a_known_owner_or_positive_target_is_not_specific(
     ]
 
 
-async def test_a_smart_goal_is_created(client: httpx.AsyncClient, org: Org) -> None:
-    today = la_today()
+@pytest.mark.dated
+async def test_a_smart_goal_is_created(client: httpx.AsyncClient, org: Org, now: datetime) -> None:
+    today = local_today(now, LOS_ANGELES)
     body = await graphql(
         client,
         CREATE_GOAL,
@@ -100,7 +99,7 @@ async def test_a_smart_goal_is_created(client: httpx.AsyncClient, org: Org) -> N
 async def test_a_batch_with_bad_deals_keeps_the_good_ones(
     client: httpx.AsyncClient, org: Org
 ) -> None:
-    closed = "2026-11-20T10:00:00-08:00"
+    closed = "2026-11-10T10:00:00-08:00"
     created = "2026-11-01T10:00:00-08:00"
     deals = [
         {
@@ -224,7 +223,7 @@ async def test_a_malformed_decimal_names_the_variable(client: httpx.AsyncClient,
 
 
 async def test_requests_without_a_valid_token_are_unauthenticated(
-    client: httpx.AsyncClient, org: Org
+    client: httpx.AsyncClient, org: Org, now: datetime
 ) -> None:
     query = "{ me { email } }"
     tampered = jwt.encode(
@@ -232,7 +231,7 @@ async def test_requests_without_a_valid_token_are_unauthenticated(
             "sub": str(org.admin.id),
             "org": org.organisation.id,
             "role": "ADMIN",
-            "exp": datetime.now(UTC) + timedelta(hours=1),
+            "exp": now + timedelta(hours=1),
             "typ": "access",
         },
         "a-different-secret-of-enough-length!!",
@@ -243,7 +242,7 @@ async def test_requests_without_a_valid_token_are_unauthenticated(
             "sub": str(org.admin.id),
             "org": org.organisation.id,
             "role": "ADMIN",
-            "exp": datetime.now(UTC) - timedelta(seconds=1),
+            "exp": now - timedelta(seconds=1),
             "typ": "access",
         },
         JWT_SECRET,

@@ -76,7 +76,7 @@ async def test_simulating_a_plan_writes_nothing(client: httpx.AsyncClient, org: 
 
 
 async def test_the_ledger_goes_from_final_to_approved_to_paid(
-    client: httpx.AsyncClient, org: Org
+    client: httpx.AsyncClient, org: Org, now: datetime
 ) -> None:
     await october(org, 5000)
     assert (await graphql(client, CREATE, org.token()))["data"]["createBonusPlan"] == {
@@ -86,9 +86,7 @@ async def test_the_ledger_goes_from_final_to_approved_to_paid(
     await recompute_progress(
         {"bus": InProcessBus()}, organisation_id=org.organisation.id, rep_ids=[org.rep.id]
     )
-    await close_periods(
-        await Organisation.get(id=org.organisation.id), datetime.now(UTC) + timedelta(days=1)
-    )
+    await close_periods(await Organisation.get(id=org.organisation.id), now + timedelta(days=1))
     entry_id = (await PayoutEntry.get(rep_id=org.rep.id)).id
 
     before = (await graphql(client, REWARDS, org.token(org.rep)))["data"]["myRewards"]

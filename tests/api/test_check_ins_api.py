@@ -3,7 +3,7 @@ stored, acknowledgements and the points they earn, cadences, due lists and the a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -112,8 +112,10 @@ async def test_each_role_sees_what_it_may_and_notes_stay_with_managers(
     }
 
 
-async def test_refused_check_ins_store_nothing(client: httpx.AsyncClient, tenants: Tenants) -> None:
-    today = datetime.now(UTC).date()
+async def test_refused_check_ins_store_nothing(
+    client: httpx.AsyncClient, tenants: Tenants, now: datetime
+) -> None:
+    today = now.date()  # the tenants' organisation runs on UTC
     rep_a, rep_b = str(tenants.users["rep_a"].id), str(tenants.users["rep_b"].id)
     attempts = [
         # A goal the author may not see: rep B's, by rep A's manager and by rep A.
@@ -200,9 +202,9 @@ async def test_the_other_side_acknowledges_once_and_earns_the_rep_points(
 
 
 async def test_cadence_due_list_action_items_and_agenda(
-    client: httpx.AsyncClient, tenants: Tenants
+    client: httpx.AsyncClient, tenants: Tenants, now: datetime
 ) -> None:
-    today = datetime.now(UTC).date()  # the tenants' organisation runs on UTC
+    today = now.date()  # the tenants' organisation runs on UTC
     rep_a, manager = str(tenants.users["rep_a"].id), str(tenants.users["manager_a"].id)
     cadence = """mutation($team: ID!) { setCheckInCadence(teamId: $team, cadence: BIWEEKLY) {
       __typename ... on Team { checkInCadence } ... on InputErrors { errors { code } } } }"""

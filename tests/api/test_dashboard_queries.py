@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import httpx
 from tortoise import connections
 
+from core import clock
 from core.auth.tokens import mint_token
 from core.goals.models import Goal, OwnerType
 from core.orgs import service as orgs
@@ -74,7 +75,8 @@ async def dashboard_org(size: int, name: str) -> tuple[str, Team]:
     team.manager_id = manager.id
     await team.save(update_fields=["manager_id"])
     badge = await BadgeDefinition.get(organisation_id=organisation.id, code="TARGET_HIT")
-    today = datetime.now(UTC).date()
+    now = clock.now()
+    today = now.date()  # the organisation runs on UTC
     deals = []
     for n in range(size):
         rep = await orgs.create_user(
@@ -101,7 +103,7 @@ async def dashboard_org(size: int, name: str) -> tuple[str, Team]:
             rep_id=rep.id,
             goal_id=goal.id,
             period_key=f"goal:{goal.id}",
-            awarded_at=datetime.now(UTC),
+            awarded_at=now,
             explanation={},
         )
         deals.append(
@@ -110,8 +112,8 @@ async def dashboard_org(size: int, name: str) -> tuple[str, Team]:
                 rep.email,
                 Decimal(1200),
                 DealStage.WON,
-                created_at=datetime.now(UTC) - timedelta(hours=2),
-                closed_at=datetime.now(UTC) - timedelta(hours=1),
+                created_at=now - timedelta(hours=2),
+                closed_at=now - timedelta(hours=1),
             )
         )
     await sales.ingest_deals(organisation, deals)

@@ -3,19 +3,23 @@ recurring periods, cascades, progress history."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
+from core import clock
 from core.goals.models import Goal
 from core.orgs import service as orgs
 from core.orgs.models import Organisation, Role, User
 from core.sales import service as sales
+from domain.periods import local_today
 from domain.records import DealRecord, DealStage
 from tests.conftest import Org
 from tests.support.graphql import graphql
+from tests.support.instants import earlier_today
 from workers.jobs import snapshot_goals
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -35,7 +39,8 @@ mutation($input: CreateGoalInput!) { createGoal(input: $input) {
 
 
 def today() -> date:
-    return datetime.now(UTC).astimezone(LA).date()
+    """Today in the organisation's timezone, by the test's pinned clock."""
+    return local_today(clock.now(), LA)
 
 
 def month_start(day: date, back: int) -> date:
@@ -44,8 +49,15 @@ def month_start(day: date, back: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def closing_time(day: date) -> datetime:
+    """Noon that day, or for today an instant already gone, even just after midnight."""
+    if day == today():
+        return earlier_today(clock.now(), LA)
+    return datetime(day.year, day.month, day.day, 12, tzinfo=LA)
+
+
 async def won_in(org: Org, key: str, amount: int, day: date) -> None:
-    closed = datetime(day.year, day.month, day.day, 12, tzinfo=LA)
+    closed = closing_time(day)
     record = DealRecord(
         key,
         "rita@acme.test",
@@ -64,6 +76,7 @@ async def create(client: httpx.AsyncClient, org: Org, **fields: object) -> dict:
     return body["data"]["createGoal"]
 
 
+@pytest.mark.dated
 async def test_relative_target_takes_its_baseline_from_the_previous_month(
     client: httpx.AsyncClient, org: Org
 ) -> None:
@@ -138,6 +151,7 @@ async def test_conversion_moving_from_15_to_25(client: httpx.AsyncClient, org: O
     )
 
 
+@pytest.mark.dated
 async def test_a_stretch_far_above_history_needs_acknowledging(
     client: httpx.AsyncClient, org: Org
 ) -> None:
@@ -155,6 +169,7 @@ async def test_a_stretch_far_above_history_needs_acknowledging(
     assert accepted["achievability"] == "66.67"
 
 
+@pytest.mark.dated
 async def test_three_monthly_goals_in_an_april_fiscal_year(
     client: httpx.AsyncClient, org: Org
 ) -> None:
@@ -247,6 +262,7 @@ query($id: ID!) { goal(id: $id) { progressHistory { currentValue attainment stat
 """
 
 
+@pytest.mark.dated
 async def test_the_daily_snapshot_adds_a_point_to_every_running_goal(
     client: httpx.AsyncClient, org: Org
 ) -> None:
@@ -273,9 +289,9 @@ mutation($leads: [LeadInput!]!) { ingestLeads(leads: $leads) {
 
 
 async def test_leads_are_ingested_idempotently_with_partial_errors(
-    client: httpx.AsyncClient, org: Org
+    client: httpx.AsyncClient, org: Org, now: datetime
 ) -> None:
-    created = datetime.now(UTC).isoformat()
+    created = now.isoformat()
     leads = [
         {"externalId": "l-1", "ownerEmail": "rita@acme.test", "createdAt": created},
         {
@@ -326,6 +342,7 @@ LEADERBOARD = """query($start: Date!, $end: Date!, $team: ID) {
     entries { name rank value } } }"""
 
 
+@pytest.mark.dated
 async def test_a_leaderboard_ranks_ties_alike(client: httpx.AsyncClient, org: Org) -> None:
     for name in ("Sam", "Tia", "Uma"):
         user = await orgs.create_user(
@@ -338,7 +355,7 @@ async def test_a_leaderboard_ranks_ties_alike(client: httpx.AsyncClient, org: Or
         assert isinstance(user, User)
     day = today()
     for key, email, amount in (("x1", "rita", 500), ("x2", "sam", 900), ("x3", "tia", 500)):
-        closed = datetime(day.year, day.month, day.day, 12, tzinfo=LA)
+        closed = closing_time(day)
         record = DealRecord(
             key,
             f"{email}@acme.test",

@@ -7,16 +7,18 @@ import asyncio
 import json
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
 from domain.metrics import Metric
+from domain.periods import local_today
 from tests.conftest import Org
 from tests.support.factories import make_goal
 from tests.support.graphql import graphql
+from tests.support.instants import LOS_ANGELES
 from tests.support.servers import api_server, running
 from tests.support.ws import subscribe
 
@@ -40,9 +42,9 @@ def js_client() -> Path:
 
 
 async def test_graphql_ws_receives_what_the_python_client_does(
-    production_env: dict[str, str], org: Org, js_client: Path
+    production_env: dict[str, str], org: Org, js_client: Path, now: datetime
 ) -> None:
-    today = datetime.now(UTC).date()
+    today = local_today(now, LOS_ANGELES)
     goal = await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
@@ -51,7 +53,6 @@ async def test_graphql_ws_receives_what_the_python_client_does(
         start=today - timedelta(days=3),
         end=today + timedelta(days=3),
     )
-    now = datetime.now(UTC)
     deal = {
         "externalId": "js-1",
         "ownerEmail": "rita@acme.test",

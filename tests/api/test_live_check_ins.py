@@ -15,6 +15,7 @@ from tests.conftest import JWT_SECRET
 from tests.support.graphql import graphql
 from tests.support.servers import api_server
 from tests.support.tenants import Tenants
+from tests.support.waiting import listened, listening, until
 from tests.support.ws import subscribe
 
 FOLLOW = """subscription($rep: ID, $team: ID) { checkIns(repId: $rep, teamId: $team) {
@@ -44,7 +45,7 @@ async def test_check_in_events_reach_those_who_may_see_them(
             listener.subscribe(check_ins_channel(organisation_id)) as raw,
         ):
             refused = await intruder.next_error()
-            await asyncio.sleep(0.3)  # both subscriptions are registered on Redis
+            await listening(base_url, 2)
             async with httpx.AsyncClient(base_url=base_url) as http:
                 # Rep B's check-in goes first: no follower of team A hears of it.
                 await graphql(http, RECORD, bearer("admin"), rep=rep_b)
@@ -58,7 +59,7 @@ async def test_check_in_events_reach_those_who_may_see_them(
             seen_by_rep = [(await own.next())["data"]["checkIns"] for _ in range(2)]
             published = [await asyncio.wait_for(anext(raw), 10) for _ in range(3)]
         # The subscribers have left: the server lets go of the channel.
-        left = await subscribers_left(redis, channel)
+        await until(lambda: no_subscriber(redis, channel), f"no subscriber left on {channel}")
     await listener.close()
 
     assert [e["extensions"]["code"] for e in refused] == ["FORBIDDEN"]
@@ -77,14 +78,7 @@ async def test_check_in_events_reach_those_who_may_see_them(
     assert seen_by_team == expected
     assert seen_by_rep == expected
     assert "Considering a PIP" not in json.dumps(published)
-    assert left == 0
 
 
-async def subscribers_left(redis: Redis, channel: str) -> int:
-    """Subscribers of the channel once the server has seen the sockets close."""
-    for _ in range(50):
-        count = dict(await redis.pubsub_numsub(channel))[channel.encode()]
-        if count == 0:
-            return 0
-        await asyncio.sleep(0.1)
-    return int(count)
+async def no_subscriber(redis: Redis, channel: str) -> bool:
+    return not await listened(redis, channel)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from redis.asyncio import Redis
 
 from core.config import Settings
 from domain.metrics import Metric
+from domain.periods import local_today
 from tests.conftest import Org
 from tests.support.factories import make_goal
+from tests.support.instants import LOS_ANGELES
 from tests.support.servers import api_server
 from tests.support.ws import subscribe
 
@@ -25,9 +27,9 @@ def tasks(metrics: str) -> float:
 
 
 async def test_connect_disconnect_cycles_release_everything(
-    production_env: dict[str, str], settings: Settings, org: Org, redis: Redis
+    production_env: dict[str, str], settings: Settings, org: Org, redis: Redis, now: datetime
 ) -> None:
-    today = datetime.now(UTC).date()
+    today = local_today(now, LOS_ANGELES)
     goal = await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,

@@ -3,15 +3,18 @@ the progress and award events of a deal ingested through the other."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 
 from domain.metrics import Metric
+from domain.periods import local_today
 from tests.conftest import Org
 from tests.support.factories import make_goal
 from tests.support.graphql import graphql
+from tests.support.instants import LOS_ANGELES
 from tests.support.servers import api_server, running
+from tests.support.waiting import listening
 from tests.support.ws import subscribe
 
 PROGRESS = "subscription($id: ID!) { goalProgress(goalId: $id) { currentValue status } }"
@@ -19,8 +22,10 @@ AWARDS = "subscription($rep: ID) { awards(repId: $rep) { badgeCode } }"
 INGEST = "mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) { __typename } }"
 
 
-async def test_events_cross_api_processes(production_env: dict[str, str], org: Org) -> None:
-    today = datetime.now(UTC).date()
+async def test_events_cross_api_processes(
+    production_env: dict[str, str], org: Org, now: datetime
+) -> None:
+    today = local_today(now, LOS_ANGELES)
     goal = await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
@@ -29,7 +34,6 @@ async def test_events_cross_api_processes(production_env: dict[str, str], org: O
         start=today - timedelta(days=3),
         end=today + timedelta(days=3),
     )
-    now = datetime.now(UTC)
     deals = [
         {
             "externalId": f"x-{n}",
@@ -57,6 +61,7 @@ async def test_events_cross_api_processes(production_env: dict[str, str], org: O
                 subscribe(ws[subscriber], AWARDS, {"rep": str(org.rep.id)}, token) as awards,
             ):
                 await progress.next()  # the progress as it stands
+                await listening(subscriber, 2)
                 async with httpx.AsyncClient(base_url=ingester) as http:
                     await graphql(http, INGEST, token, deals=batch)
                 found[subscriber] = (

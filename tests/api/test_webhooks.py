@@ -3,7 +3,7 @@ gets the per-record report; a revoked key, a key without the scope and no key st
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -101,10 +101,10 @@ async def test_a_key_with_ingest_stores_the_good_records_and_reports_the_bad(
 
 
 async def test_revoked_keys_keys_without_ingest_and_no_key_store_nothing(
-    client: httpx.AsyncClient, org: Org
+    client: httpx.AsyncClient, org: Org, now: datetime
 ) -> None:
     revoked, revoked_secret = await create_api_key(org.organisation.id, "old", ["ingest"])
-    await revoke_api_key(org.organisation.id, revoked.id, datetime.now(UTC))
+    await revoke_api_key(org.organisation.id, revoked.id, now)
     _, reader = await create_api_key(org.organisation.id, "BI", ["read"])
 
     answers = {

@@ -8,7 +8,7 @@ the same batch arrives again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -83,8 +83,8 @@ EXPECTED_REJECTIONS = [
 ]
 
 
-async def revenue_goal_flow(base_url: str, admin_token: str) -> None:
-    now = datetime.now(UTC)
+async def revenue_goal_flow(base_url: str, now: datetime, admin_token: str) -> None:
+    """The story at `now`, the instant the test (and the server's clock) is pinned at."""
     today = now.astimezone(ZoneInfo(TIMEZONE)).date()
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
         team = (await graphql(http, CREATE_TEAM, admin_token, name="West"))["data"]["createTeam"]

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import httpx
+from redis.asyncio import Redis
 
 T = TypeVar("T")
 DEADLINE = 30.0
@@ -39,3 +40,9 @@ async def listening(base_url: str, count: int) -> None:
         return found is not None and float(found.group(1)) >= count
 
     await until(registered, f"{count} subscriber(s) registered at {base_url}")
+
+
+async def listened(redis: Redis, channel: str) -> bool:
+    """Whether a connection subscribes to the Redis channel (its full name)."""
+    [(_, count)] = await redis.pubsub_numsub(channel)
+    return int(count) > 0

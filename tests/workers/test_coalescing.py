@@ -49,6 +49,7 @@ async def test_in_process_bursts_run_once_per_key() -> None:
 async def test_arq_keeps_one_queued_job_per_key(settings: Settings, db: None) -> None:
     assert settings.redis_url is not None
     queue = await ArqQueue.connect(settings.redis_url, settings.queue_name)
+    await fresh_window()
     try:
         for _ in range(5):
             await queue.enqueue(
@@ -60,3 +61,27 @@ async def test_arq_keeps_one_queued_job_per_key(settings: Settings, db: None) ->
         await queue.close()
 
     assert backlog == 2
+
+
+async def test_two_deployments_on_one_redis_keep_their_own_jobs(
+    settings: Settings, db: None
+) -> None:
+    """arq keeps jobs under global keys: the same coalescing key in two queues (two
+    deployments, or two test runs, on one Redis) must still make two jobs."""
+    assert settings.redis_url is not None
+    queues = [
+        await ArqQueue.connect(settings.redis_url, f"{settings.queue_name}:{name}")
+        for name in ("one", "two")
+    ]
+    await fresh_window()
+    try:
+        for queue in queues:
+            await queue.enqueue(
+                "recompute_progress", coalesce="1:7", organisation_id=1, rep_ids=[7]
+            )
+        backlogs = [await queue.backlog() for queue in queues]
+    finally:
+        for queue in queues:
+            await queue.close()
+
+    assert backlogs == [1, 1]
