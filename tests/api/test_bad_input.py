@@ -11,10 +11,9 @@ import pytest
 
 from core.goals.models import Goal
 from core.sales.models import Deal
-from domain.periods import local_today
 from tests.conftest import JWT_SECRET, Org
 from tests.support.graphql import graphql
-from tests.support.instants import LOS_ANGELES
+from tests.support.instants import LOS_ANGELES, local_date
 
 CREATE_GOAL = """
 mutation($owner: ID!, $start: Date!, $end: Date!, $target: Decimal!) {
@@ -36,7 +35,7 @@ mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) {
 async def test_goal_ending_before_it_starts_is_a_time_bound_violation(
     client: httpx.AsyncClient, org: Org, now: datetime
 ) -> None:
-    today = local_today(now, LOS_ANGELES)
+    today = local_date(now, LOS_ANGELES)
     body = await graphql(
         client,
         CREATE_GOAL,
@@ -61,7 +60,7 @@ async def test_goal_ending_before_it_starts_is_a_time_bound_violation(
 async def test_goal_without_a_known_owner_or_positive_target_is_not_specific(
     client: httpx.AsyncClient, org: Org, now: datetime
 ) -> None:
-    today = local_today(now, LOS_ANGELES)
+    today = local_date(now, LOS_ANGELES)
     body = await graphql(
         client,
         CREATE_GOAL,
@@ -81,7 +80,7 @@ async def test_goal_without_a_known_owner_or_positive_target_is_not_specific(
 
 @pytest.mark.dated
 async def test_a_smart_goal_is_created(client: httpx.AsyncClient, org: Org, now: datetime) -> None:
-    today = local_today(now, LOS_ANGELES)
+    today = local_date(now, LOS_ANGELES)
     body = await graphql(
         client,
         CREATE_GOAL,

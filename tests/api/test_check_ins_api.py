@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
+import pytest
 
 from core.auth.tokens import mint_token
 from core.checkins.models import ActionItem, CheckIn
@@ -201,6 +202,7 @@ async def test_the_other_side_acknowledges_once_and_earns_the_rep_points(
     assert mine["data"]["myAchievements"]["points"] == 30
 
 
+@pytest.mark.dated
 async def test_cadence_due_list_action_items_and_agenda(
     client: httpx.AsyncClient, tenants: Tenants, now: datetime
 ) -> None:

@@ -15,11 +15,10 @@ from core.goals.models import Goal
 from core.orgs import service as orgs
 from core.orgs.models import Organisation, Role, User
 from core.sales import service as sales
-from domain.periods import local_today
 from domain.records import DealRecord, DealStage
 from tests.conftest import Org
 from tests.support.graphql import graphql
-from tests.support.instants import earlier_today
+from tests.support.instants import earlier_today, local_date
 from workers.jobs import snapshot_goals
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -40,7 +39,7 @@ mutation($input: CreateGoalInput!) { createGoal(input: $input) {
 
 def today() -> date:
     """Today in the organisation's timezone, by the test's pinned clock."""
-    return local_today(clock.now(), LA)
+    return local_date(clock.now(), LA)
 
 
 def month_start(day: date, back: int) -> date:

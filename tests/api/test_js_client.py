@@ -14,11 +14,10 @@ import httpx
 import pytest
 
 from domain.metrics import Metric
-from domain.periods import local_today
 from tests.conftest import Org
 from tests.support.factories import make_goal
 from tests.support.graphql import graphql
-from tests.support.instants import LOS_ANGELES
+from tests.support.instants import LOS_ANGELES, local_date
 from tests.support.servers import api_server, running
 from tests.support.ws import subscribe
 
@@ -44,7 +43,7 @@ def js_client() -> Path:
 async def test_graphql_ws_receives_what_the_python_client_does(
     production_env: dict[str, str], org: Org, js_client: Path, now: datetime
 ) -> None:
-    today = local_today(now, LOS_ANGELES)
+    today = local_date(now, LOS_ANGELES)
     goal = await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,

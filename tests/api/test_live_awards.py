@@ -18,11 +18,10 @@ from core.events import RedisBus, figures_channel
 from core.orgs import service as orgs
 from core.orgs.models import Role, Team, User
 from domain.metrics import Metric
-from domain.periods import local_today
 from tests.conftest import JWT_SECRET, Org
 from tests.support.factories import make_goal
 from tests.support.graphql import graphql
-from tests.support.instants import LOS_ANGELES, earlier_today
+from tests.support.instants import LOS_ANGELES, earlier_today, local_date
 from tests.support.servers import api_server, running
 from tests.support.waiting import listening
 from tests.support.ws import PROTOCOL, subscribe
@@ -36,7 +35,7 @@ INGEST = """mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) { __typ
 async def test_a_rep_sees_their_awards_live(
     production_env: dict[str, str], org: Org, now: datetime
 ) -> None:
-    today = local_today(now, LOS_ANGELES)
+    today = local_date(now, LOS_ANGELES)
     goal = await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
@@ -121,7 +120,7 @@ async def test_followers_of_a_team_see_only_what_they_may(
         org.organisation.id, email="eve@acme.test", name="Eve", role=Role.REP, team_id=east.id
     )
     assert isinstance(eve, User)
-    today = local_today(now, LOS_ANGELES)
+    today = local_date(now, LOS_ANGELES)
     goals = {
         rep.email: await make_goal(
             org.organisation.id,
@@ -177,7 +176,7 @@ async def test_a_leaderboard_is_sent_again_only_when_a_rank_changes(
     )
     assert isinstance(sam, User)
     # Today's board in Los Angeles, with deals closed earlier today there.
-    today = local_today(now, LOS_ANGELES).isoformat()
+    today = local_date(now, LOS_ANGELES).isoformat()
     closed = earlier_today(now, LOS_ANGELES)
 
     def deal(key: str, email: str, amount: int) -> dict[str, str]:

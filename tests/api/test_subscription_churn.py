@@ -10,10 +10,9 @@ from redis.asyncio import Redis
 
 from core.config import Settings
 from domain.metrics import Metric
-from domain.periods import local_today
 from tests.conftest import Org
 from tests.support.factories import make_goal
-from tests.support.instants import LOS_ANGELES
+from tests.support.instants import LOS_ANGELES, local_date
 from tests.support.servers import api_server
 from tests.support.ws import subscribe
 
@@ -29,7 +28,7 @@ def tasks(metrics: str) -> float:
 async def test_connect_disconnect_cycles_release_everything(
     production_env: dict[str, str], settings: Settings, org: Org, redis: Redis, now: datetime
 ) -> None:
-    today = local_today(now, LOS_ANGELES)
+    today = local_date(now, LOS_ANGELES)
     goal = await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,

@@ -8,11 +8,10 @@ from datetime import datetime, timedelta
 import httpx
 
 from domain.metrics import Metric
-from domain.periods import local_today
 from tests.conftest import Org
 from tests.support.factories import make_goal
 from tests.support.graphql import graphql
-from tests.support.instants import LOS_ANGELES
+from tests.support.instants import LOS_ANGELES, local_date
 from tests.support.servers import api_server, running
 from tests.support.waiting import listening
 from tests.support.ws import subscribe
@@ -25,7 +24,7 @@ INGEST = "mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) { __typen
 async def test_events_cross_api_processes(
     production_env: dict[str, str], org: Org, now: datetime
 ) -> None:
-    today = local_today(now, LOS_ANGELES)
+    today = local_date(now, LOS_ANGELES)
     goal = await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,

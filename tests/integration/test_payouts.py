@@ -13,13 +13,13 @@ import pytest
 from core.events import InProcessBus
 from core.sales import service as sales
 from domain.metrics import Metric
-from domain.periods import local_today
 from domain.records import DealRecord, DealStage
 from gamification import store
 from gamification.models import EntryKind, PayoutEntry, PayoutStatus
 from gamification.payouts import close_ended_periods
 from tests.conftest import Org
 from tests.support.factories import make_goal
+from tests.support.instants import local_date
 from workers.jobs import recompute_progress
 
 D = Decimal
@@ -66,7 +66,7 @@ async def ledger(org: Org) -> list[tuple[EntryKind, PayoutStatus, Decimal]]:
 
 @pytest.mark.dated
 async def test_accrual_then_clawback_when_a_counted_deal_is_lost(org: Org, now: datetime) -> None:
-    today = local_today(now, ZoneInfo(org.organisation.timezone))
+    today = local_date(now, ZoneInfo(org.organisation.timezone))
     await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
@@ -99,7 +99,7 @@ async def test_accrual_then_clawback_when_a_counted_deal_is_lost(org: Org, now: 
 
 @pytest.mark.dated
 async def test_a_goal_settled_after_its_period_is_final_at_once(org: Org, now: datetime) -> None:
-    yesterday = local_today(now, ZoneInfo(org.organisation.timezone)) - timedelta(days=1)
+    yesterday = local_date(now, ZoneInfo(org.organisation.timezone)) - timedelta(days=1)
     await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
@@ -121,7 +121,7 @@ async def test_a_goal_settled_after_its_period_is_final_at_once(org: Org, now: d
 async def test_provisional_payouts_become_final_when_the_period_closes(
     org: Org, now: datetime
 ) -> None:
-    today = local_today(now, ZoneInfo(org.organisation.timezone))
+    today = local_date(now, ZoneInfo(org.organisation.timezone))
     await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,
@@ -143,7 +143,7 @@ async def test_provisional_payouts_become_final_when_the_period_closes(
 
 
 async def test_a_new_plan_version_leaves_earlier_entries_on_theirs(org: Org, now: datetime) -> None:
-    today = local_today(now, ZoneInfo(org.organisation.timezone))
+    today = local_date(now, ZoneInfo(org.organisation.timezone))
     await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,

@@ -4,7 +4,7 @@ run at as well. Test organisations are in Los Angeles (the `org` fixture) or UTC
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -46,3 +46,9 @@ def earlier_today(now: datetime, tz: ZoneInfo) -> datetime:
     today even five minutes after midnight."""
     began = start_of_day(now, tz)
     return began + (now - began) / 2
+
+
+def local_date(now: datetime, tz: ZoneInfo) -> date:
+    """The date on a wall calendar in `tz` at `now` (worked out here, not by the code under
+    test)."""
+    return now.astimezone(tz).date()

@@ -20,12 +20,12 @@ from core.goals.service import measure_affected_goals
 from core.orgs.store import get_organisation
 from core.sales import service as sales
 from domain.metrics import Metric
-from domain.periods import local_today
 from domain.records import DealRecord, DealStage
 from gamification.models import Award
 from gamification.service import evaluate_goals
 from tests.conftest import Org, delete_run_keys
 from tests.support.factories import make_goal
+from tests.support.instants import local_date
 from tests.support.workers import burst_worker
 from workers.jobs import recompute_progress
 from workers.queue import ArqQueue
@@ -33,7 +33,7 @@ from workers.queue import ArqQueue
 
 async def goal_passed_by_deals(org: Org, now: datetime) -> Goal:
     """A 10,000 goal around today and 6,000 + 5,000 of deals won in it yesterday."""
-    today = local_today(now, ZoneInfo(org.organisation.timezone))
+    today = local_date(now, ZoneInfo(org.organisation.timezone))
     goal = await make_goal(
         org.organisation.id,
         rep_id=org.rep.id,

@@ -19,8 +19,8 @@ from core.events import RedisBus, check_ins_channel
 from core.orgs import service as orgs
 from core.orgs.models import Role, User
 from domain.checkins import ActionItemDraft, Rating
-from domain.periods import local_today
 from tests.conftest import Org
+from tests.support.instants import local_date
 from tests.support.waiting import listened, until
 from tests.support.workers import burst_worker
 from workers.queue import ArqQueue
@@ -63,7 +63,7 @@ async def test_two_runs_of_the_cron_remind_once(
 ) -> None:
     organisation = org.organisation
     tz = ZoneInfo(organisation.timezone)
-    today = local_today(now, tz)
+    today = local_date(now, tz)
     max_ = await orgs.create_user(
         organisation.id, email="max@acme.test", name="Max", role=Role.MANAGER, team_id=None
     )
@@ -77,7 +77,7 @@ async def test_two_runs_of_the_cron_remind_once(
     # Rita joined 30 days ago and has had no check-in: a weekly one was due 23 days ago.
     joined = now - timedelta(days=30)
     await User.filter(id=org.rep.id).update(created_at=joined)
-    rita_due = local_today(joined, tz) + timedelta(days=7)
+    rita_due = local_date(joined, tz) + timedelta(days=7)
     # Sam had his check-in today, with an action item that has since fallen three days
     # behind (moved back here, as no one can set a past due date).
     made = await service.record_check_in(
