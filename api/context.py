@@ -44,6 +44,15 @@ class Context:
             self._loaders = create_loaders(self.require_viewer().organisation_id, self.now)
         return self._loaders
 
+    def speak_for(self, viewer: Viewer) -> None:
+        """The rest of this answer is for `viewer` (who just signed in)."""
+        self.viewer = viewer
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read access and rows afresh: a mutation has changed them."""
+        self._access, self._loaders = None, None
+
     def require_viewer(self) -> Viewer:
         if self.viewer is None:
             raise Unauthenticated()

@@ -35,13 +35,16 @@ class Access:
     # Everyone and every team of the viewer's organisation: ids from elsewhere are refused.
     organisation_users: frozenset[int]
     organisation_teams: frozenset[int]
+    # The team the viewer sits in: a rep sees its name and cadence, not its other people.
+    own_team: int | None = None
 
     @classmethod
     def of(cls, viewer: Viewer, structure: Structure, managed: list[int]) -> Access:
         """`managed` are the teams naming the viewer as their manager."""
         users, teams = frozenset(structure.teams_of), frozenset(structure.parents)
+        own = structure.teams_of.get(viewer.user_id) if viewer.user_id is not None else None
         if viewer.role is Role.ADMIN:
-            return cls(viewer, None, None, users, teams)
+            return cls(viewer, None, None, users, teams, own)
         if viewer.role is Role.MANAGER and viewer.user_id is not None:
             below = frozenset(t for team in managed for t in subtree(team, structure.parents))
             reps = {
@@ -49,12 +52,17 @@ class Access:
                 for team in managed
                 for rep in members(team, structure.parents, structure.teams_of)
             }
-            return cls(viewer, frozenset(reps | {viewer.user_id}), below, users, teams)
+            return cls(viewer, frozenset(reps | {viewer.user_id}), below, users, teams, own)
         if viewer.user_id is not None:
-            return cls(viewer, frozenset({viewer.user_id}), frozenset(), users, teams)
+            return cls(viewer, frozenset({viewer.user_id}), frozenset(), users, teams, own)
         if READ_SCOPE in viewer.scopes:
             return cls(viewer, None, None, users, teams)
         return cls(viewer, frozenset(), frozenset(), users, teams)
+
+    @property
+    def may_read(self) -> bool:
+        """People may read; an API key only with the `read` scope (`ingest` feeds data)."""
+        return self.viewer.user_id is not None or READ_SCOPE in self.viewer.scopes
 
     @property
     def is_admin(self) -> bool:
@@ -67,6 +75,18 @@ class Access:
     def can_read_team(self, team_id: int) -> bool:
         readable = self.organisation_teams if self.team_ids is None else self.team_ids
         return team_id in readable
+
+    def can_see_team(self, team_id: int) -> bool:
+        """Its name and cadence: a team one may read, or one's own."""
+        return team_id == self.own_team or self.can_read_team(team_id)
+
+    def can_read_private_note(self, rep_id: int) -> bool:
+        """A manager's note on a check-in: managers and admins, never the rep it is about."""
+        return (
+            self.viewer.role in (Role.MANAGER, Role.ADMIN)
+            and self.viewer.user_id != rep_id
+            and self.can_read_rep(rep_id)
+        )
 
     def can_read_goal(self, goal: Goal) -> bool:
         if goal.organisation_id != self.viewer.organisation_id:

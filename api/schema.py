@@ -35,6 +35,7 @@ from api.gamification.subscriptions import AwardSubscriptions
 from api.goals.mutations import GoalMutations
 from api.goals.queries import GoalQueries
 from api.goals.subscriptions import GoalSubscriptions
+from api.guard import PolicyGuard
 from api.ops import CountErrors
 from api.orgs.mutations import CalendarMutations, OrgMutations
 from api.orgs.queries import OrgQueries
@@ -85,6 +86,7 @@ def create_schema(settings: Settings) -> strawberry.Schema:
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(MaskErrors, should_mask_error=should_mask),
         CountErrors,
+        PolicyGuard,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)

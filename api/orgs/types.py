@@ -64,7 +64,9 @@ class User:
     model: strawberry.Private[models.User]
     id: strawberry.ID
     name: str
-    email: str
+    email: str | None = strawberry.field(
+        description="Null unless you may read this person: yourself, your reps, or as admin."
+    )
     role: RoleEnum
 
     @classmethod

@@ -42,6 +42,10 @@ class Session:
     refresh_token: str
     expires_at: datetime
 
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(self.user.organisation_id, self.user.id, self.user.role)
+
 
 async def _issue(user: User, secret: str, now: datetime) -> Session:
     refresh = new_secret()

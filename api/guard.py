@@ -1,0 +1,154 @@
+"""The access policy applied to every field of every operation, so that no resolver, relation
+or list can hand a client an object it may not see (`api/visibility.py` says what that is).
+
+An object that fails its rule becomes null in a nullable field, leaves a list (or a
+connection's edges), and is FORBIDDEN in a field that cannot be null. Fields named in the
+table are null when their rule fails. An API key without the `read` scope reads nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from inspect import isawaitable
+from typing import Any
+
+from graphql import (
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    GraphQLUnionType,
+    get_named_type,
+)
+from strawberry.extensions import SchemaExtension
+
+from api.errors import Forbidden
+from api.pagination import Edge
+from api.policy import Access
+from api.visibility import FIELDS, OBJECTS
+
+logger = logging.getLogger(__name__)
+ROOTS = frozenset({"Query", "Subscription"})
+
+
+def _guarded_names(schema: GraphQLSchema) -> frozenset[str]:
+    """GraphQL types whose values may hold a guarded object: the guarded types themselves,
+    unions with one of them, and the edges of connections of them."""
+    guarded = {cls.__strawberry_definition__.name for cls in OBJECTS}  # type: ignore[attr-defined]
+    names = set(guarded)
+    for name, kind in schema.type_map.items():
+        if isinstance(kind, GraphQLUnionType):
+            members = {member.name for member in kind.types}
+        elif isinstance(kind, GraphQLObjectType) and "node" in kind.fields:
+            members = {get_named_type(kind.fields["node"].type).name}
+        else:
+            continue
+        if members & guarded:
+            names.add(name)
+    return frozenset(names)
+
+
+class PolicyGuard(SchemaExtension):
+    _names: dict[int, frozenset[str]] = {}
+
+    def resolve(
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        parent = info.parent_type.name
+        if info.field_name.startswith("__"):  # introspection: settings decide who may
+            return _next(root, info, *args, **kwargs)
+        if parent in ROOTS:
+            return self._root(_next, root, info, *args, **kwargs)
+        if parent == "Mutation":
+            return self._mutation(_next, root, info, *args, **kwargs)
+        rule = FIELDS.get((parent, info.field_name))
+        if rule is not None:
+            return self._field(rule, _next, root, info, *args, **kwargs)
+        result = _next(root, info, *args, **kwargs)
+        if get_named_type(info.return_type).name not in self._guarded(info.schema):
+            return result
+        return self._screened(result, info)
+
+    def _guarded(self, schema: GraphQLSchema) -> frozenset[str]:
+        names = self._names.get(id(schema))
+        if names is None:
+            names = self._names[id(schema)] = _guarded_names(schema)
+        return names
+
+    async def _root(
+        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kw: Any
+    ) -> Any:
+        viewer = info.context.viewer
+        if viewer is not None and not (await info.context.access()).may_read:
+            raise Forbidden("This API key may only send data (scope `ingest`).")
+        result = _next(root, info, *args, **kw)
+        if isawaitable(result):
+            result = await result
+        if hasattr(result, "__aiter__"):  # a subscription: its events are filtered by it
+            return result
+        if get_named_type(info.return_type).name not in self._guarded(info.schema):
+            return result
+        return await self._screened(result, info)
+
+    async def _mutation(
+        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kw: Any
+    ) -> Any:
+        result = _next(root, info, *args, **kw)
+        if isawaitable(result):
+            result = await result
+        # What the viewer may see can have changed (a team created under theirs).
+        info.context.refresh()
+        if get_named_type(info.return_type).name not in self._guarded(info.schema):
+            return result
+        return await self._screened(result, info)
+
+    async def _field(
+        self,
+        rule: Callable[[Access, Any], bool],
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        if not rule(await info.context.access(), root):
+            return None
+        result = _next(root, info, *args, **kwargs)
+        return await result if isawaitable(result) else result
+
+    async def _screened(self, result: Any, info: GraphQLResolveInfo) -> Any:
+        if isawaitable(result):
+            result = await result
+        if result is None:
+            return None
+        access: Access = await info.context.access()
+        if isinstance(result, list):
+            kept = [item for item in result if _visible(access, item)]
+            if len(kept) != len(result):
+                _dropped(info, len(result) - len(kept))
+            return kept
+        if _visible(access, result):
+            return result
+        _dropped(info, 1)
+        if isinstance(info.return_type, GraphQLNonNull):
+            raise Forbidden()
+        return None
+
+
+def _visible(access: Access, value: Any) -> bool:
+    if isinstance(value, Edge):
+        value = value.node
+    rule = OBJECTS.get(type(value))
+    return rule is None or rule(access, value)
+
+
+def _dropped(info: GraphQLResolveInfo, count: int) -> None:
+    # Expected on relations (a goal's parent a rep may not see); on a root list it means a
+    # store answered more than the viewer may read.
+    logger.debug("policy withheld %d object(s) at %s.%s", count, info.parent_type, info.path)
