@@ -7,12 +7,15 @@ from functools import partial
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.tools import merge_types
 
@@ -42,6 +45,9 @@ from api.orgs.queries import OrgQueries
 from api.sales.mutations import SalesMutations
 from api.sales.queries import SalesQueries
 from core.config import Settings
+
+# Distinct operation texts whose parsed and validated documents are kept.
+DOCUMENT_CACHE = 512
 
 Query = merge_types(
     "Query",
@@ -80,10 +86,17 @@ Subscription = merge_types(
 
 def create_schema(settings: Settings) -> strawberry.Schema:
     # Factories, so that every operation gets its own extension instances.
+    # The limits' rules are made once, so that a validated document can be reused.
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions: list[type[SchemaExtension] | partial[SchemaExtension]] = [
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(AddValidationRules, limits),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        # Clients send the same few operations again and again: parse and validate each once.
+        partial(ParserCache, maxsize=DOCUMENT_CACHE),
+        partial(ValidationCache, maxsize=DOCUMENT_CACHE),
         partial(MaskErrors, should_mask_error=should_mask),
         CountErrors,
         PolicyGuard,

@@ -1,0 +1,193 @@
+"""The whole schema walked as every principal: from each root field, every relation of every
+type a few steps deep, with every id as each id argument; every object and every email and
+private note in the answers is compared with what tests/support/policy_world.py says, by
+hand, that the principal may see."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from api.app import create_app
+from api.schema import schema
+from core.checkins.models import ActionItem
+from core.config import Settings
+from core.sales.models import Deal, Lead
+from tests.conftest import JWT_SECRET
+from tests.support.policy_world import (
+    PRINCIPALS,
+    PRIVATE_NOTES,
+    READABLE_PEOPLE,
+    VISIBLE_GOALS,
+    VISIBLE_TEAMS,
+    PolicyWorld,
+    build_policy_world,
+)
+from tests.support.schema_walk import objects, root_fields, selection
+
+DEPTH = 4
+# Arguments that are not ids, for the root fields that require them.
+FIXED = {
+    "simulateBonusPlan": 'plan: {code: "W", name: "W", metric: REVENUE, tiers: '
+    '[{start: "0", rate: "5"}]}, periodStart: "2026-11-01", periodEnd: "2026-11-30"',
+    "leaderboard": 'metric: REVENUE, periodStart: "2026-11-01", periodEnd: "2026-11-30"',
+}
+
+
+@pytest.fixture
+async def walker(app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The same app with limits wide enough for generated queries (the limits are tested
+    elsewhere), sharing the open ORM, bus and queue."""
+    wide = settings.model_copy(update={"max_tokens": 500_000, "max_query_depth": 60})
+    walking = create_app(wide)
+    walking.state.bus, walking.state.queue = app.state.bus, app.state.queue
+    walking.state.settings = wide
+    transport = httpx.ASGITransport(app=walking)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+def _ids(world: PolicyWorld, argument: str, field: str) -> list[str]:
+    people = [user.id for user in world.people.values()]
+    teams = [team.id for team in world.teams.values()]
+    goals = [goal.id for goal in world.goals.values()]
+    check_ins = list(world.rows["CheckIn"])
+    by_argument = {"teamId": teams, "goalId": goals, "repId": people, "ownerId": people}
+    by_argument["managerId"] = people
+    by_field = {"team": teams, "goal": goals, "checkIn": check_ins}
+    found = by_field[field] if argument == "id" else by_argument[argument]
+    return [str(value) for value in found]
+
+
+def calls(world: PolicyWorld) -> list[tuple[str, str | None, str | None, int]]:
+    """(root field, id argument, its value, depth) to ask: each required id argument with
+    every id of its kind, walked deep; the field without its optional id arguments, walked
+    deep, then with each id as each of them (a filter), walked one step."""
+    made: list[tuple[str, str | None, str | None, int]] = []
+    for name, field in root_fields(schema._schema).items():
+        ids = [arg for arg, spec in field.args.items() if str(spec.type) in ("ID", "ID!")]
+        required = [arg for arg in ids if str(field.args[arg].type) == "ID!"]
+        if required:
+            (argument,) = required
+            made += [(name, argument, v, DEPTH) for v in _ids(world, argument, name)]
+            continue
+        made.append((name, None, None, DEPTH))
+        for argument in ids:
+            made += [(name, argument, v, 1) for v in _ids(world, argument, name)]
+    return made
+
+
+def document(name: str, argument: str | None, depth: int) -> str:
+    """The operation, with the id as a variable, so each text is parsed once."""
+    fixed = FIXED.get(name, "")
+    arguments = ", ".join(filter(None, [fixed, f"{argument}: $id" if argument else ""]))
+    call = f"{name}({arguments})" if arguments else name
+    variables = "($id: ID!)" if argument else ""
+    field = root_fields(schema._schema)[name]
+    return f"query{variables} {{ {call} {selection(field.type, depth)} }}"
+
+
+async def owners(world: PolicyWorld) -> dict[str, dict[int, str]]:
+    """Who each deal, lead and action item is about, read from the database by this test."""
+    found = {kind: dict(rows) for kind, rows in world.rows.items()}
+    for kind, model, column in (
+        ("Deal", Deal, "owner_id"),
+        ("Lead", Lead, "owner_id"),
+        ("ActionItem", ActionItem, "rep_id"),
+    ):
+        rows = await model.all().values_list("id", column)
+        found[kind] = {row_id: world.person(person) for row_id, person in rows}
+    return found
+
+
+def check(
+    principal: str, world: PolicyWorld, about: dict[str, dict[int, str]], item: dict[str, Any]
+) -> tuple[str, str] | None:
+    """Fails on anything the principal may not see; what the object is, for coverage."""
+    kind = item["__typename"]
+    readable = READABLE_PEOPLE[principal]
+    if kind == "User":
+        person = world.person(int(item["id"]))
+        if "email" in item:
+            assert (item["email"] is not None) == (person in readable), (principal, item)
+        # Anyone of one's own organisation may be named, no one of another.
+        assert world.people[person].organisation_id == _organisation(principal, world), item
+        return (kind, person) if item.get("email") else None
+    if kind == "Team":
+        team = next(k for k, t in world.teams.items() if t.id == int(item["id"]))
+        assert team in VISIBLE_TEAMS[principal], (principal, item)
+        return kind, team
+    if kind == "Goal":
+        goal = next(k for k, g in world.goals.items() if g.id == int(item["id"]))
+        assert goal in VISIBLE_GOALS[principal], (principal, goal)
+        return kind, goal
+    if kind in about:
+        person = about[kind][int(item["id"])]
+        assert person in readable, (principal, kind, person)
+        if kind == "CheckIn" and "privateNote" in item:
+            visible_note = item["privateNote"] is not None
+            assert visible_note == (person in PRIVATE_NOTES[principal]), (principal, item)
+        return kind, person
+    if kind in ("DueCheckInEntry", "CheckInAgenda") and item.get("rep"):
+        assert world.person(int(item["rep"]["id"])) in readable, (principal, item)
+    return None
+
+
+def _organisation(principal: str, world: PolicyWorld) -> int:
+    key = "other_admin" if principal == "other_admin" else "admin"
+    return world.people[key].organisation_id
+
+
+def expected_coverage(principal: str, about: dict[str, dict[int, str]]) -> set[tuple[str, str]]:
+    """Everything the principal may see, each of which the walk must reach."""
+    readable = READABLE_PEOPLE[principal]
+    seen = {("User", person) for person in readable}
+    seen |= {("Team", team) for team in VISIBLE_TEAMS[principal]}
+    seen |= {("Goal", goal) for goal in VISIBLE_GOALS[principal]}
+    for kind, rows in about.items():
+        # Payout entries are only ever listed to their rep (myRewards).
+        reaches = {principal} if kind == "PayoutEntry" else readable
+        seen |= {(kind, person) for person in rows.values() if person in reaches}
+    return seen
+
+
+async def test_every_path_shows_each_principal_only_what_it_may_see(
+    walker: httpx.AsyncClient, db: None, now: datetime
+) -> None:
+    world = await build_policy_world(now, JWT_SECRET)
+    about = await owners(world)
+    asked = calls(world)
+    documents = {(n, a, d): document(n, a, d) for n, a, _, d in asked}
+    for principal in PRINCIPALS:
+        reached: set[tuple[str, str]] = set()
+        refused: dict[str, int] = defaultdict(int)
+        for name, argument, value, depth in asked:
+            call = f"{name}({argument}: {value})" if argument else name
+            response = await walker.post(
+                "/graphql",
+                json={
+                    "query": documents[name, argument, depth],
+                    "variables": {"id": value} if argument else {},
+                },
+                headers={"Authorization": f"Bearer {world.credentials[principal]}"},
+            )
+            body = response.json()
+            codes = [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
+            # A root field may refuse (FORBIDDEN, or a person-only field to a key); nothing
+            # else may go wrong.
+            assert set(codes) <= {"FORBIDDEN", "UNAUTHENTICATED"}, (principal, call, body)
+            refused[name] += bool(codes)
+            for item in objects(body.get("data")):
+                if (found := check(principal, world, about, item)) is not None:
+                    reached.add(found)
+        if principal == "ingest_key":
+            assert reached == set()
+            assert all(refused.values()), refused
+        else:
+            assert reached == expected_coverage(principal, about), principal
