@@ -24,7 +24,7 @@ from api.ops import RequestContext, healthz, metrics, readyz
 from api.schema import create_schema
 from api.webhooks import Webhooks
 from core import clock
-from core.auth.service import api_key_viewer
+from core.auth.service import api_key_viewer, token_viewer
 from core.auth.tokens import API_KEY_PREFIX, InvalidToken, Viewer, bearer_token, read_token
 from core.config import Settings
 from core.db import close_database, open_database
@@ -50,9 +50,10 @@ class PacesetterGraphQL(GraphQL[Context, None]):
         if token.startswith(API_KEY_PREFIX):
             return await api_key_viewer(token, clock.now())
         try:
-            return read_token(token, self.settings.jwt_secret)
+            claims = read_token(token, self.settings.jwt_secret)
         except InvalidToken:
             return None
+        return await token_viewer(claims, clock.now())
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         state = request.app.state

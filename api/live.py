@@ -1,9 +1,10 @@
 """What every subscription shares: whom it follows, and that events stop (and the
-websocket closes) when the subscriber's access token expires."""
+websocket closes) when the subscriber's credential expires or is ended."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -15,6 +16,8 @@ from api.errors import BadUserInput
 from api.ids import parse_id
 from api.policy import Access
 from core import clock
+from core.auth.tokens import Viewer
+from core.events import credentials_channel
 from core.goals.service import Structure
 from domain.teams import members
 
@@ -25,22 +28,56 @@ TOKEN_EXPIRED = 4401
 async def while_signed_in(
     info: Info, events: AsyncIterator[dict[str, Any]]
 ) -> AsyncIterator[dict[str, Any]]:
-    """The events, for as long as the connection's token is valid; then the socket closes."""
+    """The events, for as long as the connection's credential holds: until it expires, or
+    is ended (sign-out, password change, deactivation, key revoked); then the socket
+    closes with 4401."""
     viewer = info.context.require_viewer()
-    while True:
-        if viewer.expires_at is None:
-            yield await anext(events)
-            continue
-        remaining = (viewer.expires_at - clock.now()).total_seconds()
+    async with info.context.bus.subscribe(credentials_channel(viewer.organisation_id)) as ended:
+        waiting_event: asyncio.Task[dict[str, Any]] | None = None
+        waiting_end = asyncio.ensure_future(_first_ending(ended, viewer))
         try:
-            async with asyncio.timeout(max(remaining, 0)):
-                event = await anext(events)
-        except TimeoutError:
-            socket = info.context.request
-            if isinstance(socket, WebSocket):
-                await socket.close(code=TOKEN_EXPIRED, reason="Access token expired")
+            while True:
+                waiting_event = asyncio.ensure_future(anext(events))
+                remaining = None
+                if viewer.expires_at is not None:
+                    remaining = max((viewer.expires_at - clock.now()).total_seconds(), 0)
+                done, _ = await asyncio.wait(
+                    {waiting_event, waiting_end},
+                    timeout=remaining,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                if waiting_event not in done:
+                    await _close(info, "Signed out" if waiting_end in done else "Expired")
+                    return
+                yield waiting_event.result()
+        finally:
+            for task in (waiting_event, waiting_end):
+                if task is not None and not task.done():
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                        await task
+
+
+async def _first_ending(ended: AsyncIterator[dict[str, Any]], viewer: Viewer) -> None:
+    """Returns when a credential change ends this viewer's credential."""
+    async for change in ended:
+        if ends(change, viewer):
             return
-        yield event
+
+
+def ends(change: dict[str, Any], viewer: Viewer) -> bool:
+    if viewer.api_key_id is not None:
+        return change.get("apiKeyId") == viewer.api_key_id
+    if change.get("userId") != viewer.user_id:
+        return False
+    # A sign-out names its session; anything else ends every session of the person.
+    return change.get("session") is None or change["session"] == viewer.session
+
+
+async def _close(info: Info, reason: str) -> None:
+    socket = info.context.request
+    if isinstance(socket, WebSocket):
+        await socket.close(code=TOKEN_EXPIRED, reason=reason)
 
 
 async def followed_reps(

@@ -229,5 +229,11 @@ def check_ins_channel(organisation_id: int) -> str:
     return f"check-ins:{organisation_id}"
 
 
+def credentials_channel(organisation_id: int) -> str:
+    """Credentials ended (sign-out, password change, deactivation, key revoked): open
+    subscriptions that rest on them close."""
+    return f"credentials:{organisation_id}"
+
+
 def create_bus(redis_url: str | None, prefix: str) -> EventBus:
     return RedisBus(redis_url, prefix) if redis_url else InProcessBus()

@@ -36,6 +36,7 @@ class ApiKey:
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
+    expires_at: datetime | None = strawberry.field(description="Null: until revoked.")
 
     @classmethod
     def of(cls, key: models.ApiKey) -> ApiKey:
@@ -47,6 +48,7 @@ class ApiKey:
             created_at=key.created_at,
             revoked_at=key.revoked_at,
             last_used_at=key.last_used_at,
+            expires_at=key.expires_at,
         )
 
 

@@ -15,6 +15,9 @@ class RefreshToken(Model):
         "models.User", related_name="refresh_tokens", on_delete=fields.CASCADE
     )
     token_hash = fields.CharField(max_length=64, unique=True)
+    # One signed-in session: the refresh tokens it rotates through share it, and so do the
+    # access tokens minted for it (their `sid`). Signing out revokes all of them.
+    session = fields.CharField(max_length=32, db_index=True, db_default="")
     created_at = fields.DatetimeField(default=clock.now)
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
@@ -38,6 +41,7 @@ class ApiKey(Model):
     created_at = fields.DatetimeField(default=clock.now)
     revoked_at = fields.DatetimeField(null=True)
     last_used_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(null=True)
 
     organisation_id: int
 

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from core.auth.models import ApiKey, RefreshToken
-from core.auth.tokens import API_KEY_PREFIX, Viewer, digest, mint_token, new_secret
+from core.auth.tokens import (
+    API_KEY_PREFIX,
+    AccessClaims,
+    Viewer,
+    digest,
+    mint_token,
+    new_secret,
+)
 from core.orgs.models import User
 
 REFRESH_TOKEN_TTL = timedelta(days=30)
@@ -41,23 +51,36 @@ class Session:
     access_token: str
     refresh_token: str
     expires_at: datetime
+    session: str
 
     @property
     def viewer(self) -> Viewer:
-        return Viewer(self.user.organisation_id, self.user.id, self.user.role)
+        return Viewer(self.user.organisation_id, self.user.id, self.user.role, session=self.session)
 
 
-async def _issue(user: User, secret: str, now: datetime) -> Session:
+async def _issue(user: User, secret: str, now: datetime, session: str | None = None) -> Session:
+    """A refresh token and an access token for `session` (a new one when None)."""
+    session = session or uuid.uuid4().hex
     refresh = new_secret()
     await RefreshToken.create(
-        user_id=user.id, token_hash=digest(refresh), expires_at=now + REFRESH_TOKEN_TTL
+        user_id=user.id,
+        token_hash=digest(refresh),
+        session=session,
+        expires_at=now + REFRESH_TOKEN_TTL,
     )
-    return Session(user, mint_token(user, secret), refresh, now + REFRESH_TOKEN_TTL)
+    access = mint_token(user, secret, session=session)
+    return Session(user, access, refresh, now + REFRESH_TOKEN_TTL, session)
+
+
+async def _password_matches(password_hash: str | None, password: str) -> bool:
+    # argon2 takes tens of milliseconds of CPU by design: not on the event loop.
+    return await asyncio.to_thread(_verify, password_hash, password)
 
 
 async def login(email: str, password: str, secret: str, now: datetime) -> Session | None:
     user = await User.get_or_none(email=email.strip().lower())
-    if not _verify(user.password_hash if user else None, password) or user is None:
+    matches = await _password_matches(user.password_hash if user else None, password)
+    if not matches or user is None or not user.active:
         return None
     return await _issue(user, secret, now)
 
@@ -73,25 +96,88 @@ async def refresh(token: str, secret: str, now: datetime) -> Session | None:
         )
         if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
             return None
+        if not stored.user.active:
+            return None
         stored.revoked_at = now
         await stored.save(update_fields=["revoked_at"])
-        return await _issue(stored.user, secret, now)
+        return await _issue(stored.user, secret, now, stored.session)
 
 
-async def revoke_refresh_token(token: str, now: datetime) -> bool:
-    revoked = await RefreshToken.filter(token_hash=digest(token), revoked_at=None).update(
-        revoked_at=now
+async def end_session(token: str, now: datetime) -> RefreshToken | None:
+    """Sign out: the session of this refresh token ends, with every access token minted
+    for it. The (revoked) token, to say whose session ended; None if it was not live."""
+    stored = await RefreshToken.get_or_none(token_hash=digest(token), revoked_at=None)
+    if stored is None:
+        return None
+    await RefreshToken.filter(session=stored.session, revoked_at=None).update(revoked_at=now)
+    return stored
+
+
+async def end_all_sessions(user: User, now: datetime) -> None:
+    """Every session of the person ends, now: access tokens minted under the old version
+    are refused, refresh tokens revoked."""
+    await User.filter(id=user.id).update(session_version=F("session_version") + 1)
+    await RefreshToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
+    await user.refresh_from_db(fields=["session_version"])
+
+
+async def change_password(
+    user: User, current: str, new: str, secret: str, now: datetime
+) -> Session | None:
+    """A new password, every other session ended, and a fresh session for this one; None
+    when `current` is wrong."""
+    if not await _password_matches(user.password_hash, current):
+        return None
+    await set_password(user, new)
+    await end_all_sessions(user, now)
+    return await _issue(user, secret, now)
+
+
+async def reset_password(user: User, new: str, now: datetime) -> None:
+    """An administrator's reset: the person signs in again with `new`, everywhere."""
+    await set_password(user, new)
+    await end_all_sessions(user, now)
+
+
+async def set_active(user: User, active: bool, now: datetime) -> None:
+    user.active = active
+    await user.save(update_fields=["active"])
+    if not active:
+        await end_all_sessions(user, now)
+
+
+async def token_viewer(claims: AccessClaims, now: datetime) -> Viewer | None:
+    """Who a valid access token speaks for, read afresh: None when the person was
+    deactivated, their sessions were ended, or this session was signed out. The role is
+    the one they have now, not the one they had when the token was minted."""
+    user = await User.get_or_none(id=claims.user_id, organisation_id=claims.organisation_id)
+    if user is None or not user.active or user.session_version != claims.session_version:
+        return None
+    if claims.session is not None:
+        live = await RefreshToken.filter(
+            session=claims.session, user_id=user.id, revoked_at=None, expires_at__gt=now
+        ).exists()
+        if not live:
+            return None
+    return Viewer(
+        user.organisation_id,
+        user.id,
+        user.role,
+        expires_at=claims.expires_at,
+        session=claims.session,
     )
-    return revoked > 0
 
 
 async def set_password(user: User, password: str) -> None:
-    user.password_hash = hash_password(password)
+    user.password_hash = await asyncio.to_thread(hash_password, password)
     await user.save(update_fields=["password_hash"])
 
 
 async def create_api_key(
-    organisation_id: int, name: str, scopes: Sequence[str]
+    organisation_id: int,
+    name: str,
+    scopes: Sequence[str],
+    expires_at: datetime | None = None,
 ) -> tuple[ApiKey, str]:
     """The stored key and, once only, its secret."""
     prefix = secrets.token_hex(6)
@@ -102,6 +188,7 @@ async def create_api_key(
         prefix=prefix,
         key_hash=digest(secret),
         scopes=sorted(set(scopes)),
+        expires_at=expires_at,
     )
     return key, secret
 
@@ -123,11 +210,17 @@ async def api_key_viewer(secret: str, now: datetime) -> Viewer | None:
     if (
         key is None
         or key.revoked_at is not None
+        or (key.expires_at is not None and key.expires_at <= now)
         or not hmac.compare_digest(key.key_hash, digest(secret))
     ):
         return None
     await ApiKey.filter(id=key.id).update(last_used_at=now)
-    return Viewer(key.organisation_id, api_key_id=key.id, scopes=frozenset(key.scopes))
+    return Viewer(
+        key.organisation_id,
+        api_key_id=key.id,
+        scopes=frozenset(key.scopes),
+        expires_at=key.expires_at,
+    )
 
 
 async def api_keys_of(organisation_id: int) -> list[ApiKey]:

@@ -28,26 +28,44 @@ class Viewer:
     scopes: frozenset[str] = field(default_factory=frozenset)
     # When the credential stops being valid: long-lived connections end then.
     expires_at: datetime | None = None
+    # The signed-in session the access token belongs to (None for development tokens).
+    session: str | None = None
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    """What a valid access token says; whether it still holds is for the database to say
+    (`core.auth.service.token_viewer`)."""
+
+    user_id: int
+    organisation_id: int
+    session_version: int
+    session: str | None
+    expires_at: datetime
 
 
 class InvalidToken(Exception):
     """The token is malformed, tampered with or expired."""
 
 
-def mint_token(user: User, secret: str, ttl: timedelta = ACCESS_TOKEN_TTL) -> str:
+def mint_token(
+    user: User, secret: str, ttl: timedelta = ACCESS_TOKEN_TTL, session: str | None = None
+) -> str:
     now = clock.now()
-    claims = {
+    claims: dict[str, object] = {
         "sub": str(user.id),
         "org": user.organisation_id,
-        "role": user.role.value,
+        "ver": user.session_version,
         "iat": now,
         "exp": now + ttl,
         "typ": "access",
     }
+    if session is not None:
+        claims["sid"] = session
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def read_token(token: str, secret: str) -> Viewer:
+def read_token(token: str, secret: str) -> AccessClaims:
     try:
         claims = jwt.decode(
             token,
@@ -55,7 +73,7 @@ def read_token(token: str, secret: str) -> Viewer:
             algorithms=[ALGORITHM],
             # Expiry is checked below against the service's clock, which minted it.
             options={
-                "require": ["sub", "org", "role", "exp", "typ"],
+                "require": ["sub", "org", "ver", "exp", "typ"],
                 "verify_exp": False,
                 "verify_iat": False,
             },
@@ -65,13 +83,15 @@ def read_token(token: str, secret: str) -> Viewer:
         expires_at = datetime.fromtimestamp(claims["exp"], UTC)
         if expires_at <= clock.now():
             raise InvalidToken("Signature has expired")
-        return Viewer(
-            int(claims["org"]),
-            int(claims["sub"]),
-            Role(claims["role"]),
+        session = claims.get("sid")
+        return AccessClaims(
+            user_id=int(claims["sub"]),
+            organisation_id=int(claims["org"]),
+            session_version=int(claims["ver"]),
+            session=str(session) if session is not None else None,
             expires_at=expires_at,
         )
-    except (jwt.PyJWTError, ValueError, TypeError) as error:
+    except (jwt.PyJWTError, ValueError, TypeError, OverflowError) as error:
         raise InvalidToken(str(error)) from None
 
 

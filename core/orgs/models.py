@@ -85,6 +85,11 @@ class User(Model):
     external_id = fields.CharField(max_length=200, null=True)
     password_hash = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField(default=clock.now)
+    # A deactivated person is signed out at once and cannot sign in.
+    active = fields.BooleanField(default=True, db_default=True)
+    # Access tokens carry the version they were minted under: raising it (a password
+    # change, a reset, a deactivation) ends every session of the person at once.
+    session_version = fields.IntField(default=0, db_default=0)
 
     organisation_id: int
     team_id: int | None
