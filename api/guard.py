@@ -27,6 +27,7 @@ from api.errors import Forbidden
 from api.pagination import Edge
 from api.policy import Access
 from api.visibility import FIELDS, OBJECTS
+from core.telemetry import POLICY_WITHHELD
 
 logger = logging.getLogger(__name__)
 ROOTS = frozenset({"Query", "Subscription"})
@@ -149,6 +150,8 @@ def _visible(access: Access, value: Any) -> bool:
 
 
 def _dropped(info: GraphQLResolveInfo, count: int) -> None:
-    # Expected on relations (a goal's parent a rep may not see); on a root list it means a
+    # Expected on relations (a goal's parent a rep may not see); at a root field it means a
     # store answered more than the viewer may read.
-    logger.debug("policy withheld %d object(s) at %s.%s", count, info.parent_type, info.path)
+    if info.parent_type.name in ROOTS:
+        POLICY_WITHHELD.labels(info.field_name).inc(count)
+        logger.warning("policy withheld %d object(s) from %s", count, info.field_name)

@@ -36,3 +36,10 @@ LISTENERS = Gauge(
     "Subscribers of this process listening to live events (registered with the bus)",
     registry=REGISTRY,
 )
+POLICY_WITHHELD = Counter(
+    "pacesetter_policy_withheld_total",
+    "Objects a root field's store returned that the viewer may not see (a store bug: the "
+    "policy guard withheld them)",
+    ["field"],
+    registry=REGISTRY,
+)

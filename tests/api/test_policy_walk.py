@@ -19,6 +19,7 @@ from api.schema import schema
 from core.checkins.models import ActionItem
 from core.config import Settings
 from core.sales.models import Deal, Lead
+from core.telemetry import REGISTRY
 from tests.conftest import JWT_SECRET
 from tests.support.policy_world import (
     PRINCIPALS,
@@ -157,10 +158,23 @@ def expected_coverage(principal: str, about: dict[str, dict[int, str]]) -> set[t
     return seen
 
 
+def withheld_at_roots() -> float:
+    """Objects the guard had to take out of root fields' answers: stores that answered more
+    than the viewer may see."""
+    return sum(
+        sample.value
+        for metric in REGISTRY.collect()
+        if metric.name == "pacesetter_policy_withheld"
+        for sample in metric.samples
+        if sample.name.endswith("_total")
+    )
+
+
 async def test_every_path_shows_each_principal_only_what_it_may_see(
     walker: httpx.AsyncClient, db: None, now: datetime
 ) -> None:
     world = await build_policy_world(now, JWT_SECRET)
+    withheld_before = withheld_at_roots()
     about = await owners(world)
     asked = calls(world)
     documents = {(n, a, d): document(n, a, d) for n, a, _, d in asked}
@@ -191,3 +205,5 @@ async def test_every_path_shows_each_principal_only_what_it_may_see(
             assert all(refused.values()), refused
         else:
             assert reached == expected_coverage(principal, about), principal
+    # Root lists come filtered from their stores; the guard is the backstop, not the filter.
+    assert withheld_at_roots() == withheld_before

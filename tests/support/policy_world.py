@@ -5,7 +5,9 @@ Organisation One: teams A (managed by manager_a), A1 under A, and B; rep_a in A,
 A1, rep_b in B; manager_a also sells (owns a goal). Goals cascade: the organisation's →
 team A's → rep_a's and rep_a1's; the organisation's → team B's → rep_b's. Each rep has a
 deal, a lead, an award and a payout entry; each has a check-in with a private note and an
-action item, and a reminder. Organisation Two: its admin and rep rx with the same.
+action item, and a reminder. manager_a sits in team B (a manager who sells there), so a
+rep who may name manager_a must still not see team B. Organisation Two: its admin and rep
+rx with the same.
 """
 
 from __future__ import annotations
@@ -40,11 +42,12 @@ READABLE_PEOPLE = {
     "rep_b": {"rep_b"},
     "other_admin": {"other_admin", "rx"},
 }
-# principal → the teams they may see (managers: theirs and below; reps: their own).
+# principal → the teams they may see: managers the teams they manage and those below, and
+# everyone the team they sit in.
 VISIBLE_TEAMS = {
     "admin": {"A", "A1", "B"},
     "read_key": {"A", "A1", "B"},
-    "manager_a": {"A", "A1"},
+    "manager_a": {"A", "A1", "B"},
     "rep_a": {"A"},
     "rep_b": {"B"},
     "other_admin": {"X"},
@@ -117,7 +120,7 @@ async def build_policy_world(now: datetime, secret: str) -> PolicyWorld:
     teams["A1"] = await _team(one, "A1", teams["A"])
     teams["X"] = await _team(two, "X", None)
     people = {"admin": admin, "other_admin": other_admin}
-    people["manager_a"] = await _person(one, "manager_a", Role.MANAGER, None)
+    people["manager_a"] = await _person(one, "manager_a", Role.MANAGER, teams["B"])
     people["rep_a"] = await _person(one, "rep_a", Role.REP, teams["A"])
     people["rep_a1"] = await _person(one, "rep_a1", Role.REP, teams["A1"])
     people["rep_b"] = await _person(one, "rep_b", Role.REP, teams["B"])
