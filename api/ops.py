@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import time
 import uuid
 from collections.abc import Iterator
 
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -14,6 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 from tortoise import connections
 
+from core.auth.tokens import bearer_token
+from core.config import Settings
 from core.logs import request_id
 from core.telemetry import GRAPHQL_ERRORS, LATENCY, QUEUED, REGISTRY, REQUESTS, TASKS
 
@@ -81,6 +85,10 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    refused = _metrics_refused(settings, request.headers.get("authorization"))
+    if refused is not None:
+        return refused
     # Leaked subscriptions would show here as tasks that never end.
     TASKS.set(len(asyncio.all_tasks()))
     try:
@@ -88,6 +96,41 @@ async def metrics(request: Request) -> Response:
     except Exception:  # noqa: BLE001 - the rest of the metrics are still worth serving
         QUEUED.set(float("nan"))
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+def _metrics_refused(settings: Settings, authorization: str | None) -> Response | None:
+    if settings.metrics_token is None:
+        if settings.uses_postgres:
+            return JSONResponse(
+                {"error": "Set METRICS_TOKEN to serve metrics in production."}, status_code=403
+            )
+        return None
+    given = bearer_token(authorization) or ""
+    if not hmac.compare_digest(given.encode(), settings.metrics_token.encode()):
+        return JSONResponse(
+            {"error": "Send the METRICS_TOKEN as a bearer token."},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return None
+
+
+class Introspection(SchemaExtension):
+    """Introspection for anyone, or (`INTROSPECTION` unset with PostgreSQL) for signed-in
+    callers only; `INTROSPECTION=false` turns it off for everyone."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        allowed = self.settings.introspection_for_anyone or (
+            self.settings.introspection is None and getattr(context, "viewer", None) is not None
+        )
+        if not allowed:
+            rules = self.execution_context.validation_rules
+            self.execution_context.validation_rules = (*rules, NoSchemaIntrospectionCustomRule)
+        yield
 
 
 class CountErrors(SchemaExtension):

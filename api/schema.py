@@ -8,7 +8,6 @@ from functools import partial
 import strawberry
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -39,7 +38,7 @@ from api.goals.mutations import GoalMutations
 from api.goals.queries import GoalQueries
 from api.goals.subscriptions import GoalSubscriptions
 from api.guard import PolicyGuard
-from api.ops import CountErrors
+from api.ops import CountErrors, Introspection
 from api.orgs.mutations import CalendarMutations, OrgMutations
 from api.orgs.queries import OrgQueries
 from api.sales.mutations import SalesMutations
@@ -101,8 +100,7 @@ def create_schema(settings: Settings) -> strawberry.Schema:
         CountErrors,
         PolicyGuard,
     ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
+    extensions.append(partial(Introspection, settings))
     return strawberry.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
     )

@@ -26,7 +26,12 @@ class Settings(BaseSettings):
     events_prefix: str = Field(default="pacesetter", min_length=1)
     # GraphiQL is for development: on by default in the embedded mode, off with PostgreSQL.
     graphiql: bool | None = None
-    introspection: bool = True
+    # Introspection: true for anyone, false for no one; unset, for anyone in the embedded
+    # mode and for signed-in callers (people or API keys) with PostgreSQL.
+    introspection: bool | None = None
+    # With it, /metrics wants `Authorization: Bearer <token>`; without it, /metrics is open
+    # in the embedded mode and refused with PostgreSQL.
+    metrics_token: str | None = Field(default=None, min_length=16)
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=5000, ge=100)
@@ -70,6 +75,10 @@ class Settings(BaseSettings):
     @property
     def uses_postgres(self) -> bool:
         return self.database_url.startswith("postgres")
+
+    @property
+    def introspection_for_anyone(self) -> bool:
+        return not self.uses_postgres if self.introspection is None else self.introspection
 
     @property
     def graphiql_enabled(self) -> bool:

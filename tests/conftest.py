@@ -35,6 +35,7 @@ JWT_SECRET = "test-secret-" + "x" * 32
 RUN = uuid.uuid4().hex[:8]
 # Every Redis key, queue and channel of this run starts with this; only those are deleted.
 REDIS_PREFIX = f"pacesetter-test:{RUN}"
+METRICS_TOKEN = f"metrics-token-{RUN}"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -82,6 +83,7 @@ def settings(postgres_url: str) -> Settings:
         jwt_secret=JWT_SECRET,
         queue_name=f"{REDIS_PREFIX}:queue",
         events_prefix=REDIS_PREFIX,
+        metrics_token=METRICS_TOKEN,
     )
 
 
@@ -96,6 +98,7 @@ def production_env(settings: Settings) -> dict[str, str]:
         "JWT_SECRET": settings.jwt_secret,
         "QUEUE_NAME": settings.queue_name,
         "EVENTS_PREFIX": settings.events_prefix,
+        "METRICS_TOKEN": METRICS_TOKEN,
         "LOG_LEVEL": "WARNING",
     }
 

@@ -7,6 +7,7 @@ import logging
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from api.app import create_app
 from api.schema import create_schema
@@ -15,7 +16,9 @@ from core.logs import JsonFormatter, RequestIdFilter
 from core.orgs import service as orgs
 from core.orgs.models import Role, User
 from tests.conftest import Org
+from tests.support.apps import client_of
 from tests.support.graphql import graphql
+from tests.support.waiting import METRICS
 
 
 def messages(body: dict) -> list[str]:
@@ -128,7 +131,7 @@ async def test_health_readiness_and_metrics(client: httpx.AsyncClient, org: Org)
 
     health = await client.get("/healthz")
     ready = await client.get("/readyz")
-    metrics = (await client.get("/metrics")).text
+    metrics = (await client.get("/metrics", headers=METRICS)).text
 
     assert health.json() == {"status": "ok"}
     assert ready.status_code == 200
@@ -154,3 +157,38 @@ async def test_every_log_line_of_a_request_carries_its_id(
     assert lines
     assert {line["request_id"] for line in lines} == {"req-42"}
     assert "Cannot query field 'nope'" in lines[0]["message"]
+
+
+async def test_production_keeps_metrics_and_introspection_behind_credentials(
+    app: Starlette, settings: Settings, org: Org
+) -> None:
+    schema_query = {"query": "{ __schema { queryType { name } } }"}
+    answers = {}
+    for name, changes in (
+        ("production", {}),
+        ("no metrics token", {"metrics_token": None}),
+        ("introspection for all", {"introspection": True}),
+    ):
+        variant_settings = settings.model_copy(update=changes)
+        async with client_of(app, variant_settings) as http:
+            answers[name] = (
+                (await http.get("/metrics")).status_code,
+                (await http.get("/metrics", headers=METRICS)).status_code,
+                "errors" in (await http.post("/graphql", json=schema_query)).json(),
+                "errors"
+                in (
+                    await http.post(
+                        "/graphql",
+                        json=schema_query,
+                        headers={"Authorization": f"Bearer {org.token(org.rep)}"},
+                    )
+                ).json(),
+            )
+        assert variant_settings.uses_postgres
+
+    # (metrics without a token, with it, introspection refused anonymous, refused signed in)
+    assert answers == {
+        "production": (401, 200, True, False),
+        "no metrics token": (403, 403, True, False),
+        "introspection for all": (401, 200, False, False),
+    }

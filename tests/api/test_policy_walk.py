@@ -14,13 +14,13 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from api.app import create_app
 from api.schema import schema
 from core.checkins.models import ActionItem
 from core.config import Settings
 from core.sales.models import Deal, Lead
 from core.telemetry import REGISTRY
 from tests.conftest import JWT_SECRET
+from tests.support.apps import client_of
 from tests.support.policy_world import (
     PRINCIPALS,
     PRIVATE_NOTES,
@@ -43,14 +43,9 @@ FIXED = {
 
 @pytest.fixture
 async def walker(app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """The same app with limits wide enough for generated queries (the limits are tested
-    elsewhere), sharing the open ORM, bus and queue."""
+    """The app with limits wide enough for generated queries (tested elsewhere)."""
     wide = settings.model_copy(update={"max_tokens": 500_000, "max_query_depth": 60})
-    walking = create_app(wide)
-    walking.state.bus, walking.state.queue = app.state.bus, app.state.queue
-    walking.state.settings = wide
-    transport = httpx.ASGITransport(app=walking)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with client_of(app, wide) as http:
         yield http
 
 

@@ -14,6 +14,7 @@ from tests.conftest import Org
 from tests.support.factories import make_goal
 from tests.support.instants import LOS_ANGELES, local_date
 from tests.support.servers import api_server
+from tests.support.waiting import METRICS
 from tests.support.ws import subscribe
 
 FOLLOW = "subscription($id: ID!) { goalProgress(goalId: $id) { currentValue } }"
@@ -41,14 +42,14 @@ async def test_connect_disconnect_cycles_release_everything(
     with api_server(production_env) as base_url:
         url = base_url.replace("http://", "ws://") + "/graphql"
         async with httpx.AsyncClient(base_url=base_url) as http:
-            before = tasks((await http.get("/metrics")).text)
+            before = tasks((await http.get("/metrics", headers=METRICS)).text)
             async with subscribe(url, FOLLOW, {"id": str(goal.id)}, org.token()) as live:
                 await live.next()
                 during = dict(await redis.pubsub_numsub(channel))
             for _ in range(199):
                 async with subscribe(url, FOLLOW, {"id": str(goal.id)}, org.token()) as live:
                     await live.next()
-            after = tasks((await http.get("/metrics")).text)
+            after = tasks((await http.get("/metrics", headers=METRICS)).text)
             left = dict(await redis.pubsub_numsub(channel))
 
     assert during == {channel.encode(): 1}

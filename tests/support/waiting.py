@@ -11,7 +11,10 @@ from typing import TypeVar
 import httpx
 from redis.asyncio import Redis
 
+from tests.conftest import METRICS_TOKEN
+
 T = TypeVar("T")
+METRICS = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 DEADLINE = 30.0
 POLL = 0.02
 
@@ -35,7 +38,7 @@ async def listening(base_url: str, count: int) -> None:
 
     async def registered() -> bool:
         async with httpx.AsyncClient(base_url=base_url) as http:
-            metrics = (await http.get("/metrics")).text
+            metrics = (await http.get("/metrics", headers=METRICS)).text
         found = re.search(r"^pacesetter_event_listeners (\S+)$", metrics, re.MULTILINE)
         return found is not None and float(found.group(1)) >= count
 
