@@ -58,6 +58,11 @@ class Context:
             raise Unauthenticated()
         return self.viewer
 
+    @property
+    def known_access(self) -> Access | None:
+        """The viewer's access if already worked out in this request (no waiting)."""
+        return self._access
+
     async def access(self) -> Access:
         """What the viewer may read and do, worked out once per request."""
         if self._access is None:

@@ -62,18 +62,23 @@ class PolicyGuard(SchemaExtension):
         **kwargs: Any,
     ) -> Any:
         parent = info.parent_type.name
-        if info.field_name.startswith("__"):  # introspection: settings decide who may
+        if parent.startswith("__") or info.field_name.startswith("__"):  # introspection
             return _next(root, info, *args, **kwargs)
         if parent in ROOTS:
             return self._root(_next, root, info, *args, **kwargs)
         if parent == "Mutation":
             return self._mutation(_next, root, info, *args, **kwargs)
         rule = FIELDS.get((parent, info.field_name))
+        known = info.context.known_access
         if rule is not None:
+            if known is not None:  # the common case, without a coroutine per field
+                return _next(root, info, *args, **kwargs) if rule(known, root) else None
             return self._field(rule, _next, root, info, *args, **kwargs)
         result = _next(root, info, *args, **kwargs)
         if get_named_type(info.return_type).name not in self._guarded(info.schema):
             return result
+        if known is not None and not isawaitable(result):
+            return _screen(result, info, known)
         return self._screened(result, info)
 
     def _guarded(self, schema: GraphQLSchema) -> frozenset[str]:
@@ -126,20 +131,23 @@ class PolicyGuard(SchemaExtension):
     async def _screened(self, result: Any, info: GraphQLResolveInfo) -> Any:
         if isawaitable(result):
             result = await result
-        if result is None:
-            return None
-        access: Access = await info.context.access()
-        if isinstance(result, list):
-            kept = [item for item in result if _visible(access, item)]
-            if len(kept) != len(result):
-                _dropped(info, len(result) - len(kept))
-            return kept
-        if _visible(access, result):
-            return result
-        _dropped(info, 1)
-        if isinstance(info.return_type, GraphQLNonNull):
-            raise Forbidden()
+        return _screen(result, info, await info.context.access())
+
+
+def _screen(result: Any, info: GraphQLResolveInfo, access: Access) -> Any:
+    if result is None:
         return None
+    if isinstance(result, list):
+        kept = [item for item in result if _visible(access, item)]
+        if len(kept) != len(result):
+            _dropped(info, len(result) - len(kept))
+        return kept
+    if _visible(access, result):
+        return result
+    _dropped(info, 1)
+    if isinstance(info.return_type, GraphQLNonNull):
+        raise Forbidden()
+    return None
 
 
 def _visible(access: Access, value: Any) -> bool:
