@@ -5,6 +5,9 @@ hand, that the principal may see."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -15,15 +18,20 @@ import pytest
 from graphql import GraphQLObjectType
 from starlette.applications import Starlette
 
+from api.context import Context
 from api.schema import schema
 from api.visibility import OBJECTS
+from core import clock
+from core.auth.service import api_key_viewer, token_viewer
+from core.auth.tokens import API_KEY_PREFIX, Viewer, read_token
 from core.checkins.models import ActionItem
 from core.config import Settings
 from core.sales.models import Deal, Lead
-from core.telemetry import REGISTRY
+from core.telemetry import LISTENERS, REGISTRY
 from tests.conftest import JWT_SECRET
 from tests.support.apps import client_of
 from tests.support.policy_world import (
+    FOLLOWABLE_TEAMS,
     PRINCIPALS,
     PRIVATE_NOTES,
     READABLE_PEOPLE,
@@ -33,6 +41,7 @@ from tests.support.policy_world import (
     build_policy_world,
 )
 from tests.support.schema_walk import objects, root_fields, selection
+from tests.support.waiting import until
 
 DEPTH = 4
 # Arguments that are not ids, for the root fields that require them.
@@ -240,3 +249,80 @@ def test_every_type_is_guarded_or_declared_open() -> None:
 
     assert guarded == GUARDED
     assert types == GUARDED | OPEN | ENCLOSED
+
+
+async def follows(
+    app: Starlette, settings: Settings, viewer: Viewer, query: str, variables: dict[str, Any]
+) -> bool:
+    """Whether a subscription is accepted: its first answer is not an error, or it is
+    registered with the bus waiting for events."""
+    context = Context(
+        request=None,  # type: ignore[arg-type]  # no socket: nothing to close
+        response=None,
+        settings=settings,
+        bus=app.state.bus,
+        queue=app.state.queue,
+        viewer=viewer,
+    )
+    listening_before = LISTENERS._value.get()
+    stream = await schema.subscribe(query, variable_values=variables, context_value=context)
+    if not hasattr(stream, "__anext__"):
+        return not stream.errors
+    first = asyncio.ensure_future(anext(stream))
+    try:
+        await until(lambda: _settled(first, listening_before), f"an answer to {query} {variables}")
+        return not first.done() or not first.result().errors
+    finally:
+        first.cancel()
+        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+            await first
+        await stream.aclose()
+
+
+async def _settled(first: asyncio.Future[Any], listening_before: float) -> bool:
+    return first.done() or LISTENERS._value.get() > listening_before
+
+
+async def test_subscriptions_follow_only_what_each_principal_may_see(
+    app: Starlette, settings: Settings, db: None, now: datetime
+) -> None:
+    world = await build_policy_world(now, JWT_SECRET)
+    reps = {key: str(user.id) for key, user in world.people.items()}
+    teams = {key: str(team.id) for key, team in world.teams.items()}
+    goals = {key: str(goal.id) for key, goal in world.goals.items()}
+    awards = "subscription($r: ID, $t: ID) { awards(repId: $r, teamId: $t) { repId } }"
+    check_ins = "subscription($r: ID, $t: ID) { checkIns(repId: $r, teamId: $t) { repId } }"
+    progress = "subscription($g: ID) { goalProgress(goalId: $g) { goalId } }"
+    for principal in READABLE_PEOPLE:
+        viewer = await _viewer_of(world, principal)
+        ask = functools.partial(follows, app, settings, viewer)
+        answers = {}
+        expected = {}
+        for query in (awards, check_ins):
+            for person, rep in reps.items():
+                answers[query, "rep", person] = await follows(
+                    app, settings, viewer, query, {"r": rep}
+                )
+                expected[query, "rep", person] = person in READABLE_PEOPLE[principal]
+            for name, team in teams.items():
+                answers[query, "team", name] = await follows(
+                    app, settings, viewer, query, {"t": team}
+                )
+                expected[query, "team", name] = name in FOLLOWABLE_TEAMS[principal]
+        for name, goal in goals.items():
+            answers[progress, "goal", name] = await follows(
+                app, settings, viewer, progress, {"g": goal}
+            )
+            expected[progress, "goal", name] = name in VISIBLE_GOALS[principal]
+        assert answers == expected, principal
+
+
+async def _viewer_of(world: PolicyWorld, principal: str) -> Viewer:
+    """Who the principal's credential speaks for, as the app reads it."""
+    credential = world.credentials[principal]
+    if credential.startswith(API_KEY_PREFIX):
+        viewer = await api_key_viewer(credential, clock.now())
+    else:
+        viewer = await token_viewer(read_token(credential, JWT_SECRET), clock.now())
+    assert viewer is not None
+    return viewer

@@ -233,3 +233,15 @@ async def _records(
             created_at=now,
         )
         rows.setdefault("Reminder", {})[reminder.id] = rep
+
+
+# principal → teams whose people's live events they may follow (the teams they may read; a
+# rep follows themselves, not their team).
+FOLLOWABLE_TEAMS = {
+    "admin": {"A", "A1", "B"},
+    "read_key": {"A", "A1", "B"},
+    "manager_a": {"A", "A1"},
+    "rep_a": set(),
+    "rep_b": set(),
+    "other_admin": {"X"},
+}
