@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -295,7 +294,6 @@ async def test_subscriptions_follow_only_what_each_principal_may_see(
     progress = "subscription($g: ID) { goalProgress(goalId: $g) { goalId } }"
     for principal in READABLE_PEOPLE:
         viewer = await _viewer_of(world, principal)
-        ask = functools.partial(follows, app, settings, viewer)
         answers = {}
         expected = {}
         for query in (awards, check_ins):
