@@ -158,8 +158,19 @@ def _visible(access: Access, value: Any) -> bool:
 
 
 def _dropped(info: GraphQLResolveInfo, count: int) -> None:
-    # Expected on relations (a goal's parent a rep may not see); at a root field it means a
-    # store answered more than the viewer may read.
+    # Expected on relations (a goal's parent a rep may not see); in a root field's answer
+    # (or its connection's edges) it means a store answered more than the viewer may read.
+    root = _root_field(info)
+    if root is not None:
+        POLICY_WITHHELD.labels(root).inc(count)
+        logger.warning("policy withheld %d object(s) from %s", count, root)
+
+
+def _root_field(info: GraphQLResolveInfo) -> str | None:
+    """The root field whose own answer this is, if it is one."""
     if info.parent_type.name in ROOTS:
-        POLICY_WITHHELD.labels(info.field_name).inc(count)
-        logger.warning("policy withheld %d object(s) from %s", count, info.field_name)
+        return info.field_name
+    above = info.path.prev
+    if info.parent_type.name.endswith("Connection") and above and above.prev is None:
+        return str(above.key)
+    return None
