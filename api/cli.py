@@ -172,8 +172,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
                 )
         finally:
             await close_database()
-        rejects = args.rejects or args.file.with_name(args.file.name + ".rejects.csv")
-        return describe(summary, rejects)
+        return describe(summary)
 
     try:
         words, status = asyncio.run(run())

@@ -3,6 +3,7 @@ terminal, run the import and say what happened (in words and in the exit status)
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 import tomllib
@@ -85,15 +86,33 @@ async def run_import(request: ImportRequest) -> ImportSummary:
     if not request.file.is_file():
         raise MappingError(f"no file {request.file}")
     organisation = await choose_organisation(request.organisation_id)
-    rejects = request.rejects or request.file.with_name(request.file.name + ".rejects.csv")
+    rejects = rejects_path(request)
     progress = TerminalProgress(sys.stderr, request.kind.value) if sys.stderr.isatty() else None
     return await import_file(
         organisation, request.kind, request.file, mapping, rejects, request.strict, progress
     )
 
 
-def describe(summary: ImportSummary, rejects: Path) -> tuple[str, int]:
+def rejects_path(request: ImportRequest) -> Path:
+    """Where refused rows go: --rejects, which must not exist yet nor be the input; by
+    default FILE.rejects.csv, or FILE.rejects-2.csv (…) when an earlier run left one."""
+    if request.rejects is not None:
+        if request.rejects.resolve() == request.file.resolve():
+            raise MappingError("--rejects names the input file")
+        if request.rejects.exists():
+            raise MappingError(f"--rejects {request.rejects} exists: name a new file")
+        return request.rejects
+    for attempt in itertools.count(1):
+        suffix = ".rejects.csv" if attempt == 1 else f".rejects-{attempt}.csv"
+        candidate = request.file.with_name(request.file.name + suffix)
+        if not candidate.exists():
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def describe(summary: ImportSummary) -> tuple[str, int]:
     """The summary line for people, and the exit status for scripts."""
+    rejects = summary.rejects_file
     words = (
         f"{summary.kind}: {summary.rows} rows read, {summary.imported} imported, "
         f"{summary.rejected} rejected"

@@ -62,6 +62,8 @@ class ImportSummary:
     rolled_back: bool = False
     # Reps whose figures may have moved, to re-measure.
     affected_rep_ids: set[int] = field(default_factory=set)
+    # Where refused rows were written (created only if a row was refused).
+    rejects_file: Path | None = None
 
 
 class _Counting(io.RawIOBase):
@@ -81,19 +83,26 @@ class _Counting(io.RawIOBase):
 
 
 class _Rejects:
-    """The rejects file, written as rows are refused: the line, the reason, the row."""
+    """The rejects file, written as rows are refused: the line, the reason, the row. It is
+    created at the first refused row, and only if no file of that name exists: an import
+    never overwrites a file it did not create."""
 
     def __init__(self, path: Path, header: Sequence[str], delimiter: str) -> None:
-        self._file = path.open("w", encoding="utf-8", newline="")
-        self._writer = csv.writer(self._file, delimiter=delimiter)
-        self._writer.writerow(["line", "reason", *header])
+        self._path, self._header, self._delimiter = path, header, delimiter
+        self._file: IO[str] | None = None
+        self._writer: Any = None
 
     def add(self, line: int, errors: Sequence[FieldError], values: Sequence[str]) -> None:
+        if self._file is None:
+            self._file = self._path.open("x", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._file, delimiter=self._delimiter)
+            self._writer.writerow(["line", "reason", *self._header])
         reason = "; ".join(f"{error.field}: {error.message}" for error in errors)
         self._writer.writerow([line, reason, *values])
 
     def close(self) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
 
 
 class _Rollback(Exception):
@@ -120,7 +129,7 @@ async def import_file(
 
     The file is read with blocking calls: an import is its process's only task.
     """
-    summary = ImportSummary(kind, organisation.id)
+    summary = ImportSummary(kind, organisation.id, rejects_file=rejects_path)
     total = path.stat().st_size  # noqa: ASYNC240
     with path.open("rb") as raw:
         counting = _Counting(raw)
@@ -151,8 +160,6 @@ async def import_file(
                 )
         finally:
             rejects.close()
-            if not summary.rejected:
-                rejects_path.unlink(missing_ok=True)  # noqa: ASYNC240
     return summary
 
 

@@ -307,3 +307,28 @@ def people_by_id(people: dict[str, User]) -> dict[int, str]:
 def rejected_lines(path: Path) -> list[tuple[str, str]]:
     with path.open(encoding="utf-8", newline="") as file:
         return [(row[0], row[1]) for row in list(csv.reader(file))[1:]]
+
+
+async def test_the_rejects_file_never_overwrites_a_file(
+    production_env: dict[str, str], org: Org, tmp_path: Path
+) -> None:
+    mapping, deals = write(tmp_path, "m.toml", PLAIN), write(tmp_path, "bad.csv", WITH_BAD_ROWS)
+    precious = write(tmp_path, "precious.txt", "keep me\n")
+
+    def run(*extra: str) -> tuple[int, str]:
+        return run_import(production_env, "deals", str(deals), "--mapping", str(mapping), *extra)
+
+    named_existing = await asyncio.to_thread(run, "--rejects", str(precious))
+    named_input = await asyncio.to_thread(run, "--rejects", str(deals))
+    first = await asyncio.to_thread(run)
+    second = await asyncio.to_thread(run)
+
+    # Refused before reading a row; the files are as they were.
+    assert named_existing[0] == named_input[0] == 2
+    assert precious.read_text() == "keep me\n"
+    assert deals.read_text() == WITH_BAD_ROWS
+    # A second run leaves the first run's rejects alone and writes its own beside them.
+    assert (first[0], second[0]) == (3, 3)
+    assert second[1].splitlines()[-1].endswith(str(tmp_path / "bad.csv.rejects-2.csv"))
+    assert rejected_rows(tmp_path / "bad.csv.rejects.csv") == EXPECTED_REJECTS
+    assert rejected_rows(tmp_path / "bad.csv.rejects-2.csv") == EXPECTED_REJECTS
