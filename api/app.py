@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -20,6 +21,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UnsetType
 
 from api.context import Context
+from api.limits import BodyLimit
 from api.ops import RequestContext, healthz, metrics, readyz
 from api.schema import create_schema
 from api.webhooks import Webhooks
@@ -41,6 +43,16 @@ class PacesetterGraphQL(GraphQL[Context, None]):
             create_schema(settings), graphql_ide="graphiql" if settings.graphiql_enabled else None
         )
         self.settings = settings
+
+    def parse_json(self, data: str | bytes) -> object:
+        """A request is a JSON object; its `query` within MAX_QUERY_CHARS characters."""
+        parsed = super().parse_json(data)
+        if not isinstance(parsed, dict):
+            raise HTTPException(400, 'The body must be a JSON object: {"query": "…"}.')
+        query = parsed.get("query")
+        if isinstance(query, str) and len(query) > self.settings.max_query_chars:
+            raise HTTPException(400, f"query: at most {self.settings.max_query_chars} characters.")
+        return parsed
 
     async def _viewer(self, credential: str | None) -> Viewer | None:
         """Who a bearer credential speaks for: an access token or an API key."""
@@ -118,6 +130,7 @@ def create_app(settings: Settings) -> Starlette:
         ],
         middleware=[
             Middleware(RequestContext),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,

@@ -31,6 +31,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
         port=port,
         log_level=settings.log_level.lower(),
         log_config=None,  # keep our JSON logging
+        ws_max_size=settings.max_body_bytes,
     )
 
 

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=5000, ge=100)
+    # An operation's text, in characters: a long string literal is one token.
+    max_query_chars: int = Field(default=100_000, ge=1000)
+    # An HTTP request's body, refused (413) before it is parsed; also a websocket message.
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     cors_origins: list[str] = Field(default_factory=list)
     # Reads another instant and runs on from it (tests, rehearsing a period close); every
     # process of one deployment must be given the same value. 0 in production.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -192,3 +193,34 @@ async def test_production_keeps_metrics_and_introspection_behind_credentials(
         "no metrics token": (403, 403, True, False),
         "introspection for all": (401, 200, False, False),
     }
+
+
+async def test_bodies_and_queries_beyond_the_limits_are_refused_before_parsing(
+    app: Starlette, settings: Settings, org: Org
+) -> None:
+    small = settings.model_copy(update={"max_body_bytes": 4096, "max_query_chars": 1000})
+    long_literal = '{ team(id: "' + "9" * 3000 + '") { name } }'  # a handful of tokens
+    big = json.dumps({"query": "{ me { email } }", "padding": "x" * 5000})
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(5):
+            yield b"x" * 1000
+
+    headers = {"Authorization": f"Bearer {org.token()}", "content-type": "application/json"}
+    async with client_of(app, small) as http:
+        declared = await http.post("/graphql", content=big, headers=headers)
+        streamed = await http.post("/graphql", content=chunks(), headers=headers)
+        literal = await http.post("/graphql", json={"query": long_literal}, headers=headers)
+        shapes = [
+            (await http.post("/graphql", content=body, headers=headers)).status_code
+            for body in ("null", "[]", "1", '"query"')
+        ]
+        fine = await http.post("/graphql", json={"query": "{ me { email } }"}, headers=headers)
+
+    assert (declared.status_code, streamed.status_code) == (413, 413)
+    assert declared.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert "chunked" in streamed.request.headers.get("transfer-encoding", "")
+    assert literal.status_code == 400
+    assert "at most 1000 characters" in literal.text
+    assert shapes == [400, 400, 400, 400]
+    assert fine.json() == {"data": {"me": {"email": "admin@acme.test"}}}
