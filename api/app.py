@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UnsetType
 
+from api.auth.throttle import LoginThrottle
 from api.context import Context
 from api.limits import BodyLimit
 from api.ops import RequestContext, healthz, metrics, readyz
@@ -75,6 +76,7 @@ class PacesetterGraphQL(GraphQL[Context, None]):
             settings=self.settings,
             bus=state.bus,
             queue=state.queue,
+            throttle=state.throttle,
             viewer=await self._viewer(request.headers.get("authorization")),
         )
 
@@ -109,11 +111,13 @@ def create_app(settings: Settings) -> Starlette:
                 for name, hour, minute in SCHEDULE
             ]
         app.state.bus, app.state.queue, app.state.settings = bus, queue, settings
+        app.state.throttle = LoginThrottle.create(settings.redis_url, settings.events_prefix)
         try:
             yield
         finally:
             for task in schedules:
                 task.cancel()
+            await app.state.throttle.close()
             await queue.close()
             await bus.close()
             await close_database()

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
+from api.auth.throttle import LoginThrottle
 from api.errors import Unauthenticated
 from api.loaders import Loaders, create_loaders
 from api.policy import Access
@@ -31,6 +32,7 @@ class Context:
     settings: Settings
     bus: EventBus
     queue: JobQueue
+    throttle: LoginThrottle
     viewer: Viewer | None = None
     now: datetime = field(default_factory=lambda: clock.now())
     # Filled by strawberry from the websocket's connection_init payload.
@@ -43,6 +45,12 @@ class Context:
         if self._loaders is None:
             self._loaders = create_loaders(self.require_viewer().organisation_id, self.now)
         return self._loaders
+
+    @property
+    def client_address(self) -> str:
+        """The caller's address (behind a proxy, run uvicorn with --proxy-headers)."""
+        client = self.request.client if self.request is not None else None
+        return client.host if client is not None else "unknown"
 
     def speak_for(self, viewer: Viewer) -> None:
         """The rest of this answer is for `viewer` (who just signed in)."""

@@ -61,7 +61,9 @@ class Webhooks:
                 400, "BAD_REQUEST", f"Send a JSON list of {kind}, or {{{kind!r}: [...]}}."
             )
         state = request.app.state
-        context = Context(request, None, self.settings, state.bus, state.queue, viewer)
+        context = Context(
+            request, None, self.settings, state.bus, state.queue, state.throttle, viewer
+        )
         result = await self.schema.execute(
             MUTATIONS[kind], variable_values={"records": records}, context_value=context
         )

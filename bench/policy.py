@@ -24,6 +24,7 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from api.auth.throttle import LoginThrottle  # noqa: E402
 from api.context import Context  # noqa: E402
 from api.guard import PolicyGuard  # noqa: E402
 from api.schema import create_schema  # noqa: E402
@@ -118,6 +119,7 @@ async def timed(schema: object, settings: Settings, viewer: Viewer) -> float:
             settings=settings,
             bus=InProcessBus(),
             queue=InProcessQueue({}, {}),
+            throttle=LoginThrottle.create(None, "bench"),
             viewer=viewer,
         )
         began = time.perf_counter()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from api.auth.types import ApiKey, CreatedApiKey, Revoked, Session
+from api.auth.types import ApiKey, CreatedApiKey, RetryLater, Revoked, Session
 from api.context import Info
 from api.errors import InputErrors
 from api.ids import parse_id
@@ -18,7 +18,7 @@ from core.orgs import store as people
 from core.orgs.models import User as UserModel
 from domain.errors import ErrorCode, FieldError
 
-LoginResult = Annotated[Session | InputErrors, strawberry.union("LoginResult")]
+LoginResult = Annotated[Session | InputErrors | RetryLater, strawberry.union("LoginResult")]
 LogoutResult = Annotated[Revoked | InputErrors, strawberry.union("LogoutResult")]
 CreateApiKeyResult = Annotated[CreatedApiKey | InputErrors, strawberry.union("CreateApiKeyResult")]
 RevokeApiKeyResult = Annotated[ApiKey | InputErrors, strawberry.union("RevokeApiKeyResult")]
@@ -28,11 +28,23 @@ MIN_PASSWORD_LENGTH = 10
 
 @strawberry.type
 class AuthMutations:
-    @strawberry.mutation(description="Sign in with email and password.")
+    @strawberry.mutation(
+        description="Sign in with email and password. After too many failures for one "
+        "account or from one address, `RetryLater` says for how long to wait."
+    )
     async def login(self, info: Info, email: str, password: str) -> LoginResult:
         context = info.context
+        account, address = email.strip().lower(), context.client_address
+        wait = await context.throttle.wait(account, address)
+        if wait is not None:
+            return RetryLater(
+                code=ErrorCode.TOO_MANY,
+                message=f"Too many failed sign-ins: try again in {wait} seconds.",
+                retry_after_seconds=wait,
+            )
         session = await service.login(email, password, context.settings.jwt_secret, context.now)
         if session is None:
+            await context.throttle.failed(account, address)
             return InputErrors.of(
                 FieldError("password", ErrorCode.INVALID_CREDENTIALS, "Wrong email or password.")
             )

@@ -6,8 +6,16 @@ from datetime import datetime
 
 import strawberry
 
+from api.errors import ErrorCodeEnum
 from api.orgs.types import User
 from core.auth import models, service
+
+
+@strawberry.type(description="Too many failed attempts: try again after a while.")
+class RetryLater:
+    code: ErrorCodeEnum
+    message: str
+    retry_after_seconds: int
 
 
 @strawberry.type(description="A signed-in session: keep the refresh token secret.")

@@ -131,3 +131,33 @@ async def test_a_tampered_api_key_is_unauthenticated(client: httpx.AsyncClient, 
     body = await graphql(client, INGEST, tampered)
 
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+RETRY = """mutation($email: String!, $password: String!) {
+  login(email: $email, password: $password) {
+  __typename ... on RetryLater { code retryAfterSeconds } } }"""
+
+
+async def test_sign_in_is_throttled_per_account_then_per_address(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    await set_password(org.rep, PASSWORD)
+    await set_password(org.admin, PASSWORD)
+
+    async def attempt(email: str, password: str) -> dict:
+        return (await graphql(client, RETRY, None, email=email, password=password))["data"]
+
+    wrong = [await attempt("rita@acme.test", "wrong password!") for _ in range(10)]
+    right_but_late = await attempt("RITA@acme.test", PASSWORD)
+    other_account = await attempt("admin@acme.test", PASSWORD)
+    # 40 more failures from the same address, on accounts that may or may not exist...
+    for n in range(40):
+        await attempt(f"guess{n}@acme.test", "wrong password!")
+    address_blocked = await attempt("admin@acme.test", PASSWORD)
+
+    assert [a["login"]["__typename"] for a in wrong] == ["InputErrors"] * 10
+    late = right_but_late["login"]
+    assert (late["__typename"], late["code"]) == ("RetryLater", "TOO_MANY")
+    assert 0 < late["retryAfterSeconds"] <= 15 * 60
+    assert other_account["login"]["__typename"] == "Session"
+    assert address_blocked["login"]["__typename"] == "RetryLater"

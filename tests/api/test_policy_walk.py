@@ -261,6 +261,7 @@ async def follows(
         settings=settings,
         bus=app.state.bus,
         queue=app.state.queue,
+        throttle=app.state.throttle,
         viewer=viewer,
     )
     listening_before = LISTENERS._value.get()

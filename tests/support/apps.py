@@ -17,6 +17,7 @@ from core.config import Settings
 async def client_of(app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     variant = create_app(settings)
     variant.state.bus, variant.state.queue = app.state.bus, app.state.queue
+    variant.state.throttle = app.state.throttle
     variant.state.settings = settings
     transport = httpx.ASGITransport(app=variant)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
