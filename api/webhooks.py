@@ -7,8 +7,10 @@ per-record report and the re-measurement are the API's, not a copy of them.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from strawberry import Schema
@@ -31,8 +33,26 @@ MUTATIONS = {
 }
 
 
+logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 30
+
+
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"errors": [{"code": code, "message": message}]}, status_code=status)
+
+
+def _unavailable() -> JSONResponse:
+    response = _error(
+        503, "UNAVAILABLE", "The service cannot take this batch now; send it again later."
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _ours(error: GraphQLError) -> bool:
+    """An error raised while running (it has a path) that carries no code for clients: an
+    unexpected exception, masked."""
+    return error.path is not None and not (error.extensions or {}).get("code")
 
 
 class Webhooks:
@@ -40,6 +60,15 @@ class Webhooks:
         self.schema, self.settings = schema, settings
 
     async def handle(self, request: Request) -> JSONResponse:
+        """Client mistakes are 4xx, which a CRM must not retry; a fault of ours (the
+        database or Redis down) is 503 with Retry-After, which it should."""
+        try:
+            return await self._handle(request)
+        except Exception:
+            logger.exception("webhook %s failed", request.url.path)
+            return _unavailable()
+
+    async def _handle(self, request: Request) -> JSONResponse:
         kind = request.path_params["kind"]
         if kind not in MUTATIONS:
             return _error(404, "NOT_FOUND", "Webhooks exist for deals and leads.")
@@ -67,8 +96,11 @@ class Webhooks:
         result = await self.schema.execute(
             MUTATIONS[kind], variable_values={"records": records}, context_value=context
         )
+        if result.errors and any(_ours(error) for error in result.errors):
+            logger.error("webhook %s: %s", kind, [e.message for e in result.errors])
+            return _unavailable()
         if result.errors:
-            # Coercion errors name the record and the field; anything else is masked.
+            # Coercion errors name the record and the field.
             return JSONResponse(
                 {
                     "errors": [

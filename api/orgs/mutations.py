@@ -11,7 +11,7 @@ from api.context import Info
 from api.errors import InputErrors
 from api.ids import parse_id
 from api.orgs.types import CadenceEnum, RoleEnum, Team, User
-from core.auth.service import hash_password
+from core.auth.service import hashed
 from core.orgs import service
 from core.orgs import store as people
 from core.orgs.models import Role
@@ -67,7 +67,7 @@ async def _create_user(
         name=name,
         role=role,
         team_id=team_id,
-        password_hash=hash_password(password) if password else None,
+        password_hash=await hashed(password) if password else None,
     )
     return InputErrors.of(result) if isinstance(result, FieldError) else User.of(result)
 

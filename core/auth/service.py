@@ -168,8 +168,13 @@ async def token_viewer(claims: AccessClaims, now: datetime) -> Viewer | None:
     )
 
 
+async def hashed(password: str) -> str:
+    """`hash_password` off the event loop: argon2 is slow on purpose."""
+    return await asyncio.to_thread(hash_password, password)
+
+
 async def set_password(user: User, password: str) -> None:
-    user.password_hash = await asyncio.to_thread(hash_password, password)
+    user.password_hash = await hashed(password)
     await user.save(update_fields=["password_hash"])
 
 

@@ -11,6 +11,7 @@ import httpx
 from core.auth.service import create_api_key, revoke_api_key
 from core.sales.models import Deal, Lead
 from tests.conftest import Org
+from tests.support.servers import api_server, free_port
 
 DEALS = [
     {
@@ -149,3 +150,22 @@ async def test_malformed_batches_are_refused_with_a_reason(
     assert "amount" in error["message"]
     assert unknown.status_code == 404
     assert await Deal.all().count() == 0
+
+
+async def test_during_a_database_outage_the_webhook_asks_to_be_retried(
+    production_env: dict[str, str],
+) -> None:
+    # Nothing listens on this port: the API is up, its database is not.
+    down = {**production_env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/x"}
+    with api_server(down) as base_url:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            answer = await http.post(
+                "/webhooks/deals",
+                json=[{"externalId": "x"}],
+                headers={"Authorization": "Bearer psk_0123456789ab_secret"},
+            )
+
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "30"
+    assert answer.json()["errors"][0]["code"] == "UNAVAILABLE"
+    assert "Traceback" not in answer.text
