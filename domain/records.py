@@ -10,8 +10,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain.errors import ErrorCode, FieldError
+from domain.inputs import check_amount, check_count, check_instant, check_text
 
+# The lengths of the columns these texts are stored in.
 MAX_EXTERNAL_ID_LENGTH = 200
+MAX_EMAIL_LENGTH = 320
+MAX_NAME_LENGTH = 300
+MAX_LABEL_LENGTH = 100
 
 
 class DealStage(StrEnum):
@@ -46,27 +51,19 @@ class DealRecord:
 def check_deal(deal: DealRecord) -> list[FieldError]:
     """Every rule the record breaks on its own, without looking anything up."""
     errors = check_external_id(deal.external_id)
-    if not deal.amount.is_finite() or deal.amount < 0:
-        errors.append(FieldError("amount", ErrorCode.NEGATIVE, "amount must be zero or more."))
-    if deal.cost is not None and (not deal.cost.is_finite() or deal.cost < 0):
-        errors.append(FieldError("cost", ErrorCode.NEGATIVE, "cost must be zero or more."))
-    if deal.quantity < 1:
-        errors.append(
-            FieldError("quantity", ErrorCode.NOT_POSITIVE, "quantity must be at least 1.")
-        )
-    errors += check_aware(createdAt=deal.created_at, closedAt=deal.closed_at)
+    errors += _references(deal.owner_email, deal.account_external_id, deal.region, deal.segment)
+    errors += check_external_id(deal.product_external_id, "productExternalId", optional=True)
+    errors += check_amount("amount", deal.amount) + check_amount("cost", deal.cost)
+    errors += check_count("quantity", deal.quantity)
+    errors += check_instant("createdAt", deal.created_at)
+    errors += check_instant("closedAt", deal.closed_at)
     if deal.stage is not DealStage.OPEN and deal.closed_at is None:
         errors.append(
             FieldError(
                 "closedAt", ErrorCode.REQUIRED, f"closedAt is required for a {deal.stage} deal."
             )
         )
-    if (
-        deal.closed_at is not None
-        and deal.closed_at.utcoffset() is not None
-        and deal.created_at.utcoffset() is not None
-        and deal.closed_at < deal.created_at
-    ):
+    if deal.closed_at is not None and not errors and deal.closed_at < deal.created_at:
         errors.append(
             FieldError(
                 "closedAt", ErrorCode.BEFORE_CREATED, "closedAt must not be before createdAt."
@@ -75,28 +72,26 @@ def check_deal(deal: DealRecord) -> list[FieldError]:
     return errors
 
 
-def check_external_id(external_id: str, name: str = "externalId") -> list[FieldError]:
-    if not external_id.strip():
+def _references(
+    owner_email: str, account: str | None, region: str | None, segment: str | None
+) -> list[FieldError]:
+    """The texts a deal or a lead names other things by."""
+    return (
+        check_text("ownerEmail", owner_email, MAX_EMAIL_LENGTH)
+        + check_external_id(account, "accountExternalId", optional=True)
+        + check_text("region", region, MAX_LABEL_LENGTH)
+        + check_text("segment", segment, MAX_LABEL_LENGTH)
+    )
+
+
+def check_external_id(
+    external_id: str | None, name: str = "externalId", optional: bool = False
+) -> list[FieldError]:
+    if external_id is None and optional:
+        return []
+    if external_id is None or not external_id.strip():
         return [FieldError(name, ErrorCode.REQUIRED, f"{name} must not be empty.")]
-    if len(external_id) > MAX_EXTERNAL_ID_LENGTH:
-        return [
-            FieldError(
-                name,
-                ErrorCode.TOO_LONG,
-                f"{name} must be at most {MAX_EXTERNAL_ID_LENGTH} characters.",
-            )
-        ]
-    return []
-
-
-def check_aware(**times: datetime | None) -> list[FieldError]:
-    """Times must carry an offset: a bare local time means different instants to different
-    readers."""
-    return [
-        FieldError(name, ErrorCode.NO_TIMEZONE, f"{name} must carry a timezone offset.")
-        for name, value in times.items()
-        if value is not None and value.utcoffset() is None
-    ]
+    return check_text(name, external_id, MAX_EXTERNAL_ID_LENGTH)
 
 
 @dataclass(frozen=True)
@@ -120,7 +115,9 @@ def is_qualified(status: LeadStatus, qualified_at: datetime | None) -> bool:
 
 def check_lead(lead: LeadRecord) -> list[FieldError]:
     errors = check_external_id(lead.external_id)
-    errors += check_aware(createdAt=lead.created_at, qualifiedAt=lead.qualified_at)
+    errors += _references(lead.owner_email, lead.account_external_id, lead.region, lead.segment)
+    errors += check_instant("createdAt", lead.created_at)
+    errors += check_instant("qualifiedAt", lead.qualified_at)
     if lead.status is LeadStatus.CONVERTED and not lead.converted_deal_external_id:
         errors.append(
             FieldError(
@@ -131,12 +128,7 @@ def check_lead(lead: LeadRecord) -> list[FieldError]:
         )
     if lead.converted_deal_external_id is not None:
         errors += check_external_id(lead.converted_deal_external_id, "convertedDealExternalId")
-    if (
-        lead.qualified_at is not None
-        and lead.qualified_at.utcoffset() is not None
-        and lead.created_at.utcoffset() is not None
-        and lead.qualified_at < lead.created_at
-    ):
+    if lead.qualified_at is not None and not errors and lead.qualified_at < lead.created_at:
         errors.append(
             FieldError(
                 "qualifiedAt", ErrorCode.BEFORE_CREATED, "qualifiedAt must not be before createdAt."
@@ -154,10 +146,15 @@ class AccountRecord:
 
 
 def check_account(account: AccountRecord) -> list[FieldError]:
-    errors = check_external_id(account.external_id)
-    if not account.name.strip():
-        errors.append(FieldError("name", ErrorCode.REQUIRED, "name must not be empty."))
-    return errors
+    errors = check_external_id(account.external_id) + _name(account.name)
+    errors += check_text("region", account.region, MAX_LABEL_LENGTH)
+    return errors + check_text("segment", account.segment, MAX_LABEL_LENGTH)
+
+
+def _name(name: str) -> list[FieldError]:
+    if not name.strip():
+        return [FieldError("name", ErrorCode.REQUIRED, "name must not be empty.")]
+    return check_text("name", name, MAX_NAME_LENGTH)
 
 
 @dataclass(frozen=True)
@@ -169,13 +166,9 @@ class ProductRecord:
 
 
 def check_product(product: ProductRecord) -> list[FieldError]:
-    errors = check_external_id(product.external_id)
-    if not product.name.strip():
-        errors.append(FieldError("name", ErrorCode.REQUIRED, "name must not be empty."))
-    for name, value in (("unitPrice", product.unit_price), ("unitCost", product.unit_cost)):
-        if value is not None and (not value.is_finite() or value < 0):
-            errors.append(FieldError(name, ErrorCode.NEGATIVE, f"{name} must be zero or more."))
-    return errors
+    errors = check_external_id(product.external_id) + _name(product.name)
+    errors += check_amount("unitPrice", product.unit_price)
+    return errors + check_amount("unitCost", product.unit_cost)
 
 
 def first_occurrences(external_ids: Sequence[str]) -> set[int]:

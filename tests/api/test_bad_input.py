@@ -262,3 +262,41 @@ async def test_a_rep_may_not_build_teams(client: httpx.AsyncClient, org: Org) ->
     body = await graphql(client, query, org.token(org.rep))
 
     assert body["data"]["createTeam"] == {"errors": [{"field": "parentId", "code": "FORBIDDEN"}]}
+
+
+HOSTILE = [
+    ("externalId", {"externalId": "bad\x00id"}, "INVALID"),
+    ("region", {"region": "North\x07"}, "INVALID"),
+    ("amount", {"amount": "1e30"}, "TOO_LARGE"),
+    ("amount", {"amount": "NaN"}, "INVALID"),
+    ("closedAt", {"closedAt": "9999-12-31T23:59:59-14:00"}, "OUT_OF_RANGE"),
+    ("createdAt", {"createdAt": "0001-01-01T00:00:00+00:00"}, "OUT_OF_RANGE"),
+]
+
+
+@pytest.mark.parametrize(("field", "change", "code"), HOSTILE)
+async def test_one_hostile_record_is_rejected_and_the_others_stored(
+    client: httpx.AsyncClient, org: Org, now: datetime, field: str, change: dict, code: str
+) -> None:
+    def deal(key: str, **fields: object) -> dict[str, object]:
+        return {
+            "externalId": key,
+            "ownerEmail": "rita@acme.test",
+            "amount": "100",
+            "stage": "WON",
+            "createdAt": (now - timedelta(days=2)).isoformat(),
+            "closedAt": (now - timedelta(days=1)).isoformat(),
+            **fields,
+        }
+
+    deals = [deal("g-1"), deal("g-2"), deal("x", **change), deal("g-3")]
+    body = await graphql(client, INGEST, org.token(), deals=deals)
+
+    report = body["data"]["ingestDeals"]
+    assert report["accepted"] == 3
+    [rejected] = report["rejected"]
+    assert (rejected["index"], [(e["field"], e["code"]) for e in rejected["errors"]]) == (
+        2,
+        [(field, code)],
+    )
+    assert sorted(await Deal.all().values_list("external_id", flat=True)) == ["g-1", "g-2", "g-3"]

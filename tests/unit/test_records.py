@@ -1,5 +1,5 @@
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 from domain.errors import ErrorCode
@@ -56,3 +56,27 @@ def test_external_id_is_required_and_bounded() -> None:
 
 def test_first_occurrences_marks_later_duplicates() -> None:
     assert first_occurrences(["a", "b", "a", "c", "b"]) == {0, 1, 3}
+
+
+def test_values_beyond_what_the_columns_hold_are_refused_by_name() -> None:
+    # What a CSV file can carry that GraphQL's own types already refuse.
+    assert errors(replace(GOOD, quantity=2**31)) == [("quantity", ErrorCode.TOO_LARGE)]
+    assert errors(replace(GOOD, quantity=2**31 - 1)) == []
+    assert errors(replace(GOOD, amount=Decimal("1E16"))) == [("amount", ErrorCode.TOO_LARGE)]
+    assert errors(replace(GOOD, amount=Decimal("9999999999999999.99"))) == []
+    assert errors(replace(GOOD, cost=Decimal("sNaN"))) == [("cost", ErrorCode.INVALID)]
+    assert errors(replace(GOOD, segment="x" * 101)) == [("segment", ErrorCode.TOO_LONG)]
+    assert errors(replace(GOOD, owner_email="rita\u0000@example.test")) == [
+        ("ownerEmail", ErrorCode.INVALID)
+    ]
+    # A line break is text (a multi-line CRM field); other control characters are not.
+    assert errors(replace(GOOD, region="North\nEast")) == []
+    assert errors(replace(GOOD, region="North\x1b[31m")) == [("region", ErrorCode.INVALID)]
+
+
+def test_instants_must_fall_between_1900_and_2200() -> None:
+    far = datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-14)))
+    assert errors(replace(GOOD, closed_at=far)) == [("closedAt", ErrorCode.OUT_OF_RANGE)]
+    early = datetime(1899, 12, 31, 23, tzinfo=UTC)
+    assert errors(replace(GOOD, created_at=early)) == [("createdAt", ErrorCode.OUT_OF_RANGE)]
+    assert errors(replace(GOOD, created_at=datetime(1900, 1, 1, tzinfo=UTC))) == []
