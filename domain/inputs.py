@@ -5,13 +5,15 @@ control characters and within their length, instants within a sane range."""
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from domain.errors import ErrorCode, FieldError
 
 # Money columns are NUMERIC(18, 2): below 10^16 in size.
 MAX_MONEY = Decimal(10) ** 16
+# Thresholds (percentages, counts) are NUMERIC(12, 2).
+MAX_THRESHOLD = Decimal(10) ** 10
 # Counts are 32-bit integers in the database.
 MAX_COUNT = 2**31 - 1
 # Instants a sales record can truly carry.
@@ -52,6 +54,16 @@ def check_text(name: str, value: str | None, max_length: int) -> list[FieldError
     if any(unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS for c in value):
         return [FieldError(name, ErrorCode.INVALID, f"{name} must not contain control characters.")]
     return []
+
+
+def in_range(day: date) -> bool:
+    """A day business figures can be about (and whose neighbouring periods exist)."""
+    return EARLIEST_YEAR <= day.year < LATEST_YEAR
+
+
+def usable(value: Decimal | None, below: Decimal = MAX_MONEY) -> bool:
+    """A number that can be computed with and stored: finite and, in size, below `below`."""
+    return value is not None and value.is_finite() and abs(value) < below
 
 
 def check_instant(name: str, value: datetime | None) -> list[FieldError]:

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.inputs import EARLIEST_YEAR, LATEST_YEAR, MAX_MONEY, in_range, usable
 from domain.metrics import COST_METRICS, LEAD_METRICS, RATES, Metric
 from domain.periods import Period, PeriodKind, add_years, following, period_containing
 from domain.targets import TargetKind, TargetSpec
@@ -42,6 +43,8 @@ class ViolationCode(StrEnum):
     END_BEFORE_START = "END_BEFORE_START"
     END_IN_PAST = "END_IN_PAST"
     HORIZON_TOO_LONG = "HORIZON_TOO_LONG"
+    NUMBER_OUT_OF_RANGE = "NUMBER_OUT_OF_RANGE"
+    PERIOD_OUT_OF_RANGE = "PERIOD_OUT_OF_RANGE"
 
 
 class Criterion(StrEnum):
@@ -96,6 +99,8 @@ class GoalDraft:
     rationale: str | None = None
     parent_given: bool = False
     parent: ParentFacts | None = None
+    # A baseline the request gave (a relative target's starting figure).
+    given_baseline: Decimal | None = None
 
 
 def validate(draft: GoalDraft) -> list[Violation]:
@@ -108,11 +113,29 @@ def validate(draft: GoalDraft) -> list[Violation]:
     ]
 
 
+def _numbers(draft: GoalDraft) -> list[Violation]:
+    """Every number given is finite and within what a goal can store."""
+    given = {"target": draft.spec.value, "moveFrom": draft.spec.start}
+    given["baseline"] = draft.given_baseline
+    return [
+        Violation(
+            Criterion.SPECIFIC,
+            ViolationCode.NUMBER_OUT_OF_RANGE,
+            f"{name} must be a number between -{MAX_MONEY:,} and {MAX_MONEY:,}.",
+            name,
+        )
+        for name, value in given.items()
+        if value is not None and not usable(value)
+    ]
+
+
 def _specific(draft: GoalDraft) -> list[Violation]:
-    found = []
+    found = _numbers(draft)
     value = draft.spec.value
-    if draft.spec.kind is TargetKind.ABSOLUTE or draft.spec.kind is TargetKind.MOVE:
-        if not value.is_finite() or value <= 0:
+    if found:
+        pass  # not a usable number: said once, above
+    elif draft.spec.kind is TargetKind.ABSOLUTE or draft.spec.kind is TargetKind.MOVE:
+        if value <= 0:
             found.append(
                 Violation(
                     Criterion.SPECIFIC,
@@ -121,7 +144,7 @@ def _specific(draft: GoalDraft) -> list[Violation]:
                     "target",
                 )
             )
-    elif not value.is_finite() or value == 0:
+    elif value == 0:
         found.append(
             Violation(
                 Criterion.SPECIFIC,
@@ -131,7 +154,7 @@ def _specific(draft: GoalDraft) -> list[Violation]:
             )
         )
     start = draft.spec.start
-    if draft.spec.kind is TargetKind.MOVE and start is not None and start >= value:
+    if draft.spec.kind is TargetKind.MOVE and start is not None and not found and start >= value:
         found.append(
             Violation(
                 Criterion.SPECIFIC,
@@ -329,6 +352,16 @@ def plan_periods(
     request: PeriodRequest, fiscal_start_month: int
 ) -> tuple[list[tuple[Period, PeriodKind | None]], list[Violation]]:
     """The period of each goal to create, or why there is none."""
+    given = [request.start, request.end, request.named[1] if request.named else None]
+    if any(day is not None and not in_range(day) for day in given):
+        return [], [
+            Violation(
+                Criterion.TIME_BOUND,
+                ViolationCode.PERIOD_OUT_OF_RANGE,
+                f"A goal's period falls between {EARLIEST_YEAR} and {LATEST_YEAR - 1}.",
+                "period",
+            )
+        ]
     custom = request.start is not None or request.end is not None
     if custom and request.named is not None:
         return [], [

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from domain.inputs import MAX_MONEY, usable
+
 HUNDRED = Decimal(100)
 CENTS = Decimal("0.01")
 
@@ -60,6 +62,11 @@ def _cents(value: Decimal) -> Decimal:
 
 def check_plan(plan: Plan) -> list[str]:
     """What is wrong with a plan, in words; empty when it can be used."""
+    numbers = [n for t in plan.tiers for n in (t.start, t.end, t.rate) if n is not None]
+    numbers += [n for f in plan.flats for n in (f.threshold, f.amount)]
+    numbers += [plan.cap] if plan.cap is not None else []
+    if not all(usable(n) for n in numbers):
+        return [f"every number must be finite and below {MAX_MONEY:,}"]
     problems = []
     for tier in plan.tiers:
         if tier.start < 0 or tier.rate < 0 or (tier.end is not None and tier.end <= tier.start):

@@ -12,6 +12,7 @@ from api.errors import InputErrors
 from api.gamification.types import Award
 from api.goals.types import MetricEnum
 from domain.errors import ErrorCode, FieldError
+from domain.inputs import MAX_THRESHOLD, usable
 from gamification import models, store
 from gamification.rules import BadgeKind, level_of
 
@@ -89,8 +90,14 @@ class AchievementMutations:
         problems = []
         if not input.code.strip():
             problems.append(FieldError("code", ErrorCode.REQUIRED, "Name the rule's code."))
-        if input.threshold <= 0:
+        if not usable(input.threshold, MAX_THRESHOLD):
+            problems.append(
+                FieldError("threshold", ErrorCode.OUT_OF_RANGE, f"Below {MAX_THRESHOLD:,}.")
+            )
+        elif input.threshold <= 0:
             problems.append(FieldError("threshold", ErrorCode.NOT_POSITIVE, "Above zero."))
+        if input.daily_minimum is not None and not usable(input.daily_minimum):
+            problems.append(FieldError("dailyMinimum", ErrorCode.OUT_OF_RANGE, "A finite amount."))
         if input.points < 0:
             problems.append(FieldError("points", ErrorCode.NEGATIVE, "Zero or more."))
         if input.kind is BadgeKind.STREAK_DAILY and (

@@ -20,6 +20,7 @@ from core.orgs import store as people
 from core.orgs.models import Organisation
 from core.sales import store as sales
 from domain import smart
+from domain.inputs import usable
 from domain.metrics import CUMULATIVE, Metric, Totals, value_of
 from domain.periods import Period, comparable_history, local_today, preceding
 from domain.progress import PaceThresholds, Progress, compute_progress, two_places
@@ -165,7 +166,11 @@ async def create_goal(
     }
 
     baseline, baseline_source = _baseline(new, figures["baseline"])
-    target = resolve(new.target, baseline)
+    # Numbers that cannot be computed with are reported by SMART; nothing is derived from them.
+    numbers_usable = all(
+        value is None or usable(value) for value in (new.target.value, new.target.start, baseline)
+    )
+    target = resolve(new.target, baseline) if numbers_usable else None
     today = local_today(now, ZoneInfo(organisation.timezone))
     has_cost_data = await sales.has_cost_data(organisation.id)
     drafts = []
@@ -192,6 +197,7 @@ async def create_goal(
                 rationale=new.rationale,
                 parent_given=new.parent_id is not None,
                 parent=parent_facts,
+                given_baseline=new.baseline,
             )
         )
     violations = _distinct([v for draft in drafts for v in smart.validate(draft)])

@@ -179,10 +179,14 @@ async def _accept(
     """The rows of the records that pass their own rules and whose names all resolve, and
     the result reporting every other record with its errors."""
     errors = _screen(records, lambda r: r.external_id, check)
-    references = await _References.load(organisation_id, records)
+    # Names are looked up only for records whose values are sound (no NUL sent to SQL).
+    sound = [record for index, record in enumerate(records) if index not in errors]
+    references = await _References.load(organisation_id, sound)
     rows = []
     for index, record in enumerate(records):
-        found = errors.get(index, [])
+        if index in errors:
+            continue
+        found: list[FieldError] = []
         owner, account, product = references.resolve(record, found)
         if found or owner is None:
             errors[index] = found
