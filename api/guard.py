@@ -21,9 +21,10 @@ from graphql import (
     GraphQLUnionType,
     get_named_type,
 )
+from starlette.requests import Request
 from strawberry.extensions import SchemaExtension
 
-from api.errors import Forbidden
+from api.errors import BadUserInput, Forbidden
 from api.pagination import Edge
 from api.policy import Access
 from api.visibility import FIELDS, OBJECTS
@@ -90,6 +91,9 @@ class PolicyGuard(SchemaExtension):
     async def _root(
         self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kw: Any
     ) -> Any:
+        parent = info.parent_type.name
+        if parent == "Subscription" and isinstance(info.context.request, Request):
+            raise BadUserInput("Subscriptions run over a websocket (graphql-transport-ws).")
         viewer = info.context.viewer
         if viewer is not None and not (await info.context.access()).may_read:
             raise Forbidden("This API key may only send data (scope `ingest`).")

@@ -44,7 +44,8 @@ def decode_cursor(cursor: str | None) -> int:
         return 0
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "id":
+        # Ids are 32-bit: anything else is not a cursor this API gave out.
+        if kind == "id" and 0 <= int(value) < 2**31:
             return int(value)
     except ValueError:
         pass

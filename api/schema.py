@@ -38,6 +38,7 @@ from api.goals.mutations import GoalMutations
 from api.goals.queries import GoalQueries
 from api.goals.subscriptions import GoalSubscriptions
 from api.guard import PolicyGuard
+from api.inputs import InputScreen
 from api.ops import CountErrors, Introspection
 from api.orgs.mutations import CalendarMutations, OrgMutations
 from api.orgs.queries import OrgQueries
@@ -98,6 +99,7 @@ def create_schema(settings: Settings) -> strawberry.Schema:
         partial(ValidationCache, maxsize=DOCUMENT_CACHE),
         partial(MaskErrors, should_mask_error=should_mask),
         CountErrors,
+        InputScreen,
         PolicyGuard,
     ]
     extensions.append(partial(Introspection, settings))

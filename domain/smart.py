@@ -196,7 +196,8 @@ def _measurable(draft: GoalDraft) -> list[Violation]:
                 "metric",
             )
         )
-    if draft.spec.needs_history and draft.target is None:
+    # (A baseline given but not a number is said once, under SPECIFIC.)
+    if draft.spec.needs_history and draft.target is None and draft.given_baseline is None:
         found.append(
             Violation(
                 Criterion.MEASURABLE,

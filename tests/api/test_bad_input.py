@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -300,3 +301,78 @@ async def test_one_hostile_record_is_rejected_and_the_others_stored(
         [(field, code)],
     )
     assert sorted(await Deal.all().values_list("external_id", flat=True)) == ["g-1", "g-2", "g-3"]
+
+
+async def test_hostile_arguments_are_refused_by_name_not_masked(
+    client: httpx.AsyncClient, org: Org, now: datetime
+) -> None:
+    beyond = base64.urlsafe_b64encode(b"id:99999999999").decode()
+    month = {"periodStart": "2026-12-01", "periodEnd": "2026-12-31"}
+    goal = """mutation($input: CreateGoalInput!) { createGoal(input: $input) { __typename
+      ... on SmartViolations { violations { code field } } } }"""
+    team = "mutation($n: String!) { createTeam(input: {name: $n}) { __typename } }"
+    cases = [
+        ("query($a: String) { reps(after: $a) { edges { node { id } } } }", {"a": beyond}),
+        (team, {"n": "x" * 201}),
+        (team, {"n": "West\x00"}),
+        (
+            goal,
+            {
+                "input": {
+                    "metric": "REVENUE",
+                    "ownerId": str(org.rep.id),
+                    "target": "10",
+                    "rationale": "x",
+                    "scope": {"regions": [f"r{n}" for n in range(10_000)]},
+                    **month,
+                }
+            },
+        ),
+        ('subscription { awards(repId: "1") { repId } }', {}),
+    ]
+    answers = []
+    for query, variables in cases:
+        body = await graphql(client, query, org.token(), **variables)
+        answers.append([(e["message"], e["extensions"]["code"]) for e in body["errors"]])
+    nan = await graphql(
+        client,
+        goal,
+        org.token(),
+        input={
+            "metric": "REVENUE",
+            "ownerId": str(org.rep.id),
+            "target": "20",
+            "targetKind": "RELATIVE_PERCENT",
+            "baseline": "NaN",
+            "rationale": "x",
+            **month,
+        },
+    )
+    far = await graphql(
+        client,
+        goal,
+        org.token(),
+        input={
+            "metric": "REVENUE",
+            "ownerId": str(org.rep.id),
+            "target": "1e30",
+            "rationale": "x",
+            "periodStart": "0001-01-01",
+            "periodEnd": "0001-01-31",
+        },
+    )
+
+    assert answers == [
+        [("after: not a cursor this API gave out.", "BAD_USER_INPUT")],
+        [("input.name must be at most 200 characters.", "BAD_USER_INPUT")],
+        [("input.name must not contain control characters.", "BAD_USER_INPUT")],
+        [("input.scope.regions: at most 1000 items.", "BAD_USER_INPUT")],
+        [("Subscriptions run over a websocket (graphql-transport-ws).", "BAD_USER_INPUT")],
+    ]
+    assert nan["data"]["createGoal"]["violations"] == [
+        {"code": "NUMBER_OUT_OF_RANGE", "field": "baseline"}
+    ]
+    assert far["data"]["createGoal"]["violations"] == [
+        {"code": "PERIOD_OUT_OF_RANGE", "field": "period"}
+    ]
+    assert await Goal.all().count() == 0

@@ -232,6 +232,7 @@ ENCLOSED = {
     "MetricChangeEntry", "Achievements", "Rewards", "SimulatedPayout", "ApiKey",
     "CreatedApiKey", "Session", "Revoked", "IngestPayload", "RejectedRecord", "InputError",
     "InputErrors", "SmartViolation", "SmartViolations", "AwardEvent", "CheckInEvent",
+    "RetryLater",
 }  # fmt: skip
 
 
