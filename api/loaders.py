@@ -57,7 +57,7 @@ class Loaders:
     goals: DataLoader[int, Goal | None]
     children: DataLoader[int, list[Goal]]
     series: DataLoader[str, list[Goal]]
-    progress: DataLoader[int, Progress]
+    progress: DataLoader[int, Progress | None]
     snapshots: DataLoader[int, list[ProgressSnapshot]]
     goal_awards: DataLoader[int, list[Award]]
     team_reps: DataLoader[int, list[User]]
@@ -73,12 +73,12 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
     async def organisations(ids: Sequence[int]) -> dict[int, Organisation]:
         return {org: await people.get_organisation(org)} if org in ids else {}
 
-    async def load_progress(ids: Sequence[int]) -> list[Progress]:
+    async def load_progress(ids: Sequence[int]) -> list[Progress | None]:
         found = await goal_store.goals_by_ids(org, ids)
         measured = await goals.measure_goals(
             await people.get_organisation(org), list(found.values()), now
         )
-        return [measured[key] for key in ids]
+        return [measured.get(key) for key in ids]
 
     async def load_team_reps(ids: Sequence[int]) -> list[list[User]]:
         structure = await goals.Structure.load(org)

@@ -103,7 +103,8 @@ async def award_goal_streaks(organisation: Organisation, now: datetime) -> list[
         for rep_id, goals in by_rep.items():
             run: list[Goal] = []
             for goal in reversed(goals):
-                attainment = progress[goal.id].attainment
+                # A goal that cannot be measured ends a streak, as a missed one does.
+                attainment = progress[goal.id].attainment if goal.id in progress else None
                 if attainment is None or attainment < 100:
                     break
                 run.insert(0, goal)

@@ -140,6 +140,8 @@ async def simulate(
     progress = await measure_goals(organisation, goals, now)
     found = []
     for goal in goals:
+        if goal.id not in progress:
+            continue
         value = progress[goal.id].current_value
         found.append(
             Simulated(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq.worker import Function, func
@@ -21,12 +23,15 @@ from core.goals.service import (
     snapshot_changes,
     snapshot_running_goals,
 )
+from core.orgs.models import Organisation
 from core.orgs.store import get_organisation, organisation_ids
 from gamification.closing import close_periods as close_due_periods
 from gamification.payouts import settle as settle_payouts
 from gamification.points import award_event_points
 from gamification.service import evaluate_goals, evaluate_reps
 from workers.queue import JobFunction
+
+logger = logging.getLogger(__name__)
 
 
 async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids: list[int]) -> int:
@@ -85,35 +90,54 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
     return len(awards)
 
 
+class OrganisationsFailed(Exception):
+    """A cron job finished every other organisation; these failed (and are logged)."""
+
+
+async def for_each_organisation(job: str, work: Callable[[Organisation], Awaitable[int]]) -> int:
+    """`work` for every organisation, each on its own: one that fails is logged and the
+    others go on; then the job fails, naming it, so that arq tries again (every job is
+    idempotent, so the others are not done twice)."""
+    done, failed = 0, []
+    for organisation_id in await organisation_ids():
+        try:
+            done += await work(await get_organisation(organisation_id))
+        except Exception:
+            logger.exception("%s failed for organisation %s", job, organisation_id)
+            failed.append(organisation_id)
+    if failed:
+        raise OrganisationsFailed(f"{job}: organisations {failed} failed")
+    return done
+
+
 async def snapshot_goals(ctx: dict[str, Any]) -> int:
     """The daily progress snapshot of every running goal of every organisation."""
     now = clock.now()
-    taken = 0
-    for organisation_id in await organisation_ids():
-        taken += await snapshot_running_goals(await get_organisation(organisation_id), now)
-    return taken
+    return await for_each_organisation(
+        "snapshot_goals", lambda organisation: snapshot_running_goals(organisation, now)
+    )
 
 
 async def close_periods(ctx: dict[str, Any]) -> int:
     """Period close for every organisation: final payouts, rank badges, contest prizes."""
     now = clock.now()
-    closed = 0
-    for organisation_id in await organisation_ids():
-        closed += await close_due_periods(await get_organisation(organisation_id), now)
-    return closed
+    return await for_each_organisation(
+        "close_periods", lambda organisation: close_due_periods(organisation, now)
+    )
 
 
 async def remind_overdue(ctx: dict[str, Any]) -> int:
     """Reminders for overdue check-ins and action items, each made and announced once."""
     bus: EventBus = ctx["bus"]
     now = clock.now()
-    made = 0
-    for organisation_id in await organisation_ids():
-        reminders = await make_reminders(await get_organisation(organisation_id), now)
+
+    async def remind(organisation: Organisation) -> int:
+        reminders = await make_reminders(organisation, now)
         for reminder in reminders:
             await publish_reminder(bus, reminder)
-        made += len(reminders)
-    return made
+        return len(reminders)
+
+    return await for_each_organisation("remind_overdue", remind)
 
 
 async def ping(ctx: dict[str, Any]) -> str:

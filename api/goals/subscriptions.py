@@ -48,7 +48,8 @@ class GoalSubscriptions:
                 organisation = await get_organisation(organisation_id)
                 now = clock.now()
                 measured = await service.measure_goals(organisation, [goal], now)
-                yield GoalProgress.of(goal.id, measured[goal.id], now)
+                if goal.id in measured:
+                    yield GoalProgress.of(goal.id, measured[goal.id], now)
                 async for event in while_signed_in(info, events):
                     yield GoalProgress.from_event(event)
             return

@@ -199,10 +199,21 @@ class Goal:
         organisation = await loaders.organisation.load(self.model.organisation_id)
         return Organisation.of(organisation) if organisation else None
 
-    @strawberry.field
-    async def progress(self, info: Info) -> GoalProgress:
+    @strawberry.field(
+        description="Null when the goal's figures cannot be computed (see measurementProblem)."
+    )
+    async def progress(self, info: Info) -> GoalProgress | None:
         progress = await info.context.loaders.progress.load(self.model.id)
-        return GoalProgress.of(self.model.id, progress, info.context.now)
+        return GoalProgress.of(self.model.id, progress, info.context.now) if progress else None
+
+    @strawberry.field(
+        description="Why the goal cannot be measured (its stored target is not a number, "
+        "say); null when it can."
+    )
+    async def measurement_problem(self, info: Info) -> str | None:
+        if await info.context.loaders.progress.load(self.model.id) is not None:
+            return None
+        return "This goal's figures cannot be computed: check its target and period."
 
     @strawberry.field(description="Progress snapshots, oldest first.")
     async def progress_history(self, info: Info) -> list[ProgressSnapshot]:

@@ -78,6 +78,7 @@ def _snapshot(goals: Sequence[Goal], progress: dict[int, Progress]) -> list[dict
             "status": progress[goal.id].status.value,
         }
         for goal in goals
+        if goal.id in progress
     ]
 
 
@@ -307,7 +308,7 @@ async def agenda(organisation: Organisation, rep_id: int, now: datetime) -> Agen
             else None,
         )
         for goal in goals
-        if progress[goal.id].status in checkins.NEEDS_TALK
+        if goal.id in progress and progress[goal.id].status in checkins.NEEDS_TALK
     ]
     # The days since, today included, against as many days just before them.
     window = Period(since, today)

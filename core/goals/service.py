@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from domain.periods import Period, comparable_history, local_today, preceding
 from domain.progress import PaceThresholds, Progress, compute_progress, two_places
 from domain.targets import TargetKind, TargetSpec, achievability, resolve
 from domain.teams import ancestors, members
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -291,7 +294,9 @@ async def measure_goals(
     now: datetime,
     structure: Structure | None = None,
 ) -> dict[int, Progress]:
-    """Progress of many goals at once, from the rollups, in a few statements in all."""
+    """Progress of many goals at once, from the rollups, in a few statements in all. A goal
+    whose figures cannot be computed (a target stored before targets were checked, say) is
+    logged and left out: it never stops the others being measured."""
     if not goals:
         return {}
     structure = structure or await Structure.load(organisation.id)
@@ -304,16 +309,19 @@ async def measure_goals(
         ],
     )
     thresholds = thresholds_of(organisation)
-    return {
-        goal.id: compute_progress(
-            value_of(goal.metric, totals[goal.id]),
-            goal.target,
-            period_of(goal).elapsed_fraction(now, tz),
-            thresholds,
-            cumulative=goal.metric in CUMULATIVE,
-        )
-        for goal in goals
-    }
+    measured = {}
+    for goal in goals:
+        try:
+            measured[goal.id] = compute_progress(
+                value_of(goal.metric, totals[goal.id]),
+                goal.target,
+                period_of(goal).elapsed_fraction(now, tz),
+                thresholds,
+                cumulative=goal.metric in CUMULATIVE,
+            )
+        except (ArithmeticError, ValueError) as error:
+            logger.error("goal %s cannot be measured: %r", goal.id, error)
+    return measured
 
 
 async def measure_affected_goals(
@@ -338,6 +346,8 @@ async def _measured(
     latest = await store.latest_snapshots([goal.id for goal in goals])
     measured = []
     for goal in goals:
+        if goal.id not in progress:
+            continue
         last = latest.get(goal.id)
         now_progress = progress[goal.id]
         changed = (
