@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 
 from api.context import Info
-from api.errors import InputErrors
+from api.errors import BadUserInput, InputErrors
 from api.gamification.types import BonusPlan, PayoutEntry
 from api.goals.types import MetricEnum
 from api.ids import parse_id
@@ -18,6 +18,7 @@ from api.pagination import Connection, keyset
 from core.goals.store import find_goal
 from core.orgs.store import get_organisation
 from domain.errors import ErrorCode, FieldError
+from domain.inputs import in_range
 from domain.periods import Period
 from gamification import bonus, payouts, store
 from gamification.models import PayoutStatus
@@ -164,6 +165,10 @@ class BonusQueries:
     ) -> list[SimulatedPayout]:
         access = await info.context.access()
         access.require(access.is_admin)
+        if problems := bonus.check_plan(plan.plan()):
+            raise BadUserInput(f"plan: {'; '.join(problems)}.")
+        if not (in_range(period_start) and in_range(period_end)) or period_end < period_start:
+            raise BadUserInput("periodEnd: on or after periodStart, both between 1900 and 2199.")
         organisation = await get_organisation(access.viewer.organisation_id)
         results = await payouts.simulate(
             organisation,

@@ -13,6 +13,7 @@ from api.errors import InputErrors
 from api.goals.types import MetricEnum
 from api.ids import parse_id
 from domain.errors import ErrorCode, FieldError
+from domain.inputs import in_range, usable
 from gamification import models, store
 
 
@@ -89,12 +90,17 @@ class ContestMutations:
             return InputErrors.forbidden("name")
         team = (parse_id(team_id) or 0) if team_id is not None else None
         problems = []
-        if ends_on < starts_on:
+        if not (in_range(starts_on) and in_range(ends_on)):
+            problems.append(
+                FieldError("startsOn", ErrorCode.OUT_OF_RANGE, "Between 1900 and 2199.")
+            )
+        elif ends_on < starts_on:
             problems.append(
                 FieldError("endsOn", ErrorCode.INVALID, "A contest ends after it starts.")
             )
         if not prizes or any(
-            p.rank < 1 or p.points < 0 or p.bonus < 0 or not p.badge.strip() for p in prizes
+            p.rank < 1 or p.points < 0 or not usable(p.bonus) or p.bonus < 0 or not p.badge.strip()
+            for p in prizes
         ):
             problems.append(
                 FieldError(

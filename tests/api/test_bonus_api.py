@@ -108,3 +108,22 @@ async def test_the_ledger_goes_from_final_to_approved_to_paid(
     assert paid_again["data"]["markPayoutsPaid"] == 0
     assert (after["final"], after["paid"]) == ("0.00", "500.00")
     assert after["entries"]["edges"][0]["node"]["status"] == "PAID"
+
+
+async def test_a_plan_that_cannot_pay_is_refused_not_simulated(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    await october(org, 5000)
+    simulate = """query($rate: Decimal!, $cap: Decimal) { simulateBonusPlan(plan: {code: "W",
+      name: "W", metric: REVENUE, tiers: [{start: "0", rate: $rate}], cap: $cap},
+      periodStart: "2026-10-01", periodEnd: "2026-10-31") { amount } }"""
+
+    nan = await graphql(client, simulate, org.token(), rate="NaN")
+    negative_cap = await graphql(client, simulate, org.token(), rate="5", cap="-1")
+    fine = await graphql(client, simulate, org.token(), rate="5")
+
+    assert nan["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert nan["errors"][0]["message"].startswith("plan: every number must be finite")
+    assert negative_cap["errors"][0]["message"] == "plan: the cap must be zero or more."
+    # 5% of 5,000.
+    assert fine["data"]["simulateBonusPlan"] == [{"amount": "250.00"}]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import httpx
 
 from core.auth.models import ApiKey
-from core.auth.service import set_password
+from core.auth.service import hash_password, set_password
 from tests.conftest import Org
 from tests.support.graphql import graphql
 
@@ -161,3 +164,34 @@ async def test_sign_in_is_throttled_per_account_then_per_address(
     assert 0 < late["retryAfterSeconds"] <= 15 * 60
     assert other_account["login"]["__typename"] == "Session"
     assert address_blocked["login"]["__typename"] == "RetryLater"
+
+
+async def test_sign_ins_do_not_hold_up_the_event_loop(client: httpx.AsyncClient, org: Org) -> None:
+    """argon2 is slow on purpose; run on the event loop, each sign-in would stall every
+    other request (a health check included) for as long as one hash takes."""
+    began = time.perf_counter()
+    hash_password("a password to time")
+    one_hash = time.perf_counter() - began
+    gaps: list[float] = []
+    stop = asyncio.Event()
+
+    async def ticker() -> None:
+        last = time.perf_counter()
+        while not stop.is_set():
+            await asyncio.sleep(0)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    await asyncio.gather(*(attempt_login(client, f"nobody{n}@acme.test") for n in range(20)))
+    stop.set()
+    await ticking
+
+    # The longest the loop went without turning is less than one hash.
+    assert max(gaps) < one_hash, (max(gaps), one_hash)
+
+
+async def attempt_login(client: httpx.AsyncClient, email: str) -> None:
+    body = await graphql(client, LOGIN, None, email=email, password="not the password")
+    assert body["data"]["login"]["__typename"] == "InputErrors"

@@ -34,7 +34,7 @@ SCALARS = {
     ).map(nodes.String),
     "JSON": st.just(nodes.Object([])),
 }
-EXAMPLES = 60
+EXAMPLES = 150
 
 
 def operations(graphql_schema: GraphQLSchema) -> st.SearchStrategy[str]:
