@@ -12,7 +12,14 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.inputs import EARLIEST_YEAR, LATEST_YEAR, MAX_MONEY, in_range, usable
+from domain.inputs import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MAX_MONEY,
+    MAX_THRESHOLD,
+    in_range,
+    usable,
+)
 from domain.metrics import COST_METRICS, LEAD_METRICS, RATES, Metric
 from domain.periods import Period, PeriodKind, add_years, following, period_containing
 from domain.targets import TargetKind, TargetSpec
@@ -44,6 +51,7 @@ class ViolationCode(StrEnum):
     END_IN_PAST = "END_IN_PAST"
     HORIZON_TOO_LONG = "HORIZON_TOO_LONG"
     NUMBER_OUT_OF_RANGE = "NUMBER_OUT_OF_RANGE"
+    BEYOND_REACH = "BEYOND_REACH"
     PERIOD_OUT_OF_RANGE = "PERIOD_OUT_OF_RANGE"
 
 
@@ -232,7 +240,17 @@ def _achievable(draft: GoalDraft) -> list[Violation]:
                     "target",
                 )
             )
-    if (
+    if draft.achievability is not None and not usable(draft.achievability, MAX_THRESHOLD):
+        found.append(
+            Violation(
+                Criterion.ACHIEVABLE,
+                ViolationCode.BEYOND_REACH,
+                f"The target is more than {MAX_THRESHOLD:,}% above the owner's best "
+                f"comparable period ({draft.best_history}): no acknowledgement covers that.",
+                "target",
+            )
+        )
+    elif (
         draft.achievability is not None
         and draft.achievability > draft.stretch_limit
         and not draft.stretch_acknowledged

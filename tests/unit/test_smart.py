@@ -237,3 +237,27 @@ def test_a_period_is_required_once() -> None:
     assert [(v.code, v.field) for v in too_many] == [
         (ViolationCode.RECURRENCE_COUNT, "recurrence.count")
     ]
+
+
+def test_a_target_beyond_any_stretch_is_refused_even_acknowledged() -> None:
+    # 10^20 % above a best period of 0.01: more than a goal can even record.
+    beyond = replace(
+        GOOD,
+        spec=TargetSpec(TargetKind.ABSOLUTE, Decimal("9999999999999999")),
+        target=Decimal("9999999999999999"),
+        best_history=Decimal("0.01"),
+        achievability=Decimal("99999999999999990000"),
+        stretch_acknowledged=True,
+    )
+    assert codes(beyond) == [(A, ViolationCode.BEYOND_REACH, "target")]
+
+
+def test_numbers_that_are_not_numbers_are_said_once() -> None:
+    nan = replace(GOOD, spec=TargetSpec(TargetKind.ABSOLUTE, Decimal("NaN")), target=None)
+    huge = replace(
+        GOOD,
+        spec=TargetSpec(TargetKind.MOVE, Decimal(25), Decimal("1E+20")),
+        target=None,
+    )
+    assert codes(nan) == [(S, ViolationCode.NUMBER_OUT_OF_RANGE, "target")]
+    assert codes(huge) == [(S, ViolationCode.NUMBER_OUT_OF_RANGE, "moveFrom")]
