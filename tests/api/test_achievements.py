@@ -205,3 +205,26 @@ async def test_points_per_won_deal_and_qualified_lead_once_each(
     mine = (await graphql(client, MINE, org.token(org.rep)))["data"]["myAchievements"]
     # Two won deals × 10 + one qualified lead × 5 + the first-win badge's 25.
     assert mine["points"] == 50
+
+
+async def test_a_badge_rule_needs_a_threshold_it_can_compare(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    answers = [
+        await graphql(
+            client,
+            RULE.replace(
+                "BadgeRule { code version active }", "InputErrors { errors { field code } }"
+            ),
+            org.token(),
+            threshold=threshold,
+            points=5,
+        )
+        for threshold in ("NaN", "1e12", "0")
+    ]
+
+    assert [a["data"]["createBadgeRule"]["errors"] for a in answers] == [
+        [{"field": "threshold", "code": "OUT_OF_RANGE"}],
+        [{"field": "threshold", "code": "OUT_OF_RANGE"}],
+        [{"field": "threshold", "code": "NOT_POSITIVE"}],
+    ]

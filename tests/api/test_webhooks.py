@@ -169,3 +169,38 @@ async def test_during_a_database_outage_the_webhook_asks_to_be_retried(
     assert answer.headers["retry-after"] == "30"
     assert answer.json()["errors"][0]["code"] == "UNAVAILABLE"
     assert "Traceback" not in answer.text
+
+
+async def test_a_hostile_record_in_a_webhook_batch_loses_only_itself(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    _, secret = await create_api_key(org.organisation.id, "HubSpot", ["ingest"])
+    good = {
+        "ownerEmail": "rita@acme.test",
+        "amount": "10",
+        "stage": "WON",
+        "createdAt": "2026-10-01T09:00:00-07:00",
+        "closedAt": "2026-10-02T09:00:00-07:00",
+    }
+    batch = [
+        {**good, "externalId": "W-1"},
+        {**good, "externalId": "W-\x00"},
+        {**good, "externalId": "W-2", "amount": "1e30"},
+        {**good, "externalId": "W-3", "closedAt": "9999-12-31T23:59:59-14:00"},
+        {**good, "externalId": "W-4"},
+    ]
+
+    response = await post(client, "/webhooks/deals", secret, batch)
+
+    assert response.status_code == 200
+    report = response.json()
+    assert report["accepted"] == 2
+    found = [
+        (r["index"], r["errors"][0]["field"], r["errors"][0]["code"]) for r in report["rejected"]
+    ]
+    assert found == [
+        (1, "externalId", "INVALID"),
+        (2, "amount", "TOO_LARGE"),
+        (3, "closedAt", "OUT_OF_RANGE"),
+    ]
+    assert sorted(await Deal.all().values_list("external_id", flat=True)) == ["W-1", "W-4"]
