@@ -32,6 +32,9 @@ class Progress:
     expected_attainment: Decimal
     projected_value: Decimal | None
     status: GoalStatus
+    # current / target × 100 unrounded: what thresholds are compared with (9,999.90 of
+    # 10,000 shows as 100.00 but has not reached 100).
+    exact_attainment: Decimal | None = None
 
 
 def two_places(value: Decimal) -> Decimal:
@@ -76,6 +79,7 @@ def compute_progress(
         expected_attainment=two_places(expected * HUNDRED),
         projected_value=two_places(projected) if projected is not None else None,
         status=_status(share, expected, elapsed, thresholds, cumulative),
+        exact_attainment=share * HUNDRED if share is not None else None,
     )
 
 

@@ -104,7 +104,7 @@ async def award_goal_streaks(organisation: Organisation, now: datetime) -> list[
             run: list[Goal] = []
             for goal in reversed(goals):
                 # A goal that cannot be measured ends a streak, as a missed one does.
-                attainment = progress[goal.id].attainment if goal.id in progress else None
+                attainment = progress[goal.id].exact_attainment if goal.id in progress else None
                 if attainment is None or attainment < 100:
                     break
                 run.insert(0, goal)

@@ -43,7 +43,7 @@ async def evaluate_goals(
     mine = [
         m
         for m in measured
-        if m.goal.owner_type is OwnerType.REP and m.progress.attainment is not None
+        if m.goal.owner_type is OwnerType.REP and m.progress.exact_attainment is not None
     ]
     if not rules or not mine:
         return []
@@ -53,9 +53,9 @@ async def evaluate_goals(
     for item in mine:
         goal, rep_id = item.goal, item.goal.owner_rep_id
         assert rep_id is not None
-        assert item.progress.attainment is not None
+        assert item.progress.exact_attainment is not None
         key = goal_period_key(goal.id)
-        for rule in attainment_badges_earned(item.progress.attainment, rules):
+        for rule in attainment_badges_earned(item.progress.exact_attainment, rules):
             if (rule.id, rep_id, key) in already:
                 continue
             award = await store.record_award(
