@@ -54,6 +54,7 @@ def compute_progress(
     elapsed: Decimal,
     thresholds: PaceThresholds,
     cumulative: bool = True,
+    start: Decimal | None = None,
 ) -> Progress:
     """Progress of a goal whose period is `elapsed` (0..1) over.
 
@@ -62,6 +63,9 @@ def compute_progress(
     A rate or an average is as good on day one as at the end: the attainment that keeps
     pace is 100% from the start, and the projection is the current value. A rate with an
     empty denominator has no value yet; such a goal is OFF_TRACK once the period runs.
+
+    A move from `start` to `target` (conversion from 15% to 25%) is measured from where it
+    starts: (current - start) / (target - start), and 0 below the start.
     """
     if target <= 0:
         raise ValueError("target must be positive")
@@ -71,7 +75,12 @@ def compute_progress(
     else:
         expected = Decimal(1) if elapsed > 0 else Decimal(0)
         projected = current if elapsed > 0 else None
-    share = current / target if current is not None else None
+    if current is None:
+        share = None
+    elif start is not None and start < target:
+        share = max(Decimal(0), (current - start) / (target - start))
+    else:
+        share = current / target
     return Progress(
         current_value=two_places(current) if current is not None else None,
         target=target,

@@ -318,6 +318,7 @@ async def measure_goals(
                 period_of(goal).elapsed_fraction(now, tz),
                 thresholds,
                 cumulative=goal.metric in CUMULATIVE,
+                start=goal.target_start if goal.target_kind is TargetKind.MOVE else None,
             )
         except (ArithmeticError, ValueError) as error:
             logger.error("goal %s cannot be measured: %r", goal.id, error)

@@ -15,7 +15,7 @@ from core.goals.models import Goal
 from core.orgs import service as orgs
 from core.orgs.models import Organisation, Role, User
 from core.sales import service as sales
-from domain.records import DealRecord, DealStage
+from domain.records import DealRecord, DealStage, LeadRecord, LeadStatus
 from tests.conftest import Org
 from tests.support.graphql import graphql
 from tests.support.instants import earlier_today, local_date
@@ -148,6 +148,28 @@ async def test_conversion_moving_from_15_to_25(client: httpx.AsyncClient, org: O
         "15.00",
         "MOVE",
     )
+    # 3 of 32 leads converted to won deals: 9.38%, below the start, so nothing of the move
+    # is done yet (3/32 ÷ 25 would say 37.52%).
+    created = clock.now() - timedelta(minutes=30)
+    deals = [
+        DealRecord(f"c-{n}", "rita@acme.test", Decimal(10), DealStage.WON, created, created)
+        for n in range(3)
+    ]
+    leads = [
+        LeadRecord(
+            f"l-{n}",
+            "rita@acme.test",
+            created,
+            LeadStatus.CONVERTED if n < 3 else LeadStatus.NEW,
+            converted_deal_external_id=f"c-{n}" if n < 3 else None,
+        )
+        for n in range(32)
+    ]
+    await sales.ingest_deals(org.organisation, deals)
+    await sales.ingest_leads(org.organisation, leads)
+    progress = """query($id: ID!) { goal(id: $id) { progress { currentValue attainment } } }"""
+    measured = await graphql(client, progress, org.token(), id=goal["id"])
+    assert measured["data"]["goal"]["progress"] == {"currentValue": "9.38", "attainment": "0.00"}
 
 
 @pytest.mark.dated

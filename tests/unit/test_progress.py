@@ -100,3 +100,25 @@ def test_a_rate_without_a_value_yet() -> None:
     )
     assert running.status is GoalStatus.OFF_TRACK
     assert compute_progress(None, D(50), D(1), DEFAULT, False).status is GoalStatus.MISSED
+
+
+def test_a_move_is_measured_from_where_it_starts() -> None:
+    # Conversion from 15% to 25%: at 9.38% nothing is achieved yet (not 37.52%); at 20%
+    # half the way; at 25% all of it.
+    def move(current: str) -> Decimal | None:
+        progress = compute_progress(
+            Decimal(current),
+            Decimal(25),
+            Decimal("0.5"),
+            PaceThresholds(),
+            cumulative=False,
+            start=Decimal(15),
+        )
+        return progress.attainment
+
+    assert [move("9.38"), move("15"), move("20"), move("25")] == [
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("50.00"),
+        Decimal("100.00"),
+    ]
