@@ -7,9 +7,13 @@ import argparse
 import asyncio
 import json
 import os
+import socket
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from tortoise.exceptions import BaseORMException
 
 from core import clock
 from core.config import ConfigurationError, Settings, get_settings
@@ -20,8 +24,23 @@ DEFAULT_SCHEMA_PATH = Path("schema.graphql")
 DEVELOPMENT_TOKEN_TTL = timedelta(hours=12)
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail with one line, before anything is printed, when the port is taken."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise SystemExit(
+                f"pacesetter: cannot listen on {host}:{port}: {error.strerror} "
+                "(choose another with --port)"
+            ) from None
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
+
+    _check_port(host, port)
 
     from api.app import create_app
 
@@ -79,6 +98,7 @@ async def _prepare_demo(settings: Settings) -> str:
 
 
 def _demo(settings: Settings, host: str, port: int) -> None:
+    _check_port(host, port)
     _migrate(settings)
     how = asyncio.run(_prepare_demo(settings))
     print(
@@ -276,6 +296,24 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from None
     configure_logging(settings.log_level)
     clock.set_shift(timedelta(seconds=settings.clock_shift_seconds))
+    try:
+        _run(args, settings)
+    except (BaseORMException, OSError) as error:
+        print(f"pacesetter: {_database_problem(error, settings)}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _database_problem(error: Exception, settings: Settings) -> str:
+    """One line for a database that is not there, not reachable, or not migrated."""
+    text = str(error)
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        return "the database has no tables yet: run `pacesetter migrate` first"
+    where = urlsplit(settings.database_url)
+    place = f"{where.hostname}:{where.port or 5432}{where.path}" if where.hostname else where.path
+    return f"cannot use the database {place}: {text}"
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> None:
     if args.verb == "serve":
         _serve(settings, args.host, args.port)
     elif args.verb == "demo":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 EMBEDDED_DATABASE_URL = "sqlite://pacesetter.sqlite3"
 # Only acceptable where nothing leaves the machine: the embedded mode refuses nothing,
@@ -52,6 +54,16 @@ class Settings(BaseSettings):
             return "postgres" + value[len(scheme) :]
         if scheme not in ("postgres", "sqlite"):
             raise ValueError("must start with postgres:// or sqlite://")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_folder(cls, value: str) -> str:
+        path = value.removeprefix("sqlite://")
+        if value.startswith("sqlite://") and path != ":memory:":
+            folder = Path(path).expanduser().parent
+            if not folder.is_dir():
+                raise ValueError(f"the folder {folder} does not exist")
         return value
 
     @field_validator("redis_url")
@@ -109,3 +121,10 @@ def get_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         raise ConfigurationError(f"invalid configuration: {describe(error)}") from None
+    except SettingsError as error:
+        # A list or other JSON setting that is not JSON: pydantic-settings names the field.
+        found = re.search(r'field "(\w+)"', str(error))
+        name = found.group(1).upper() if found else "a setting"
+        raise ConfigurationError(
+            f'invalid configuration: {name}: not valid JSON (e.g. ["https://app.example"])'
+        ) from None
