@@ -81,7 +81,12 @@ class Directory:
         if user is None:
             assert team is not None
             made = await orgs.create_user(
-                self.organisation_id, email=row.email, name=row.name, role=Role.REP, team_id=team.id
+                self.organisation_id,
+                email=row.email,
+                name=row.name,
+                role=Role.REP,
+                team_id=team.id,
+                external_id=row.external_id,
             )
             if isinstance(made, FieldError):
                 return made

@@ -82,6 +82,11 @@ class _Counting(io.RawIOBase):
         return len(data)
 
 
+_SAME_EMAIL = FieldError(
+    "email", ErrorCode.DUPLICATE_IN_BATCH, "an earlier row of this file has the same email"
+)
+
+
 class _Rejects:
     """The rejects file, written as rows are refused: the line, the reason, the row. It is
     created at the first refused row, and only if no file of that name exists: an import
@@ -197,6 +202,7 @@ class _Run:
         )
         self.started = clock.now()
         self.directory: Directory | None = None
+        self.rep_emails: set[str] = set()
         self.refused: list[tuple[int, Sequence[FieldError], Sequence[str]]] = []
 
     async def all(self, rows: Iterator[tuple[int, list[str]]], report: Callable[[], None]) -> None:
@@ -243,6 +249,12 @@ class _Run:
         if self.kind is Kind.REPS:
             for line, values, parsed in zip(batch.lines, batch.values, batch.parsed, strict=True):
                 assert isinstance(parsed.record, RepRow)
+                # A person is one row: a second row with their email is a mistake in the
+                # file, not a rename.
+                if parsed.record.email in self.rep_emails:
+                    self.reject(line, [_SAME_EMAIL], values)
+                    continue
+                self.rep_emails.add(parsed.record.email)
                 user = await self.directory.put_rep(parsed.record)
                 if isinstance(user, FieldError):
                     self.reject(line, [user], values)

@@ -82,6 +82,7 @@ async def create_user(
     role: Role,
     team_id: int | None,
     password_hash: str | None = None,
+    external_id: str | None = None,
 ) -> User | FieldError:
     email = email.strip().lower()
     name = name.strip()
@@ -101,6 +102,7 @@ async def create_user(
             role=role,
             team_id=team_id,
             password_hash=password_hash,
+            external_id=external_id,
         )
     except IntegrityError:
         return FieldError("email", ErrorCode.CONFLICT, "A user with this email already exists.")

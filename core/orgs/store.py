@@ -39,6 +39,7 @@ async def create_user(
     role: Role,
     team_id: int | None,
     password_hash: str | None,
+    external_id: str | None = None,
 ) -> User:
     return await User.create(
         organisation_id=organisation_id,
@@ -47,6 +48,7 @@ async def create_user(
         role=role,
         team_id=team_id,
         password_hash=password_hash,
+        external_id=external_id,
     )
 
 

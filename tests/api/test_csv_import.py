@@ -332,3 +332,34 @@ async def test_the_rejects_file_never_overwrites_a_file(
     assert second[1].splitlines()[-1].endswith(str(tmp_path / "bad.csv.rejects-2.csv"))
     assert rejected_rows(tmp_path / "bad.csv.rejects.csv") == EXPECTED_REJECTS
     assert rejected_rows(tmp_path / "bad.csv.rejects-2.csv") == EXPECTED_REJECTS
+
+
+async def test_reps_keep_their_external_ids_and_an_email_twice_is_a_duplicate(
+    production_env: dict[str, str], org: Org, tmp_path: Path
+) -> None:
+    mapping = write(tmp_path, "m.toml", REPS_MAPPING + 'external_id = "Id"\n')
+    reps = write(
+        tmp_path,
+        "reps.csv",
+        "Id,Email,Name,Team,Manager\n"
+        "E-1,uma@acme.test,Uma Up,North,\n"
+        "E-2,vic@acme.test,Vic Vale,North,\n"
+        "E-3,UMA@acme.test,Uma Renamed,North,\n",
+    )
+
+    status, words = await asyncio.to_thread(
+        run_import, production_env, "reps", str(reps), "--mapping", str(mapping)
+    )
+
+    assert status == 3
+    assert words.splitlines()[0] == (
+        "reps: 3 rows read, 2 imported, 1 rejected; created 2 people and 1 teams."
+    )
+    made = await User.filter(email__in=["uma@acme.test", "vic@acme.test"]).order_by("email")
+    assert [(u.email, u.name, u.external_id) for u in made] == [
+        ("uma@acme.test", "Uma Up", "E-1"),
+        ("vic@acme.test", "Vic Vale", "E-2"),
+    ]
+    assert rejected_lines(tmp_path / "reps.csv.rejects.csv") == [
+        ("4", "email: an earlier row of this file has the same email")
+    ]
