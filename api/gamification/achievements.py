@@ -11,6 +11,7 @@ from api.context import Info
 from api.errors import InputErrors
 from api.gamification.types import Award
 from api.goals.types import MetricEnum
+from core.goals.service import Structure
 from domain.errors import ErrorCode, FieldError
 from domain.inputs import MAX_THRESHOLD, usable
 from gamification import models, store
@@ -122,6 +123,13 @@ class AchievementMutations:
             points=input.points,
             metric=input.metric,
             daily_minimum=input.daily_minimum,
+        )
+        # A new or changed rule applies now to everyone's running periods, not at each
+        # rep's next deal: one job re-evaluates every person of the organisation.
+        organisation_id = access.viewer.organisation_id
+        people = sorted((await Structure.load(organisation_id)).teams_of)
+        await info.context.queue.enqueue(
+            "recompute_progress", organisation_id=organisation_id, rep_ids=people
         )
         return BadgeRule.of(rule)
 

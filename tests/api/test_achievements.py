@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from core.config import Settings
 from core.events import InProcessBus
 from core.orgs.models import Organisation
 from core.sales import service as sales
@@ -17,6 +18,7 @@ from gamification.models import Award
 from gamification.service import evaluate_reps
 from tests.conftest import Org
 from tests.support.graphql import graphql
+from tests.support.workers import burst_worker
 from workers.jobs import recompute_progress
 
 RULE = """mutation($threshold: Decimal!, $points: Int!) { createBadgeRule(input: {
@@ -228,3 +230,37 @@ async def test_a_badge_rule_needs_a_threshold_it_can_compare(
         [{"field": "threshold", "code": "OUT_OF_RANGE"}],
         [{"field": "threshold", "code": "NOT_POSITIVE"}],
     ]
+
+
+async def test_a_new_badge_rule_applies_at_once_to_everyone(
+    client: httpx.AsyncClient, org: Org, settings: Settings, now: datetime
+) -> None:
+    # Three deals this month, measured before the rule existed.
+    await sales.ingest_deals(
+        org.organisation,
+        [
+            DealRecord(
+                f"e-{n}",
+                "rita@acme.test",
+                Decimal(100),
+                DealStage.WON,
+                created_at=now - timedelta(days=1),
+                closed_at=now - timedelta(minutes=3 - n),
+            )
+            for n in range(3)
+        ],
+    )
+    await recompute(org)
+    before = await Award.filter(rep_id=org.rep.id, badge__code="BUSY_MONTH").count()
+
+    made = await graphql(client, RULE, org.token(), threshold="3", points=50)
+    worker = burst_worker(settings)
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+
+    # No new deal arrived: the rule itself had everyone evaluated.
+    assert made["data"]["createBadgeRule"]["version"] == 1
+    assert before == 0
+    assert await Award.filter(rep_id=org.rep.id, badge__code="BUSY_MONTH").count() == 1
