@@ -342,6 +342,7 @@ class CheckInEvent:
     reminder_id: strawberry.ID | None
     reminder_kind: ReminderKindEnum | None
     recipient_id: strawberry.ID | None
+    recipient_name: str | None = strawberry.field(description="Who a reminder went to.")
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> CheckInEvent:
@@ -372,4 +373,5 @@ class CheckInEvent:
             reminder_id=ident("reminderId"),
             reminder_kind=enum(models.ReminderKind, "reminderKind"),
             recipient_id=ident("recipientId"),
+            recipient_name=event["recipientName"],
         )

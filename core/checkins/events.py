@@ -49,6 +49,7 @@ def _event(
                 "reminderId",
                 "reminderKind",
                 "recipientId",
+                "recipientName",
             )
         ),
         **fields,
@@ -95,11 +96,15 @@ async def publish_completed(bus: EventBus, item: ActionItem) -> None:
 
 
 async def publish_reminder(bus: EventBus, reminder: Reminder) -> None:
+    """A reminder sent, with the names a screen (or a notification) shows."""
+    await reminder.fetch_related("rep", "recipient")
     event = _event(
         CheckInEventKind.REMINDER,
         reminder.organisation_id,
         reminder.rep_id,
         reminder.created_at,
+        repName=reminder.rep.name,
+        recipientName=reminder.recipient.name,
         actionItemId=reminder.action_item_id,
         dueOn=reminder.due_on.isoformat(),
         reminderId=reminder.id,

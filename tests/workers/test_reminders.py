@@ -120,8 +120,8 @@ async def test_two_runs_of_the_cron_remind_once(
         (ReminderKind.CHECK_IN_OVERDUE, org.rep.id, max_.id, rita_due, None),
     ]
     assert sorted(
-        (e["kind"], e["reminderKind"], e["repId"], e["recipientId"]) for e in received
+        (e["kind"], e["reminderKind"], e["repName"], e["recipientName"]) for e in received
     ) == [
-        ("REMINDER", "ACTION_ITEM_OVERDUE", sam.id, sam.id),
-        ("REMINDER", "CHECK_IN_OVERDUE", org.rep.id, max_.id),
+        ("REMINDER", "ACTION_ITEM_OVERDUE", "Sam", "Sam"),
+        ("REMINDER", "CHECK_IN_OVERDUE", "Rita Rep", "Max"),
     ]
