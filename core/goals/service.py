@@ -351,9 +351,12 @@ async def _measured(
             continue
         last = latest.get(goal.id)
         now_progress = progress[goal.id]
+        # Never measured before: it moved only if there is something to show (a team
+        # follower is not sent every untouched goal the rep's deal is counted in).
         changed = (
-            last is None
-            or last.current_value != now_progress.current_value
+            now_progress.current_value not in (None, Decimal(0))
+            if last is None
+            else last.current_value != now_progress.current_value
             or last.status != now_progress.status
         )
         measured.append(Measured(goal, now_progress, changed))

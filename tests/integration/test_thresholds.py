@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from core.events import InProcessBus
-from core.goals.service import measure_goals
+from core.goals.service import measure_affected_goals, measure_goals
 from core.sales import service as sales
 from domain.metrics import Metric
 from domain.progress import GoalStatus
@@ -60,3 +60,25 @@ async def test_a_target_is_hit_by_the_exact_figure_not_the_rounded_one(
     assert short.status is not GoalStatus.ACHIEVED
     assert hits_short == 0
     assert hits_reached == 1
+
+
+async def test_only_goals_that_moved_are_announced(org: Org, now: datetime) -> None:
+    today = local_date(now, LOS_ANGELES)
+    window = {"start": today - timedelta(days=10), "end": today + timedelta(days=10)}
+    revenue = await make_goal(
+        org.organisation.id, rep_id=org.rep.id, metric=Metric.REVENUE, target=1000, **window
+    )
+    team = await make_goal(
+        org.organisation.id, team_id=org.team.id, metric=Metric.REVENUE, target=5000, **window
+    )
+    # Counted for the same rep, untouched by a won deal: nothing to tell a follower.
+    await make_goal(
+        org.organisation.id, rep_id=org.rep.id, metric=Metric.LEADS, target=10, **window
+    )
+    closed = now - timedelta(hours=1)
+    deal = DealRecord("m-1", "rita@acme.test", Decimal(250), DealStage.WON, closed, closed)
+    await sales.ingest_deals(org.organisation, [deal])
+
+    measured = await measure_affected_goals(org.organisation, [org.rep.id], now)
+
+    assert sorted(m.goal.id for m in measured if m.changed) == sorted([revenue.id, team.id])
