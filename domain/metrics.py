@@ -32,6 +32,9 @@ LEAD_METRICS = frozenset({Metric.LEADS, Metric.QUALIFIED_LEADS, Metric.CONVERSIO
 COST_METRICS = frozenset({Metric.GROSS_PROFIT, Metric.PROFIT_MARGIN})
 ACCOUNT_METRICS = frozenset({Metric.NEW_CUSTOMERS, Metric.RETENTION_RATE})
 DEAL_METRICS = frozenset(Metric) - LEAD_METRICS - ACCOUNT_METRICS
+# Sums of money: a bonus may pay a percentage of them (of a count, a rate or an average a
+# percentage is not money).
+MONEY = frozenset({Metric.REVENUE, Metric.GROSS_PROFIT})
 # Figures that only grow through a period (unless a record is corrected); the others are
 # rates and averages, judged on their level rather than their pace.
 CUMULATIVE = frozenset(Metric) - RATES - {Metric.AVERAGE_DEAL_SIZE}

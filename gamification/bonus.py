@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from domain.inputs import MAX_MONEY, usable
+from domain.metrics import MONEY, Metric
 
 HUNDRED = Decimal(100)
 CENTS = Decimal("0.01")
@@ -60,14 +61,19 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENTS, rounding=ROUND_HALF_UP)
 
 
-def check_plan(plan: Plan) -> list[str]:
-    """What is wrong with a plan, in words; empty when it can be used."""
+def check_plan(plan: Plan, metric: Metric) -> list[str]:
+    """What is wrong with a plan for goals of `metric`, in words; empty when it can be used."""
     numbers = [n for t in plan.tiers for n in (t.start, t.end, t.rate) if n is not None]
     numbers += [n for f in plan.flats for n in (f.threshold, f.amount)]
     numbers += [plan.cap] if plan.cap is not None else []
     if not all(usable(n) for n in numbers):
         return [f"every number must be finite and below {MAX_MONEY:,}"]
     problems = []
+    if plan.tiers and metric not in MONEY:
+        problems.append(
+            f"tiers pay a percentage of the figure, and {metric} is not money: "
+            "pay flat bonuses at attainment thresholds instead"
+        )
     for tier in plan.tiers:
         if tier.start < 0 or tier.rate < 0 or (tier.end is not None and tier.end <= tier.start):
             problems.append(f"tier from {tier.start}%: start ≥ 0, end above start, rate ≥ 0")

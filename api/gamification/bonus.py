@@ -19,6 +19,7 @@ from core.goals.store import find_goal
 from core.orgs.store import get_organisation
 from domain.errors import ErrorCode, FieldError
 from domain.inputs import in_range
+from domain.metrics import Metric
 from domain.periods import Period
 from gamification import bonus, payouts, store
 from gamification.models import PayoutStatus
@@ -79,8 +80,8 @@ class Rewards:
     entries: Connection[PayoutEntry]
 
 
-def _problems(plan: bonus.Plan) -> InputErrors | None:
-    found = bonus.check_plan(plan)
+def _problems(plan: bonus.Plan, metric: Metric) -> InputErrors | None:
+    found = bonus.check_plan(plan, metric)
     if not found:
         return None
     return InputErrors.of(*(FieldError("tiers", ErrorCode.INVALID, problem) for problem in found))
@@ -93,7 +94,7 @@ class BonusMutations:
         access = await info.context.access()
         if not access.is_admin:
             return InputErrors.forbidden("code")
-        problems = _problems(input.plan())
+        problems = _problems(input.plan(), input.metric)
         if problems is not None:
             return problems
         plan = input.plan()
@@ -165,7 +166,7 @@ class BonusQueries:
     ) -> list[SimulatedPayout]:
         access = await info.context.access()
         access.require(access.is_admin)
-        if problems := bonus.check_plan(plan.plan()):
+        if problems := bonus.check_plan(plan.plan(), plan.metric):
             raise BadUserInput(f"plan: {'; '.join(problems)}.")
         if not (in_range(period_start) and in_range(period_end)) or period_end < period_start:
             raise BadUserInput("periodEnd: on or after periodStart, both between 1900 and 2199.")

@@ -127,3 +127,18 @@ async def test_a_plan_that_cannot_pay_is_refused_not_simulated(
     assert negative_cap["errors"][0]["message"] == "plan: the cap must be zero or more."
     # 5% of 5,000.
     assert fine["data"]["simulateBonusPlan"] == [{"amount": "250.00"}]
+
+
+async def test_a_percentage_plan_on_a_rate_is_refused(client: httpx.AsyncClient, org: Org) -> None:
+    on_a_rate = PLAN.replace("metric: REVENUE", "metric: WIN_RATE")
+    body = await graphql(
+        client,
+        f"mutation {{ createBonusPlan(input: {on_a_rate}) {{ __typename "
+        "... on InputErrors { errors { field code } } } }",
+        org.token(),
+    )
+
+    assert body["data"]["createBonusPlan"] == {
+        "__typename": "InputErrors",
+        "errors": [{"field": "tiers", "code": "INVALID"}],
+    }

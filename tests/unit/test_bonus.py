@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.metrics import Metric
 from gamification.bonus import Flat, Plan, Tier, check_plan, payout
 
 D = Decimal
@@ -61,6 +62,18 @@ def test_nothing_earned_pays_nothing() -> None:
 
 def test_plans_are_checked() -> None:
     overlapping = Plan(tiers=(Tier(D(0), D(110), D(5)), Tier(D(100), None, D(8))))
-    assert check_plan(overlapping) == ["tiers from 0% and 100% overlap"]
-    assert check_plan(PLAN) == []
-    assert check_plan(Plan(tiers=(), cap=D(-1))) == ["the cap must be zero or more"]
+    assert check_plan(overlapping, Metric.REVENUE) == ["tiers from 0% and 100% overlap"]
+    assert check_plan(PLAN, Metric.REVENUE) == []
+    assert check_plan(Plan(tiers=(), cap=D(-1)), Metric.REVENUE) == ["the cap must be zero or more"]
+
+
+def test_a_plan_must_fit_its_metric() -> None:
+    # A 10% tier on a win rate would pay "10% of 71.43" as money.
+    flats_only = Plan(tiers=(), flats=(Flat(D(100), D(500)),))
+    assert check_plan(flats_only, Metric.WIN_RATE) == []
+    assert check_plan(PLAN, Metric.GROSS_PROFIT) == []
+    for metric in (Metric.WIN_RATE, Metric.AVERAGE_DEAL_SIZE, Metric.DEALS_WON):
+        assert check_plan(PLAN, metric) == [
+            f"tiers pay a percentage of the figure, and {metric} is not money: "
+            "pay flat bonuses at attainment thresholds instead"
+        ]
