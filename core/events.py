@@ -101,13 +101,14 @@ class _Fanout:
 
 
 @contextlib.contextmanager
-def _listening() -> Iterator[None]:
+def _listening(channel: str) -> Iterator[None]:
     """Counts a subscriber once events published from now on reach it."""
-    LISTENERS.inc()
+    kind = LISTENERS.labels(channel.split(":", 1)[0])
+    kind.inc()
     try:
         yield
     finally:
-        LISTENERS.dec()
+        kind.dec()
 
 
 class InProcessBus:
@@ -123,7 +124,7 @@ class InProcessBus:
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
         queue, _ = self._fanout.add(channel)
         try:
-            with _listening():
+            with _listening(channel):
                 yield self._fanout.listen(queue)
         finally:
             self._fanout.remove(channel, queue)
@@ -166,7 +167,7 @@ class RedisBus:
                 # The first subscriber may still be waiting for Redis to confirm.
                 async with self._lock:
                     pass
-            with _listening():
+            with _listening(channel):
                 yield self._fanout.listen(queue)
         finally:
             if self._fanout.remove(channel, queue) and self._pubsub is not None:

@@ -33,9 +33,23 @@ TASKS = Gauge(
 )
 LISTENERS = Gauge(
     "pacesetter_event_listeners",
-    "Subscribers of this process listening to live events (registered with the bus)",
+    "Subscribers of this process listening to live events (registered with the bus), by the "
+    "kind of channel (awards, progress, credentials: a subscription's own watch, …)",
+    ["kind"],
     registry=REGISTRY,
 )
+
+
+def listeners(excluding: str = "credentials") -> float:
+    """Subscribers registered in this process, on every kind of channel but `excluding`."""
+    return sum(
+        sample.value
+        for metric in LISTENERS.collect()
+        for sample in metric.samples
+        if sample.labels.get("kind") != excluding
+    )
+
+
 POLICY_WITHHELD = Counter(
     "pacesetter_policy_withheld_total",
     "Objects a root field's store returned that the viewer may not see (a store bug: the "

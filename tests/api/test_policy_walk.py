@@ -26,7 +26,7 @@ from core.auth.tokens import API_KEY_PREFIX, Viewer, read_token
 from core.checkins.models import ActionItem
 from core.config import Settings
 from core.sales.models import Deal, Lead
-from core.telemetry import LISTENERS, REGISTRY
+from core.telemetry import REGISTRY, listeners
 from tests.conftest import JWT_SECRET
 from tests.support.apps import client_of
 from tests.support.policy_world import (
@@ -265,7 +265,7 @@ async def follows(
         throttle=app.state.throttle,
         viewer=viewer,
     )
-    listening_before = LISTENERS._value.get()
+    listening_before = listeners()
     stream = await schema.subscribe(query, variable_values=variables, context_value=context)
     if not hasattr(stream, "__anext__"):
         return not stream.errors
@@ -281,7 +281,7 @@ async def follows(
 
 
 async def _settled(first: asyncio.Future[Any], listening_before: float) -> bool:
-    return first.done() or LISTENERS._value.get() > listening_before
+    return first.done() or listeners() > listening_before
 
 
 async def test_subscriptions_follow_only_what_each_principal_may_see(

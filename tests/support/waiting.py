@@ -33,14 +33,17 @@ async def until(check: Callable[[], Awaitable[T]], what: str, *, deadline: float
 
 
 async def listening(base_url: str, count: int) -> None:
-    """Until the API process at `base_url` has `count` subscribers registered with its event
-    bus (its /metrics gauge): an event published from then on reaches each of them."""
+    """Until the API process at `base_url` has `count` subscriptions registered with its
+    event bus (its /metrics gauge; each one's watch on its credential is not counted): an
+    event published from then on reaches each of them."""
 
     async def registered() -> bool:
         async with httpx.AsyncClient(base_url=base_url) as http:
             metrics = (await http.get("/metrics", headers=METRICS)).text
-        found = re.search(r"^pacesetter_event_listeners (\S+)$", metrics, re.MULTILINE)
-        return found is not None and float(found.group(1)) >= count
+        found = re.findall(
+            r'^pacesetter_event_listeners\{kind="([^"]+)"\} (\S+)$', metrics, re.MULTILINE
+        )
+        return sum(float(v) for kind, v in found if kind != "credentials") >= count
 
     await until(registered, f"{count} subscriber(s) registered at {base_url}")
 
