@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 _shift = timedelta()
 
@@ -20,11 +19,6 @@ _shift = timedelta()
 def now() -> datetime:
     """The current instant, timezone-aware (UTC)."""
     return datetime.now(UTC) + _shift
-
-
-def today_in(timezone: str) -> date:
-    """The current date in an IANA timezone (an organisation's day)."""
-    return now().astimezone(ZoneInfo(timezone)).date()
 
 
 def shift() -> timedelta:
