@@ -51,12 +51,12 @@ WHERE organisation_id = $1 AND owner_id = ANY($2::int[]) AND stage = 'WON'
 # The rollups of COPY-loaded deals, built the way ingestion would have left them.
 BUILD_ROLLUPS = f"""
 INSERT INTO deal_day (organisation_id, rep_id, day, product_key, region, segment,
-                      revenue_cents, cost_cents, units, won, lost)
+                      revenue_ticks, cost_ticks, units, won, lost)
 SELECT organisation_id, owner_id,
        ((closed_at AT TIME ZONE '{TZ}')::date - DATE '0001-01-01') + 1,
        COALESCE(product_id, 0), COALESCE(region, ''), COALESCE(segment, ''),
-       SUM(CASE WHEN stage = 'WON' THEN amount * 100 ELSE 0 END)::bigint,
-       SUM(CASE WHEN stage = 'WON' THEN COALESCE(cost, 0) * 100 ELSE 0 END)::bigint,
+       SUM(CASE WHEN stage = 'WON' THEN amount * 10000 ELSE 0 END)::bigint,
+       SUM(CASE WHEN stage = 'WON' THEN COALESCE(cost, 0) * 10000 ELSE 0 END)::bigint,
        SUM(CASE WHEN stage = 'WON' THEN quantity ELSE 0 END),
        SUM(CASE WHEN stage = 'WON' THEN 1 ELSE 0 END),
        SUM(CASE WHEN stage = 'LOST' THEN 1 ELSE 0 END)

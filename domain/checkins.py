@@ -12,7 +12,8 @@ from enum import StrEnum
 from domain.calendar import WorkingCalendar
 from domain.errors import ErrorCode, FieldError
 from domain.metrics import Metric
-from domain.progress import HUNDRED, GoalStatus, two_places
+from domain.money import shown
+from domain.progress import HUNDRED, GoalStatus
 
 
 class Cadence(StrEnum):
@@ -131,7 +132,7 @@ def required_daily_rate(
     if remaining == 0:
         return None
     short = max(Decimal(0), target - (current or Decimal(0)))
-    return two_places(short / remaining)
+    return shown(short / remaining)
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def largest_changes(
         old, new = before.get(metric), since[metric]
         if old is None or new is None or old == new:
             continue
-        percent = two_places((new - old) / old * HUNDRED) if old != 0 else None
+        percent = shown((new - old) / old * HUNDRED) if old != 0 else None
         changes.append(MetricChange(metric, old, new, new - old, percent))
 
     def order(change: MetricChange) -> tuple[int, Decimal, str]:

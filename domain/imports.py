@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import ErrorCode, FieldError
+from domain.money import kept
 from domain.records import (
     AccountRecord,
     DealRecord,
@@ -258,7 +259,14 @@ class _Row:
 
     def moment(self, name: str, required: bool = False) -> datetime | None:
         """A time with its offset: a date alone is the start of that local day, and a time
-        without an offset is local to the mapping's (or the organisation's) timezone."""
+        without an offset is local to the mapping's (or the organisation's) timezone.
+
+        On a daylight-saving change a local time can be ambiguous (1:30 AM on the night
+        the clocks go back happens twice) or missing (2:30 AM on the night they go
+        forward). The first is read as the earlier instant, the one before the clocks go
+        back; the second with the offset in force before the change, which is the same as
+        moving it forward by the hour skipped (2:30 AM EST is 3:30 AM EDT). The result is
+        in UTC, so the same text is the same instant every time it is read."""
         raw = self.required(name) if required else self.text(name)
         if not raw:
             return None
@@ -272,7 +280,9 @@ class _Row:
                 name, ErrorCode.INVALID, f"{self._column(name)}: {raw!r} is not a date we can read"
             )
             return None
-        return found if found.tzinfo is not None else found.replace(tzinfo=self.context.timezone)
+        if found.tzinfo is None:
+            found = found.replace(tzinfo=self.context.timezone, fold=0)
+        return found.astimezone(UTC)
 
     def choice(self, name: str, enum: type[StrEnum], default: StrEnum | None = None) -> Any:
         raw = self.text(name) if default is not None else self.required(name)
@@ -310,7 +320,7 @@ class _Row:
                 f"{currency} is not {self.context.currency} and the mapping has no rate for it",
             )
             return None
-        return (amount * rate).quantize(Decimal("0.01"))
+        return kept(amount * rate)
 
 
 # Patterns of zero-padded numbers and separators only, e.g. "%Y-%m-%d %H:%M:%S".

@@ -9,9 +9,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from domain.errors import ErrorCode, FieldError
+from domain.money import MAX_MONEY, PLACES, fits_kept
 
-# Money columns are NUMERIC(18, 2): below 10^16 in size.
-MAX_MONEY = Decimal(10) ** 16
 # Thresholds (percentages, counts) are NUMERIC(12, 2).
 MAX_THRESHOLD = Decimal(10) ** 10
 # Counts are 32-bit integers in the database.
@@ -32,6 +31,15 @@ def check_amount(name: str, value: Decimal | None) -> list[FieldError]:
         return [FieldError(name, ErrorCode.NEGATIVE, f"{name} must be zero or more.")]
     if value >= MAX_MONEY:
         return [FieldError(name, ErrorCode.TOO_LARGE, f"{name} must be below {MAX_MONEY:,}.")]
+    if not fits_kept(value):
+        return [
+            FieldError(
+                name,
+                ErrorCode.TOO_PRECISE,
+                f"{name} has more than {PLACES} decimal places ({value}); amounts are kept "
+                f"to {PLACES} places and never rounded on the way in.",
+            )
+        ]
     return []
 
 

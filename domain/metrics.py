@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
+from domain.money import shown
+
 HUNDRED = Decimal(100)
-CENTS = Decimal("0.01")
 
 
 class Metric(StrEnum):
@@ -70,7 +71,7 @@ class Totals:
 def _rate(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
     if denominator == 0:
         return None
-    return (Decimal(numerator) / Decimal(denominator) * HUNDRED).quantize(CENTS, ROUND_HALF_UP)
+    return shown(Decimal(numerator) / Decimal(denominator) * HUNDRED)
 
 
 def value_of(metric: Metric, totals: Totals) -> Decimal | None:
@@ -92,7 +93,7 @@ def value_of(metric: Metric, totals: Totals) -> Decimal | None:
         case Metric.AVERAGE_DEAL_SIZE:
             if t.won == 0:
                 return None
-            return (t.revenue / t.won).quantize(CENTS, ROUND_HALF_UP)
+            return shown(t.revenue / t.won)
         case Metric.NEW_CUSTOMERS:
             return Decimal(t.new_customers)
         case Metric.RETENTION_RATE:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
+from domain.money import shown
+
 HUNDRED = Decimal(100)
-CENTS = Decimal("0.01")
 
 
 class GoalStatus(StrEnum):
@@ -37,15 +38,11 @@ class Progress:
     exact_attainment: Decimal | None = None
 
 
-def two_places(value: Decimal) -> Decimal:
-    return value.quantize(CENTS, rounding=ROUND_HALF_UP)
-
-
 def pace_of(progress: Progress) -> Decimal | None:
     """Attainment over the attainment that keeps pace: 1.00 is exactly on pace."""
     if progress.attainment is None or progress.expected_attainment == 0:
         return None
-    return two_places(progress.attainment / progress.expected_attainment)
+    return shown(progress.attainment / progress.expected_attainment)
 
 
 def compute_progress(
@@ -82,11 +79,11 @@ def compute_progress(
     else:
         share = current / target
     return Progress(
-        current_value=two_places(current) if current is not None else None,
+        current_value=shown(current) if current is not None else None,
         target=target,
-        attainment=two_places(share * HUNDRED) if share is not None else None,
-        expected_attainment=two_places(expected * HUNDRED),
-        projected_value=two_places(projected) if projected is not None else None,
+        attainment=shown(share * HUNDRED) if share is not None else None,
+        expected_attainment=shown(expected * HUNDRED),
+        projected_value=shown(projected) if projected is not None else None,
         status=_status(share, expected, elapsed, thresholds, cumulative),
         exact_attainment=share * HUNDRED if share is not None else None,
     )

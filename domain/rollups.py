@@ -1,7 +1,8 @@
 """What one deal or lead adds to the per-rep, per-day rollups, so ingestion can apply the
 difference between a record's old and new version instead of re-reading history.
 
-Money is kept in integer cents so that sums stay exact in any database.
+Money is kept in integer ten-thousandths (`domain.money.ticks`) so that sums stay exact
+in any database.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from domain.money import ticks
 from domain.records import DealStage
 
 NO_PRODUCT = 0
@@ -24,12 +26,8 @@ AccountDayKey = tuple[int, int, int, int, str, str]
 # (rep_id, day ordinal, region, segment)
 LeadDayKey = tuple[int, int, str, str]
 
-DEAL_FIELDS = ("revenue_cents", "cost_cents", "units", "won", "lost")
+DEAL_FIELDS = ("revenue_ticks", "cost_ticks", "units", "won", "lost")
 LEAD_FIELDS = ("leads", "qualified", "converted")
-
-
-def cents(amount: Decimal) -> int:
-    return int((amount * 100).to_integral_value())
 
 
 def day_of(instant: datetime, tz: ZoneInfo) -> int:
@@ -91,8 +89,8 @@ class Deltas:
         key = (facts.rep_id, day, facts.product_key, facts.region, facts.segment)
         sums = self.deal_days.setdefault(key, Counter())
         if facts.stage is DealStage.WON:
-            sums["revenue_cents"] += sign * cents(facts.amount)
-            sums["cost_cents"] += sign * cents(facts.cost)
+            sums["revenue_ticks"] += sign * ticks(facts.amount)
+            sums["cost_ticks"] += sign * ticks(facts.cost)
             sums["units"] += sign * facts.quantity
             sums["won"] += sign
             if facts.account_id is not None:

@@ -15,12 +15,12 @@ from enum import StrEnum
 from domain.inputs import (
     EARLIEST_YEAR,
     LATEST_YEAR,
-    MAX_MONEY,
     MAX_THRESHOLD,
     in_range,
     usable,
 )
 from domain.metrics import COST_METRICS, LEAD_METRICS, RATES, Metric
+from domain.money import MAX_MONEY, PLACES, fits_kept
 from domain.periods import Period, PeriodKind, add_years, following, period_containing
 from domain.targets import TargetKind, TargetSpec
 
@@ -51,6 +51,7 @@ class ViolationCode(StrEnum):
     END_IN_PAST = "END_IN_PAST"
     HORIZON_TOO_LONG = "HORIZON_TOO_LONG"
     NUMBER_OUT_OF_RANGE = "NUMBER_OUT_OF_RANGE"
+    TOO_PRECISE = "TOO_PRECISE"
     BEYOND_REACH = "BEYOND_REACH"
     PERIOD_OUT_OF_RANGE = "PERIOD_OUT_OF_RANGE"
 
@@ -125,16 +126,29 @@ def _numbers(draft: GoalDraft) -> list[Violation]:
     """Every number given is finite and within what a goal can store."""
     given = {"target": draft.spec.value, "moveFrom": draft.spec.start}
     given["baseline"] = draft.given_baseline
-    return [
-        Violation(
-            Criterion.SPECIFIC,
-            ViolationCode.NUMBER_OUT_OF_RANGE,
-            f"{name} must be a number between -{MAX_MONEY:,} and {MAX_MONEY:,}.",
-            name,
-        )
-        for name, value in given.items()
-        if value is not None and not usable(value)
-    ]
+    found = []
+    for name, value in given.items():
+        if value is None:
+            continue
+        if not usable(value):
+            found.append(
+                Violation(
+                    Criterion.SPECIFIC,
+                    ViolationCode.NUMBER_OUT_OF_RANGE,
+                    f"{name} must be a number between -{MAX_MONEY:,} and {MAX_MONEY:,}.",
+                    name,
+                )
+            )
+        elif not fits_kept(value):
+            found.append(
+                Violation(
+                    Criterion.SPECIFIC,
+                    ViolationCode.TOO_PRECISE,
+                    f"{name} has more than {PLACES} decimal places ({value}).",
+                    name,
+                )
+            )
+    return found
 
 
 def _specific(draft: GoalDraft) -> list[Violation]:

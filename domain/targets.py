@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
+from domain.money import kept, shown
+
 HUNDRED = Decimal(100)
-CENTS = Decimal("0.01")
 
 
 class TargetKind(StrEnum):
@@ -38,7 +39,7 @@ def resolve(spec: TargetSpec, baseline: Decimal | None) -> Decimal | None:
     if baseline is None:
         return None
     if spec.kind is TargetKind.RELATIVE_PERCENT:
-        return (baseline * (1 + spec.value / HUNDRED)).quantize(CENTS, ROUND_HALF_UP)
+        return kept(baseline * (1 + spec.value / HUNDRED))
     return baseline + spec.value
 
 
@@ -47,4 +48,4 @@ def achievability(target: Decimal, best: Decimal | None) -> Decimal | None:
     below); None without a positive history to compare with."""
     if best is None or best <= 0:
         return None
-    return ((target / best - 1) * HUNDRED).quantize(CENTS, ROUND_HALF_UP)
+    return shown((target / best - 1) * HUNDRED)

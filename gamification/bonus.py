@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from domain.inputs import MAX_MONEY, usable
+from domain.inputs import usable
 from domain.metrics import MONEY, Metric
+from domain.money import MAX_MONEY, shown
 
 HUNDRED = Decimal(100)
-CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,6 @@ class Payout:
     capped: bool
 
 
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENTS, rounding=ROUND_HALF_UP)
-
-
 def check_plan(plan: Plan, metric: Metric) -> list[str]:
     """What is wrong with a plan for goals of `metric`, in words; empty when it can be used."""
     numbers = [n for t in plan.tiers for n in (t.start, t.end, t.rate) if n is not None]
@@ -98,10 +94,10 @@ def payout(plan: Plan, value: Decimal, target: Decimal) -> Payout:
         high = value if tier.end is None else min(value, target * tier.end / HUNDRED)
         base = max(Decimal(0), high - low)
         if base > 0:
-            lines.append(Line(_tier_label(tier), _cents(base), _cents(base * tier.rate / HUNDRED)))
+            lines.append(Line(_tier_label(tier), shown(base), shown(base * tier.rate / HUNDRED)))
     for flat in sorted(plan.flats, key=lambda f: f.threshold):
         if attainment >= flat.threshold:
-            lines.append(Line(f"flat at {flat.threshold}%", _cents(value), _cents(flat.amount)))
+            lines.append(Line(f"flat at {flat.threshold}%", shown(value), shown(flat.amount)))
     total = sum((line.amount for line in lines), Decimal(0))
     capped = plan.cap is not None and total > plan.cap
     return Payout(plan.cap if capped and plan.cap is not None else total, tuple(lines), capped)

@@ -16,6 +16,7 @@ from core.sales import store as sales
 from core.sales.models import Deal
 from domain.calendar import current_run
 from domain.metrics import DEAL_CUMULATIVE, Metric
+from domain.money import shown
 from domain.periods import PeriodKind, label, local_today, period_containing
 from domain.progress import HUNDRED
 from domain.rollups import resolved_cost
@@ -118,7 +119,7 @@ async def _explain(
         "figures": {
             "metric": str(goal.metric),
             "target": str(goal.target),
-            "needed": str(needed.quantize(Decimal("0.01"))),
+            "needed": str(shown(needed)),
             "currentValue": str(item.progress.current_value),
             "attainment": str(item.progress.attainment),
         },

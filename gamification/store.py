@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 
+from domain.money import shown
 from gamification.models import (
     Award,
     BadgeDefinition,
@@ -153,9 +154,7 @@ async def booked(
         .values_list("plan__code", "goal_id", "total")
     )
     # SQLite sums decimals as floats: back to exact cents.
-    return {
-        (code, goal): Decimal(str(total)).quantize(Decimal("0.01")) for code, goal, total in rows
-    }
+    return {(code, goal): shown(Decimal(str(total))) for code, goal, total in rows}
 
 
 async def add_entries(entries: Sequence[PayoutEntry]) -> None:

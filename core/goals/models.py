@@ -44,15 +44,15 @@ class Goal(Model):
     metric = fields.CharEnumField(Metric, max_length=32)
     # The absolute target; how it was asked for is kept beside it: the change for a
     # relative target (+20 for +20% or +20 points), the starting value for a move.
-    target = fields.DecimalField(max_digits=18, decimal_places=2)
+    target = fields.DecimalField(max_digits=18, decimal_places=4)
     target_kind = fields.CharEnumField(
         TargetKind, max_length=24, default=TargetKind.ABSOLUTE, db_default="ABSOLUTE"
     )
-    target_change = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
-    target_start = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
-    baseline = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    target_change = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
+    target_start = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
+    baseline = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
     baseline_source = fields.CharEnumField(BaselineSource, max_length=16, null=True)
-    best_history = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    best_history = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
     achievability = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
     stretch_acknowledged = fields.BooleanField(default=False, db_default=False)
     # {"productIds": [...], "regions": [...], "segments": [...]}; null or empty: everything.

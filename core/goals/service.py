@@ -23,8 +23,9 @@ from core.sales import store as sales
 from domain import smart
 from domain.inputs import usable
 from domain.metrics import CUMULATIVE, Metric, Totals, value_of
+from domain.money import shown
 from domain.periods import Period, comparable_history, local_today, preceding
-from domain.progress import PaceThresholds, Progress, compute_progress, two_places
+from domain.progress import PaceThresholds, Progress, compute_progress
 from domain.targets import TargetKind, TargetSpec, achievability, resolve
 from domain.teams import ancestors, members
 
@@ -388,7 +389,7 @@ async def figures_of_reps(
         organisation.id, [_measure(rep, metric, Scope(rep_ids=(rep,)), period) for rep in rep_ids]
     )
     values = {rep: value_of(metric, totals[rep]) for rep in rep_ids}
-    return {rep: two_places(v) if v is not None else None for rep, v in values.items()}
+    return {rep: shown(v) if v is not None else None for rep, v in values.items()}
 
 
 async def rep_figures(
@@ -407,7 +408,7 @@ async def rep_figures(
     figures = []
     for index in range(len(periods)):
         values = {metric: value_of(metric, totals[(index, metric)]) for metric in metrics}
-        figures.append({m: two_places(v) if v is not None else None for m, v in values.items()})
+        figures.append({m: shown(v) if v is not None else None for m, v in values.items()})
     return figures
 
 
@@ -435,4 +436,4 @@ async def figures_of_teams(
         ],
     )
     values = {team: value_of(metric, totals[team]) for team in team_ids}
-    return {team: two_places(v) if v is not None else None for team, v in values.items()}
+    return {team: shown(v) if v is not None else None for team, v in values.items()}

@@ -15,8 +15,9 @@ class DealDay(Model):
     product_key = fields.IntField(description="product id, 0 for none")
     region = fields.CharField(max_length=100, default="")
     segment = fields.CharField(max_length=100, default="")
-    revenue_cents = fields.BigIntField(default=0)
-    cost_cents = fields.BigIntField(default=0)
+    # Ten-thousandths of the currency (domain.money.ticks).
+    revenue_ticks = fields.BigIntField(default=0)
+    cost_ticks = fields.BigIntField(default=0)
     units = fields.BigIntField(default=0)
     won = fields.IntField(default=0)
     lost = fields.IntField(default=0)

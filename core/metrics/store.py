@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -17,6 +16,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.sql import Params
 from domain.metrics import ACCOUNT_METRICS, DEAL_METRICS, LEAD_METRICS, Metric, Totals
+from domain.money import from_ticks
 from domain.rollups import DEAL_FIELDS, LEAD_FIELDS, Deltas, deal_day_rows, lead_day_rows
 
 CHUNK = 400
@@ -254,8 +254,8 @@ async def _deal_totals(
     )
     for row in rows:
         found[row["k"]].update(
-            revenue=Decimal(_int(row["revenue_cents"])) / 100,
-            cost=Decimal(_int(row["cost_cents"])) / 100,
+            revenue=from_ticks(_int(row["revenue_ticks"])),
+            cost=from_ticks(_int(row["cost_ticks"])),
             units=_int(row["units"]),
             won=_int(row["won"]),
             lost=_int(row["lost"]),

@@ -34,8 +34,8 @@ class Product(Model):
     )
     external_id = fields.CharField(max_length=200)
     name = fields.CharField(max_length=300)
-    unit_price = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
-    unit_cost = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    unit_price = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
+    unit_cost = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
 
     organisation_id: int
 
@@ -59,8 +59,8 @@ class Deal(Model):
     product: fields.ForeignKeyNullableRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="deals", null=True, on_delete=fields.RESTRICT
     )
-    amount = fields.DecimalField(max_digits=18, decimal_places=2)
-    cost = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    amount = fields.DecimalField(max_digits=18, decimal_places=4)
+    cost = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
     quantity = fields.IntField(default=1)
     stage = fields.CharEnumField(DealStage, max_length=8)
     created_at = fields.DatetimeField()

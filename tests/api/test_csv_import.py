@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import csv
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -95,7 +96,7 @@ async def test_a_mapped_csv_is_imported_and_a_second_run_changes_nothing(
 
     first = await asyncio.to_thread(run_import, production_env, *args)
     stored = {d.external_id: (d.updated_at, d.amount) for d in await Deal.all()}
-    rollups = sorted((r.day, r.revenue_cents, r.won, r.lost) for r in await DealDay.all())
+    rollups = sorted((r.day, r.revenue_ticks, r.won, r.lost) for r in await DealDay.all())
     second = await asyncio.to_thread(run_import, production_env, *args)
 
     assert first == (0, "deals: 5 rows read, 5 imported, 0 rejected.")
@@ -116,7 +117,7 @@ async def test_a_mapped_csv_is_imported_and_a_second_run_changes_nothing(
     }
     # The second run wrote nothing: the same rows, untouched, and the same rollups.
     assert {d.external_id: (d.updated_at, d.amount) for d in await Deal.all()} == stored
-    assert sorted((r.day, r.revenue_cents, r.won, r.lost) for r in await DealDay.all()) == rollups
+    assert sorted((r.day, r.revenue_ticks, r.won, r.lost) for r in await DealDay.all()) == rollups
     assert not (tmp_path / "deals.csv.rejects.csv").exists()
 
 
@@ -363,3 +364,87 @@ async def test_reps_keep_their_external_ids_and_an_email_twice_is_a_duplicate(
     assert rejected_lines(tmp_path / "reps.csv.rejects.csv") == [
         ("4", "email: an earlier row of this file has the same email")
     ]
+
+
+US_EXPORT = """
+[columns]
+external_id = "Order"
+owner = "Rep"
+amount = "Total"
+stage = "Status"
+created_at = "Created"
+closed_at = "Closed"
+
+[formats]
+datetime = "%m/%d/%Y %I:%M %p"
+timezone = "America/New_York"
+"""
+
+
+def us_export() -> str:
+    """200 half-cent orders (one COPY batch), an order line with four places, a deal
+    closed in the hour New York lives twice (2 November 2025, 1:30 AM) and one closed in
+    the hour it skips (9 March 2025, 2:30 AM), and one amount with five places."""
+    lines = ["Order,Rep,Total,Status,Created,Closed"]
+    lines += [
+        f"H{n},rita@acme.test,10.005,won,10/1/2025 9:00 AM,10/15/2025 10:00 AM" for n in range(200)
+    ]
+    lines.append("P1,rita@acme.test,957.5775,won,10/1/2025 9:00 AM,10/20/2025 4:00 PM")
+    lines.append("DST1,rita@acme.test,100,won,10/1/2025 9:00 AM,11/2/2025 1:30 AM")
+    lines.append("DST2,rita@acme.test,100,lost,3/1/2025 9:00 AM,3/9/2025 2:30 AM")
+    lines.append("X1,rita@acme.test,1.00005,won,10/1/2025 9:00 AM,10/2/2025 9:00 AM")
+    return "\n".join(lines) + "\n"
+
+
+async def test_reimporting_exact_amounts_and_daylight_saving_times_changes_nothing(
+    production_env: dict[str, str], client: httpx.AsyncClient, org: Org, tmp_path: Path
+) -> None:
+    mapping, deals = write(tmp_path, "m.toml", US_EXPORT), write(tmp_path, "us.csv", us_export())
+    goal = await make_goal(
+        org.organisation.id,
+        rep_id=org.rep.id,
+        metric=Metric.REVENUE,
+        target=1000,
+        start=date(2025, 10, 1),
+        end=date(2025, 10, 31),
+    )
+    args = ("deals", str(deals), "--mapping", str(mapping), "--rejects", str(tmp_path / "r.csv"))
+
+    async def snapshot() -> tuple[object, ...]:
+        return (
+            {d.external_id: (d.updated_at, d.amount, d.closed_at) for d in await Deal.all()},
+            sorted((r.day, r.revenue_ticks, r.won, r.lost) for r in await DealDay.all()),
+        )
+
+    runs = [await asyncio.to_thread(run_import, production_env, *args)]
+    first = await snapshot()
+    for _ in range(2):
+        runs.append(await asyncio.to_thread(run_import, production_env, *args))
+        assert await snapshot() == first
+
+    assert runs[0][1].splitlines()[0] == "deals: 204 rows read, 203 imported, 1 rejected."
+    assert rejected_rows_of(tmp_path / "r.csv") == [
+        (
+            "205",
+            "X1",
+            "amount: amount has more than 4 decimal places (1.00005); amounts are "
+            "kept to 4 places and never rounded on the way in.",
+        )
+    ]
+    stored = {d.external_id: d for d in await Deal.all()}
+    assert stored["H0"].amount == Decimal("10.005")
+    assert stored["P1"].amount == Decimal("957.5775")
+    # The repeated hour is read as its first pass (EDT, UTC-4); the skipped one with the
+    # offset before the change (EST, UTC-5), i.e. moved forward to 3:30 AM EDT.
+    assert stored["DST1"].closed_at == datetime(2025, 11, 2, 5, 30, tzinfo=UTC)
+    assert stored["DST2"].closed_at == datetime(2025, 3, 9, 7, 30, tzinfo=UTC)
+    # October 2025 in Los Angeles: 200 × 10.005 + 957.5775 = 2,958.5775, shown 2,958.58;
+    # DST1 closed at 22:30 on 1 November there.
+    assert sum(r.revenue_ticks for r in await DealDay.all()) == 29_585_775 + 1_000_000
+    progress = (await graphql(client, PROGRESS, org.token(), id=goal.id))["data"]["goal"]
+    assert progress["progress"]["currentValue"] == "2958.58"
+
+
+def rejected_rows_of(path: Path) -> list[tuple[str, str, str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return [(row[0], row[2], row[1]) for row in list(csv.reader(file))[1:]]

@@ -129,4 +129,4 @@ async def test_a_large_batch_upserts_through_copy_and_keeps_unchanged_rows(org: 
     # The rollups follow: 100 won deals left, worth Σ(100 + n) over n divisible by 3.
     day = await DealDay.get(organisation_id=org.organisation.id)
     expected = sum(100 + n for n in range(0, 300, 3))
-    assert (day.won, day.lost, day.revenue_cents) == (100, 200, expected * 100)
+    assert (day.won, day.lost, day.revenue_ticks) == (100, 200, expected * 10_000)

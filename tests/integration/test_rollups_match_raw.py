@@ -19,7 +19,7 @@ from core.sales import service as sales
 from core.sales import store as sales_store
 from domain.errors import FieldError
 from domain.metrics import Metric, value_of
-from domain.progress import two_places
+from domain.money import shown
 from domain.records import (
     AccountRecord,
     DealRecord,
@@ -237,7 +237,7 @@ async def test_rollups_equal_raw_computation(db: None, batches: list, scope: dic
     for metric, goal in made.items():
         expected = value_of(metric, expected_totals)
         assert measured[goal.id].current_value == (
-            two_places(expected) if expected is not None else None
+            shown(expected) if expected is not None else None
         ), (metric, expected_totals)
 
 

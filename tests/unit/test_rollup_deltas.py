@@ -30,7 +30,7 @@ def test_a_won_deal_adds_to_its_local_day() -> None:
 
     key = (7, NOV_30, 0, "West", "SMB")
     assert deltas.deal_days == {
-        key: Counter(revenue_cents=120050, cost_cents=70025, units=2, won=1)
+        key: Counter(revenue_ticks=12_005_000, cost_ticks=7_002_500, units=2, won=1)
     }
     assert deltas.account_days == Counter({(7, NOV_30, 3, 0, "West", "SMB"): 1})
 
@@ -41,8 +41,8 @@ def test_won_to_lost_moves_the_deal_between_columns() -> None:
 
     net = deltas.nonzero()
     assert dict(net.deal_days[(7, NOV_30, 0, "West", "SMB")]) == {
-        "revenue_cents": -120050,
-        "cost_cents": -70025,
+        "revenue_ticks": -12_005_000,
+        "cost_ticks": -7_002_500,
         "units": -2,
         "won": -1,
         "lost": 1,
@@ -55,3 +55,14 @@ def test_an_unchanged_deal_changes_nothing() -> None:
     deltas.replace_deal(WON, WON, LA)
 
     assert deltas.nonzero() == Deltas.empty()
+
+
+def test_amounts_are_summed_exactly_to_four_places() -> None:
+    """Half a cent and an order line's four places are kept: 10.005 is 100,050
+    ten-thousandths and 957.5775 is 9,575,775; nothing is rounded on the way in."""
+    deltas = Deltas.empty()
+    deltas.replace_deal(None, replace(WON, amount=Decimal("10.005"), cost=Decimal(0)), LA)
+    deltas.replace_deal(None, replace(WON, amount=Decimal("957.5775"), cost=Decimal(0)), LA)
+
+    sums = deltas.deal_days[(7, NOV_30, 0, "West", "SMB")]
+    assert (sums["revenue_ticks"], sums["won"]) == (100_050 + 9_575_775, 2)
