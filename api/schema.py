@@ -3,6 +3,8 @@ the limits that keep one request from taking the server down."""
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
 from functools import partial
 
 import strawberry
@@ -16,6 +18,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.types.base_scalars import DecimalDefinition
 from strawberry.tools import merge_types
 
 from api.auth.mutations import AuthMutations
@@ -45,6 +48,7 @@ from api.orgs.queries import OrgQueries
 from api.sales.mutations import SalesMutations
 from api.sales.queries import SalesQueries
 from core.config import Settings
+from domain.money import written
 
 # Distinct operation texts whose parsed and validated documents are kept.
 DOCUMENT_CACHE = 512
@@ -84,6 +88,10 @@ Subscription = merge_types(
 )
 
 
+# Decimals are written with every place kept and at least two (domain.money.written).
+DECIMAL = dataclasses.replace(DecimalDefinition, serialize=written)
+
+
 def create_schema(settings: Settings) -> strawberry.Schema:
     # Factories, so that every operation gets its own extension instances.
     # The limits' rules are made once, so that a validated document can be reused.
@@ -104,7 +112,11 @@ def create_schema(settings: Settings) -> strawberry.Schema:
     ]
     extensions.append(partial(Introspection, settings))
     return strawberry.Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        scalar_overrides={Decimal: DECIMAL},
     )
 
 

@@ -193,6 +193,8 @@ def _history(book: _Book, rep: str, region: str, skill: float, form: float, firs
             if day > today:
                 continue
             created = book.moment(day)
+            if created > book.now:  # later today: it has not happened yet
+                continue
             roll = rng.random()
             key = f"LEAD-{len(book.leads) + 1:05d}"
             if roll < 0.15 * skill * busy:
@@ -216,8 +218,8 @@ def _history(book: _Book, rep: str, region: str, skill: float, form: float, firs
                 book.customers[rep].remove(account)
             elif rng.random() < 0.3 * busy:
                 day = month + timedelta(days=rng.randrange(days))
-                if day <= today:
-                    book.deal(rep, account, book.moment(day), 0.85)
+                if day <= today and (created := book.moment(day)) <= book.now:
+                    book.deal(rep, account, created, 0.85)
         month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 

@@ -49,3 +49,13 @@ def ticks(amount: Decimal) -> int:
 
 def from_ticks(count: int) -> Decimal:
     return Decimal(count).scaleb(-PLACES)
+
+
+def written(value: Decimal) -> str:
+    """A number as the API writes it: every place that is kept, and at least two
+    (8000.00, 957.5775, 10.005), never in exponent form."""
+    if not value.is_finite():
+        return str(value)
+    exponent = value.normalize().as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    return f"{value:.{places}f}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -17,6 +17,9 @@ MAX_EXTERNAL_ID_LENGTH = 200
 MAX_EMAIL_LENGTH = 320
 MAX_NAME_LENGTH = 300
 MAX_LABEL_LENGTH = 100
+# A CRM's clock and ours may differ by a little: a record stamped that far ahead is not
+# taken for one from the future.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 class DealStage(StrEnum):
@@ -48,8 +51,22 @@ class DealRecord:
     segment: str | None = None
 
 
-def check_deal(deal: DealRecord) -> list[FieldError]:
-    """Every rule the record breaks on its own, without looking anything up."""
+def _not_yet(name: str, value: datetime | None, now: datetime) -> list[FieldError]:
+    if value is None or value <= now + CLOCK_SKEW:
+        return []
+    return [
+        FieldError(
+            name,
+            ErrorCode.IN_THE_FUTURE,
+            f"{name} is {value.isoformat()}, after now ({now.isoformat(timespec='seconds')}): "
+            "it cannot have happened yet.",
+        )
+    ]
+
+
+def check_deal(deal: DealRecord, now: datetime) -> list[FieldError]:
+    """Every rule the record breaks on its own, without looking anything up. An open deal
+    may carry the day it is expected to close; a decided one closed at or before `now`."""
     errors = check_external_id(deal.external_id)
     errors += _references(deal.owner_email, deal.account_external_id, deal.region, deal.segment)
     errors += check_external_id(deal.product_external_id, "productExternalId", optional=True)
@@ -63,6 +80,8 @@ def check_deal(deal: DealRecord) -> list[FieldError]:
                 "closedAt", ErrorCode.REQUIRED, f"closedAt is required for a {deal.stage} deal."
             )
         )
+    if deal.stage is not DealStage.OPEN and not errors:
+        errors += _not_yet("closedAt", deal.closed_at, now)
     if deal.closed_at is not None and not errors and deal.closed_at < deal.created_at:
         errors.append(
             FieldError(
@@ -113,11 +132,14 @@ def is_qualified(status: LeadStatus, qualified_at: datetime | None) -> bool:
     return qualified_at is not None or status in (LeadStatus.QUALIFIED, LeadStatus.CONVERTED)
 
 
-def check_lead(lead: LeadRecord) -> list[FieldError]:
+def check_lead(lead: LeadRecord, now: datetime) -> list[FieldError]:
     errors = check_external_id(lead.external_id)
     errors += _references(lead.owner_email, lead.account_external_id, lead.region, lead.segment)
     errors += check_instant("createdAt", lead.created_at)
     errors += check_instant("qualifiedAt", lead.qualified_at)
+    if not errors:
+        errors += _not_yet("createdAt", lead.created_at, now)
+        errors += _not_yet("qualifiedAt", lead.qualified_at, now)
     if lead.status is LeadStatus.CONVERTED and not lead.converted_deal_external_id:
         errors.append(
             FieldError(

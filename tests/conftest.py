@@ -42,6 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "dated: also run the test at each instant of tests.support.instants.EDGES"
     )
+    config.addinivalue_line("markers", "at(instant): start the test at this instant")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -53,7 +54,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def now(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
     """The instant the test starts at: the clock reads it, and runs on from it, in this
     process and in every process the test starts (through CLOCK_SHIFT_SECONDS)."""
-    at: datetime = getattr(request, "param", ORDINARY)
+    marker = request.node.get_closest_marker("at")
+    at: datetime = getattr(request, "param", marker.args[0] if marker else ORDINARY)
     with clock.pinned(at):
         monkeypatch.setenv("CLOCK_SHIFT_SECONDS", repr(clock.shift().total_seconds()))
         yield at

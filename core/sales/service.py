@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from core import clock
 from core.metrics import store as rollups
 from core.orgs import store as people
 from core.orgs.models import Organisation, User
@@ -218,7 +220,7 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
             **_placed(record, account),
         )
 
-    deals, result = await _accept(org_id, records, check_deal, build)
+    deals, result = await _accept(org_id, records, partial(check_deal, now=clock.now()), build)
 
     tz = ZoneInfo(organisation.timezone)
     async with in_transaction() as connection:
@@ -271,7 +273,7 @@ async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]
             **_placed(record, account),
         )
 
-    leads, result = await _accept(org_id, records, check_lead, build)
+    leads, result = await _accept(org_id, records, partial(check_lead, now=clock.now()), build)
 
     tz = ZoneInfo(organisation.timezone)
     async with in_transaction() as connection:

@@ -124,6 +124,7 @@ HOLIDAY = """mutation { addHoliday(day: "2026-12-25", name: "Christmas") {
   __typename ... on Holiday { day } } }"""
 
 
+@pytest.mark.at(datetime(2026, 12, 29, 17, tzinfo=UTC))
 async def test_a_daily_streak_runs_across_a_weekend_and_a_holiday(
     client: httpx.AsyncClient, org: Org
 ) -> None:

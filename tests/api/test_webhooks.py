@@ -4,6 +4,7 @@ gets the per-record report; a revoked key, a key without the scope and no key st
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -96,7 +97,7 @@ async def test_a_key_with_ingest_stores_the_good_records_and_reports_the_bad(
             },
         ],
     }
-    assert [(d.external_id, str(d.amount)) for d in await Deal.all()] == [("W-1", "1200.50")]
+    assert [(d.external_id, d.amount) for d in await Deal.all()] == [("W-1", Decimal("1200.50"))]
     assert (leads.status_code, leads.json()) == (200, {"accepted": 1, "rejected": []})
     assert await Lead.filter(external_id="L-1").count() == 1
 

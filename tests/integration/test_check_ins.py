@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from core.checkins import service
 from core.checkins.models import CheckIn
 from core.orgs import service as orgs
@@ -121,6 +123,7 @@ def la(month: int, day: int, hour: int = 10) -> datetime:
     return datetime(2027, month, day, hour, tzinfo=LA)
 
 
+@pytest.mark.at(datetime(2027, 2, 15, 18, tzinfo=LA))
 async def test_the_agenda_of_a_hand_built_february(org: Org) -> None:
     """February 2027 in Los Angeles (no daylight saving change in it): 28 days. The agenda is
     asked for at midnight starting Monday 15 February, half-way through the month.

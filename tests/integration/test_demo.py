@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from core import demo
 from core.checkins.models import ActionItem, CheckIn
 from core.goals.models import Goal, OwnerType
@@ -22,6 +24,8 @@ from gamification.models import BadgeDefinition, BonusPlan, Contest, PointsRule
 from tests.conftest import empty_database
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+# The demo is seeded as it stands at NOW, so the clock reads NOW too.
+pytestmark = pytest.mark.at(NOW)
 NEW_YORK = ZoneInfo(demo.TIMEZONE)
 
 

@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
+
 from core.goals import service as goals
 from core.goals import store
 from core.goals.models import Goal
@@ -46,6 +48,7 @@ async def revenue(org: Org, goal: Goal, now: datetime) -> Decimal | None:
     return progress[goal.id].current_value
 
 
+@pytest.mark.at(datetime(2026, 12, 2, tzinfo=UTC))
 async def test_deals_count_by_local_day_at_both_edges(org: Org) -> None:
     # Local midnight opening 1 Nov is 07:00Z (still PDT); the period ends at local midnight
     # opening 1 Dec, 08:00Z (PST since 1 Nov).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from core.metrics.models import DealDay
@@ -15,7 +15,7 @@ from domain.errors import ErrorCode
 from domain.records import DealRecord, DealStage
 from tests.conftest import Org
 
-CLOSED = datetime(2026, 11, 20, 17, tzinfo=UTC)
+CLOSED = datetime(2026, 11, 12, 17, tzinfo=UTC)
 
 
 def won(external_id: str, amount: str, owner: str = "rita@acme.test") -> DealRecord:
@@ -130,3 +130,22 @@ async def test_a_large_batch_upserts_through_copy_and_keeps_unchanged_rows(org: 
     day = await DealDay.get(organisation_id=org.organisation.id)
     expected = sum(100 + n for n in range(0, 300, 3))
     assert (day.won, day.lost, day.revenue_ticks) == (100, 200, expected * 10_000)
+
+
+async def test_a_deal_closed_tomorrow_is_refused_and_one_expected_tomorrow_kept(
+    org: Org, now: datetime
+) -> None:
+    tomorrow = now + timedelta(days=1)
+    records = [
+        replace(won("future", "100"), closed_at=tomorrow),
+        replace(won("expected", "100"), stage=DealStage.OPEN, closed_at=tomorrow),
+        won("past", "100"),
+    ]
+
+    result = await service.ingest_deals(org.organisation, records)
+
+    assert result.accepted == 2
+    assert [(r.external_id, [(e.field, e.code) for e in r.errors]) for r in result.rejected] == [
+        ("future", [("closedAt", ErrorCode.IN_THE_FUTURE)])
+    ]
+    assert sorted(d.external_id for d in await Deal.all()) == ["expected", "past"]

@@ -13,6 +13,7 @@ from core.sales import service as sales
 from domain.metrics import Metric
 from domain.records import DealStage, ProductRecord
 from tests.support.world import (
+    AFTER,
     ANA_DECEMBER,
     EAST_DECEMBER,
     ORGANISATION_DECEMBER,
@@ -20,6 +21,9 @@ from tests.support.world import (
     build_world,
     value,
 )
+
+# The world holds deals up to January 2027.
+pytestmark = pytest.mark.at(AFTER)
 
 D = Decimal
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +83,7 @@ scopes = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.at(datetime(2027, 6, 1, tzinfo=UTC))
 @settings(
     max_examples=40,
     deadline=None,

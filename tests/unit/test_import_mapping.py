@@ -58,9 +58,9 @@ def test_a_row_is_parsed_with_its_formats_value_map_and_rate() -> None:
     assert parsed.owner.value == "Ana"
     deal = parsed.record
     assert isinstance(deal, DealRecord)
-    # 1,234.50 CHF × 1.125 = 1,388.8125 → 1,388.81 EUR; local Berlin times; a date alone is
-    # the start of its day; any other stage is OPEN.
-    assert (deal.amount, deal.stage) == (Decimal("1388.81"), DealStage.WON)
+    # 1,234.50 CHF × 1.125 = 1,388.8125 EUR, kept to its four places; local Berlin times;
+    # a date alone is the start of its day; any other stage is OPEN.
+    assert (deal.amount, deal.stage) == (Decimal("1388.8125"), DealStage.WON)
     assert deal.created_at == datetime(2027, 3, 1, 9, 30, tzinfo=BERLIN)
     assert deal.closed_at == datetime(2027, 3, 15, 0, 0, tzinfo=BERLIN)
     other = parse("8", "Ana", "10", "", "Negotiation", "2027-03-01T09:30:00+0000", "")

@@ -240,13 +240,13 @@ def test_a_period_is_required_once() -> None:
 
 
 def test_a_target_beyond_any_stretch_is_refused_even_acknowledged() -> None:
-    # 10^20 % above a best period of 0.01: more than a goal can even record.
+    # 10^16 % above a best period of 0.01: more than a goal can even record.
     beyond = replace(
         GOOD,
-        spec=TargetSpec(TargetKind.ABSOLUTE, Decimal("9999999999999999")),
-        target=Decimal("9999999999999999"),
+        spec=TargetSpec(TargetKind.ABSOLUTE, Decimal("99999999999999")),
+        target=Decimal("99999999999999"),
         best_history=Decimal("0.01"),
-        achievability=Decimal("99999999999999990000"),
+        achievability=Decimal("999999999999989900"),
         stretch_acknowledged=True,
     )
     assert codes(beyond) == [(A, ViolationCode.BEYOND_REACH, "target")]
