@@ -110,26 +110,51 @@ def days(period: Period) -> int:
     return (period.end - period.start).days + 1
 
 
-def preceding(period: Period, kind: PeriodKind | None, fiscal_start_month: int) -> Period:
-    """The comparable period just before: the previous month, quarter or fiscal year for a
-    named period, else the same number of days right before it."""
-    if kind is None:
-        length = timedelta(days=days(period))
-        return Period(period.start - length, period.start - timedelta(days=1))
-    return period_containing(kind, period.start - timedelta(days=1), fiscal_start_month)
+def _whole_months(period: Period) -> int | None:
+    """How many whole months the period covers, when it runs from a first to a last day."""
+    after = period.end + timedelta(days=1)
+    if period.start.day != 1 or after.day != 1:
+        return None
+    return _month_index(after) - _month_index(period.start)
 
 
-def comparable_history(
-    period: Period, kind: PeriodKind | None, fiscal_start_month: int, count: int = 4
-) -> list[Period]:
+def preceding(period: Period, fiscal_start_month: int) -> Period:
+    """The period this one is compared with: the previous one of the same kind in the
+    organisation's calendar. A period that is exactly a month, a quarter or a year —
+    calendar or fiscal — is a period of that kind, however it was asked for (1 July to 30
+    September is a quarter); any other range compares with as many days just before."""
+    months = _whole_months(period)
+    starts = {1, fiscal_start_month}
+    if months == 1 or (
+        months in (3, 12) and any((period.start.month - m) % months == 0 for m in starts)
+    ):
+        assert months is not None
+        return _months(_month_index(period.start) - months, months)
+    length = timedelta(days=days(period))
+    return Period(period.start - length, period.start - timedelta(days=1))
+
+
+def last_complete(period: Period, today: date, fiscal_start_month: int) -> Period:
+    """The most recent comparable period before `period` that is over by `today`: for a
+    goal on next quarter set in November, the quarter before the one still running."""
+    current = preceding(period, fiscal_start_month)
+    while current.end >= today:
+        current = preceding(current, fiscal_start_month)
+    return current
+
+
+def a_year_before(period: Period) -> Period:
+    return Period(add_years(period.start, -1), add_years(period.end, -1))
+
+
+def comparable_history(period: Period, fiscal_start_month: int, count: int = 4) -> list[Period]:
     """The `count` comparable periods before this one, most recent first, and the same
     period a year earlier when it is not among them."""
     history = []
     current = period
     for _ in range(count):
-        current = preceding(current, kind, fiscal_start_month)
+        current = preceding(current, fiscal_start_month)
         history.append(current)
-    a_year_ago = Period(add_years(period.start, -1), add_years(period.end, -1))
-    if a_year_ago not in history:
-        history.append(a_year_ago)
+    if a_year_before(period) not in history:
+        history.append(a_year_before(period))
     return history

@@ -27,9 +27,14 @@ from domain.targets import TargetKind, TargetSpec
 MAX_HORIZON_YEARS = 2
 MAX_RECURRENCES = 24
 DEFAULT_STRETCH_LIMIT = Decimal(50)
+# A target more than five times the owner's best comparable period (400% above it) is not
+# achievable, acknowledged or not.
+DEFAULT_STRETCH_HARD_LIMIT = Decimal(400)
 
 
 class ViolationCode(StrEnum):
+    METRIC_MISSING = "METRIC_MISSING"
+    TARGET_MISSING = "TARGET_MISSING"
     TARGET_NOT_POSITIVE = "TARGET_NOT_POSITIVE"
     TARGET_NOT_ABOVE_START = "TARGET_NOT_ABOVE_START"
     OWNER_NOT_FOUND = "OWNER_NOT_FOUND"
@@ -54,6 +59,7 @@ class ViolationCode(StrEnum):
     TOO_PRECISE = "TOO_PRECISE"
     BEYOND_REACH = "BEYOND_REACH"
     PERIOD_OUT_OF_RANGE = "PERIOD_OUT_OF_RANGE"
+    HISTORICAL_NOT_OVER = "HISTORICAL_NOT_OVER"
 
 
 class Criterion(StrEnum):
@@ -85,17 +91,21 @@ class ParentFacts:
 class GoalDraft:
     """What the SMART rules need to know about a goal.
 
+    A vague request still makes a draft: `metric` and `spec` are None when not given, and
+    `period` when none could be planned, so that every other rule is still checked.
     `target` is the resolved absolute target (None when a relative target found no
     baseline); `unknown_scope` maps a scope field to the names it gives that do not exist;
     `best_history` is the owner's best comparable period; `today` is the organisation's.
+    Beyond `stretch_limit` percent above `best_history` a target needs acknowledging;
+    beyond `stretch_hard_limit` it is refused. A `historical` goal is about a period that
+    is over (analysis, backtesting a plan).
     """
 
-    metric: Metric
-    spec: TargetSpec
+    metric: Metric | None
+    spec: TargetSpec | None
     target: Decimal | None
     owner_found: bool
-    period_start: date
-    period_end: date
+    period: Period | None
     today: date
     owner_is_organisation: bool = False
     unknown_scope: dict[str, list[str]] = field(default_factory=dict)
@@ -104,6 +114,8 @@ class GoalDraft:
     best_history: Decimal | None = None
     achievability: Decimal | None = None
     stretch_limit: Decimal = DEFAULT_STRETCH_LIMIT
+    stretch_hard_limit: Decimal = DEFAULT_STRETCH_HARD_LIMIT
+    historical: bool = False
     stretch_acknowledged: bool = False
     rationale: str | None = None
     parent_given: bool = False
@@ -124,8 +136,9 @@ def validate(draft: GoalDraft) -> list[Violation]:
 
 def _numbers(draft: GoalDraft) -> list[Violation]:
     """Every number given is finite and within what a goal can store."""
-    given = {"target": draft.spec.value, "moveFrom": draft.spec.start}
-    given["baseline"] = draft.given_baseline
+    given = {"baseline": draft.given_baseline}
+    if draft.spec is not None:
+        given |= {"target": draft.spec.value, "moveFrom": draft.spec.start}
     found = []
     for name, value in given.items():
         if value is None:
@@ -153,8 +166,27 @@ def _numbers(draft: GoalDraft) -> list[Violation]:
 
 def _specific(draft: GoalDraft) -> list[Violation]:
     found = _numbers(draft)
+    if draft.metric is None:
+        found.append(
+            Violation(
+                Criterion.SPECIFIC,
+                ViolationCode.METRIC_MISSING,
+                "A goal must name the metric it measures (REVENUE, DEALS_WON, …).",
+                "metric",
+            )
+        )
+    if draft.spec is None:
+        found.append(
+            Violation(
+                Criterion.SPECIFIC,
+                ViolationCode.TARGET_MISSING,
+                "A goal must name a figure to reach: give a target.",
+                "target",
+            )
+        )
+        return found + _owner_and_scope(draft)
     value = draft.spec.value
-    if found:
+    if any(v.field in ("target", "moveFrom") for v in found):
         pass  # not a usable number: said once, above
     elif draft.spec.kind is TargetKind.ABSOLUTE or draft.spec.kind is TargetKind.MOVE:
         if value <= 0:
@@ -176,7 +208,12 @@ def _specific(draft: GoalDraft) -> list[Violation]:
             )
         )
     start = draft.spec.start
-    if draft.spec.kind is TargetKind.MOVE and start is not None and not found and start >= value:
+    if (
+        draft.spec.kind is TargetKind.MOVE
+        and start is not None
+        and not any(v.field in ("target", "moveFrom") for v in found)
+        and start >= value
+    ):
         found.append(
             Violation(
                 Criterion.SPECIFIC,
@@ -185,6 +222,11 @@ def _specific(draft: GoalDraft) -> list[Violation]:
                 "target",
             )
         )
+    return found + _owner_and_scope(draft)
+
+
+def _owner_and_scope(draft: GoalDraft) -> list[Violation]:
+    found = []
     if not draft.owner_found:
         found.append(
             Violation(
@@ -218,14 +260,22 @@ def _measurable(draft: GoalDraft) -> list[Violation]:
                 "metric",
             )
         )
-    # (A baseline given but not a number is said once, under SPECIFIC.)
-    if draft.spec.needs_history and draft.target is None and draft.given_baseline is None:
+    # (A baseline given but not a number is said once, under SPECIFIC; without a metric or
+    # a period there is no history to look in.)
+    if (
+        draft.spec is not None
+        and draft.spec.needs_history
+        and draft.target is None
+        and draft.given_baseline is None
+        and draft.metric is not None
+        and draft.period is not None
+    ):
         found.append(
             Violation(
                 Criterion.MEASURABLE,
                 ViolationCode.BASELINE_UNAVAILABLE,
                 "A relative target needs a baseline: the owner has no figure for the "
-                "previous comparable period, so give one.",
+                "comparable period it is set against, so give one.",
                 "baseline",
             )
         )
@@ -244,7 +294,7 @@ def _measurable(draft: GoalDraft) -> list[Violation]:
 def _achievable(draft: GoalDraft) -> list[Violation]:
     found = []
     if draft.metric in RATES:
-        values = [draft.target, draft.spec.start]
+        values = [draft.target, draft.spec.start if draft.spec else None]
         if any(v is not None and not Decimal(0) <= v <= 100 for v in values):
             found.append(
                 Violation(
@@ -254,13 +304,17 @@ def _achievable(draft: GoalDraft) -> list[Violation]:
                     "target",
                 )
             )
-    if draft.achievability is not None and not usable(draft.achievability, MAX_THRESHOLD):
+    if draft.achievability is not None and (
+        not usable(draft.achievability, MAX_THRESHOLD)
+        or draft.achievability > draft.stretch_hard_limit
+    ):
         found.append(
             Violation(
                 Criterion.ACHIEVABLE,
                 ViolationCode.BEYOND_REACH,
-                f"The target is more than {MAX_THRESHOLD:,}% above the owner's best "
-                f"comparable period ({draft.best_history}): no acknowledgement covers that.",
+                f"The target is more than {draft.stretch_hard_limit}% above the owner's best "
+                f"comparable period ({draft.best_history}), the organisation's hard limit: "
+                "no acknowledgement covers that.",
                 "target",
             )
         )
@@ -305,7 +359,7 @@ def _relevant(draft: GoalDraft) -> list[Violation]:
         )
     parent = draft.parent
     if parent is not None:
-        if parent.metric is not draft.metric:
+        if draft.metric is not None and parent.metric is not draft.metric:
             found.append(
                 Violation(
                     Criterion.RELEVANT,
@@ -314,7 +368,10 @@ def _relevant(draft: GoalDraft) -> list[Violation]:
                     "parentId",
                 )
             )
-        if draft.period_start < parent.period.start or draft.period_end > parent.period.end:
+        period = draft.period
+        if period is not None and (
+            period.start < parent.period.start or period.end > parent.period.end
+        ):
             found.append(
                 Violation(
                     Criterion.RELEVANT,
@@ -337,8 +394,11 @@ def _relevant(draft: GoalDraft) -> list[Violation]:
 
 
 def _time_bound(draft: GoalDraft) -> list[Violation]:
-    found = []
-    if draft.period_end < draft.period_start:
+    found: list[Violation] = []
+    if draft.period is None:
+        return found  # why there is none was said when it was planned
+    period_start, period_end = draft.period.start, draft.period.end
+    if period_end < period_start:
         found.append(
             Violation(
                 Criterion.TIME_BOUND,
@@ -347,17 +407,28 @@ def _time_bound(draft: GoalDraft) -> list[Violation]:
                 "periodEnd",
             )
         )
-    if draft.period_end < draft.today:
+    if draft.historical and period_end >= draft.today:
+        found.append(
+            Violation(
+                Criterion.TIME_BOUND,
+                ViolationCode.HISTORICAL_NOT_OVER,
+                f"A historical goal is about a period that is over (today is "
+                f"{draft.today.isoformat()}).",
+                "periodEnd",
+            )
+        )
+    if not draft.historical and period_end < draft.today:
         found.append(
             Violation(
                 Criterion.TIME_BOUND,
                 ViolationCode.END_IN_PAST,
-                f"The period must not end in the past (today is {draft.today.isoformat()}).",
+                f"The period must not end in the past (today is {draft.today.isoformat()}); "
+                "a goal about a period that is over is marked historical.",
                 "periodEnd",
             )
         )
     horizon = add_years(draft.today, MAX_HORIZON_YEARS)
-    if draft.period_end > horizon:
+    if period_end > horizon:
         found.append(
             Violation(
                 Criterion.TIME_BOUND,

@@ -18,6 +18,14 @@ class TargetKind(StrEnum):
     MOVE = "MOVE"
 
 
+class BaselineFrom(StrEnum):
+    """Where a relative target's baseline comes from: the last complete comparable period
+    before the goal's, or the same period a year earlier (for seasonal business)."""
+
+    PREVIOUS_PERIOD = "PREVIOUS_PERIOD"
+    SAME_PERIOD_LAST_YEAR = "SAME_PERIOD_LAST_YEAR"
+
+
 @dataclass(frozen=True)
 class TargetSpec:
     """`value` is the target (ABSOLUTE), the change (+20 for +20% or +20 points) or the

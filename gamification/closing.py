@@ -90,7 +90,7 @@ async def award_goal_streaks(organisation: Organisation, now: datetime) -> list[
     ended = [
         g
         for g in await goal_store.goals_ended_before(organisation.id, today)
-        if g.owner_type is OwnerType.REP
+        if g.owner_type is OwnerType.REP and not g.historical
     ]
     progress = await measure_goals(organisation, ended, now)
     awards = []

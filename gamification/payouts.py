@@ -37,8 +37,11 @@ def plan_of(model: BonusPlan) -> bonus.Plan:
 
 
 def applies(plan: BonusPlan, goal: Goal) -> bool:
+    """Whether `plan` pays for `goal`: a rep's goal of its metric, never a historical one
+    (a plan is backtested on those with `simulate`, which writes nothing)."""
     return (
         goal.owner_type is OwnerType.REP
+        and not goal.historical
         and goal.metric is plan.metric
         and (plan.goal_id is None or plan.goal_id == goal.id)
     )

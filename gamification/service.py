@@ -39,12 +39,15 @@ async def evaluate_goals(
     organisation: Organisation, measured: Sequence[Measured], now: datetime
 ) -> list[Award]:
     """Award every badge the reps' goals have earned and that was not awarded before.
-    Team and organisation goals earn no badges: badges go to people."""
+    Team and organisation goals earn no badges: badges go to people; historical goals
+    (about a period that is over) earn nothing."""
     rules = [r for r in await store.active_rules(organisation.id) if r.kind is BadgeKind.ATTAINMENT]
     mine = [
         m
         for m in measured
-        if m.goal.owner_type is OwnerType.REP and m.progress.exact_attainment is not None
+        if m.goal.owner_type is OwnerType.REP
+        and not m.goal.historical
+        and m.progress.exact_attainment is not None
     ]
     if not rules or not mine:
         return []

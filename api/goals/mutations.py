@@ -11,6 +11,7 @@ import strawberry
 from api.context import Info
 from api.errors import InputErrors
 from api.goals.types import (
+    BaselineFromEnum,
     Goal,
     MetricEnum,
     OwnerTypeEnum,
@@ -26,7 +27,7 @@ from core.goals.models import OwnerType
 from core.orgs.models import Team, User
 from core.orgs.store import exists_anywhere, get_organisation
 from domain.smart import PeriodRequest, Violation
-from domain.targets import TargetKind, TargetSpec
+from domain.targets import BaselineFrom, TargetKind, TargetSpec
 
 CreateGoalResult = Annotated[
     Goal | SmartViolations | InputErrors, strawberry.union("CreateGoalResult")
@@ -56,14 +57,18 @@ class ScopeInput:
 
 @strawberry.input
 class CreateGoalInput:
-    metric: MetricEnum
+    """Every field a SMART goal needs; one left out is reported as a SMART violation with
+    everything else the request breaks, not refused as malformed."""
+
+    metric: MetricEnum | None = None
     owner_type: OwnerTypeEnum = OwnerType.REP
     owner_id: strawberry.ID | None = strawberry.field(
         default=None, description="The rep or team; leave out for the organisation."
     )
-    target: Decimal = strawberry.field(
+    target: Decimal | None = strawberry.field(
+        default=None,
         description="ABSOLUTE: the figure to reach. RELATIVE_PERCENT / RELATIVE_POINTS: the "
-        "change over the baseline (20 = +20% or +20 points). MOVE: the value to reach."
+        "change over the baseline (20 = +20% or +20 points). MOVE: the value to reach.",
     )
     target_kind: TargetKindEnum = TargetKind.ABSOLUTE
     move_from: Decimal | None = strawberry.field(
@@ -72,6 +77,17 @@ class CreateGoalInput:
     baseline: Decimal | None = strawberry.field(
         default=None,
         description="For a relative target: the baseline to use instead of history.",
+    )
+    baseline_from: BaselineFromEnum = strawberry.field(
+        default=BaselineFrom.PREVIOUS_PERIOD,
+        description="For a relative target without a baseline given: the last complete "
+        "comparable period (PREVIOUS_PERIOD) or the same period a year earlier "
+        "(SAME_PERIOD_LAST_YEAR).",
+    )
+    historical: bool = strawberry.field(
+        default=False,
+        description="A goal about a period that is over, for analysis or backtesting: "
+        "measured, never rewarded.",
     )
     period_start: date | None = None
     period_end: date | None = strawberry.field(
@@ -93,7 +109,9 @@ class CreateGoalInput:
             metric=self.metric,
             owner_type=self.owner_type,
             owner_id=parse_id(self.owner_id),
-            target=TargetSpec(self.target_kind, self.target, self.move_from),
+            target=TargetSpec(self.target_kind, self.target, self.move_from)
+            if self.target is not None
+            else None,
             period=PeriodRequest(
                 start=self.period_start,
                 end=self.period_end,
@@ -103,6 +121,8 @@ class CreateGoalInput:
                 else None,
             ),
             baseline=self.baseline,
+            baseline_from=self.baseline_from,
+            historical=self.historical,
             scope=service.ScopeFilter(
                 tuple(scope.product_ids), tuple(scope.regions), tuple(scope.segments)
             ),

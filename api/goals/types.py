@@ -17,7 +17,7 @@ from domain import smart
 from domain.metrics import CUMULATIVE, Metric
 from domain.periods import Period, PeriodKind, label
 from domain.progress import GoalStatus, Progress
-from domain.targets import TargetKind
+from domain.targets import BaselineFrom, TargetKind
 
 MetricEnum = strawberry.enum(Metric, name="Metric")
 GoalStatusEnum = strawberry.enum(GoalStatus, name="GoalStatus")
@@ -27,6 +27,7 @@ TargetKindEnum = strawberry.enum(TargetKind, name="TargetKind")
 PeriodKindEnum = strawberry.enum(PeriodKind, name="PeriodKind")
 OwnerTypeEnum = strawberry.enum(models.OwnerType, name="GoalOwnerType")
 BaselineSourceEnum = strawberry.enum(models.BaselineSource, name="BaselineSource")
+BaselineFromEnum = strawberry.enum(BaselineFrom, name="BaselineFrom")
 
 GoalOwner = Annotated[User | Team | Organisation, strawberry.union("GoalOwner")]
 
@@ -126,10 +127,17 @@ class Goal:
     )
     move_from: Decimal | None = strawberry.field(description="Where a MOVE target starts from.")
     baseline: Decimal | None = strawberry.field(
-        description="The figure the target was set against: the previous comparable period "
-        "(HISTORY) or the one given (GIVEN)."
+        description="The figure the target was set against: the owner's figure for the last "
+        "complete comparable period (HISTORY) or the same period a year earlier "
+        "(SAME_PERIOD_LAST_YEAR), or the one given (GIVEN)."
     )
     baseline_source: BaselineSourceEnum | None
+    baseline_start: date | None = strawberry.field(
+        description="First day of the period the baseline was measured over."
+    )
+    baseline_end: date | None = strawberry.field(
+        description="Last day of the period the baseline was measured over."
+    )
     best_history: Decimal | None = strawberry.field(
         description="The owner's best comparable period when the goal was set."
     )
@@ -142,6 +150,10 @@ class Goal:
     period_kind: PeriodKindEnum | None
     period_label: str | None = strawberry.field(description='E.g. "2026-12", "FY2027 Q3".')
     rationale: str | None
+    historical: bool = strawberry.field(
+        description="About a period that is over (analysis, backtesting): measured like any "
+        "goal, never rewarded with badges, points or payouts."
+    )
     scope: GoalScope
 
     @classmethod
@@ -158,6 +170,9 @@ class Goal:
             move_from=goal.target_start,
             baseline=goal.baseline,
             baseline_source=goal.baseline_source,
+            baseline_start=goal.baseline_start,
+            baseline_end=goal.baseline_end,
+            historical=goal.historical,
             best_history=goal.best_history,
             achievability=goal.achievability,
             stretch_acknowledged=goal.stretch_acknowledged,

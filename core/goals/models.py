@@ -22,7 +22,10 @@ class OwnerType(StrEnum):
 
 
 class BaselineSource(StrEnum):
+    # The owner's figure for the last complete comparable period.
     HISTORY = "HISTORY"
+    # The owner's figure for the same period a year earlier.
+    SAME_PERIOD_LAST_YEAR = "SAME_PERIOD_LAST_YEAR"
     GIVEN = "GIVEN"
 
 
@@ -51,7 +54,10 @@ class Goal(Model):
     target_change = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
     target_start = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
     baseline = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
-    baseline_source = fields.CharEnumField(BaselineSource, max_length=16, null=True)
+    baseline_source = fields.CharEnumField(BaselineSource, max_length=24, null=True)
+    # The period the baseline was measured over (HISTORY, SAME_PERIOD_LAST_YEAR).
+    baseline_start = fields.DateField(null=True)
+    baseline_end = fields.DateField(null=True)
     best_history = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
     achievability = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
     stretch_acknowledged = fields.BooleanField(default=False, db_default=False)
@@ -63,6 +69,8 @@ class Goal(Model):
     # Goals made together by one recurring request share a series id.
     series_id = fields.CharField(max_length=36, null=True)
     rationale = fields.TextField(null=True)
+    # About a period that is over (analysis, backtesting): measured, never rewarded.
+    historical = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(default=clock.now)
 
     organisation_id: int

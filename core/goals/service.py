@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -24,9 +24,16 @@ from domain import smart
 from domain.inputs import usable
 from domain.metrics import CUMULATIVE, Metric, Totals, value_of
 from domain.money import shown
-from domain.periods import Period, comparable_history, local_today, preceding
+from domain.periods import (
+    Period,
+    a_year_before,
+    comparable_history,
+    last_complete,
+    local_today,
+    preceding,
+)
 from domain.progress import PaceThresholds, Progress, compute_progress
-from domain.targets import TargetKind, TargetSpec, achievability, resolve
+from domain.targets import BaselineFrom, TargetKind, TargetSpec, achievability, resolve
 from domain.teams import ancestors, members
 
 logger = logging.getLogger(__name__)
@@ -41,12 +48,17 @@ class ScopeFilter:
 
 @dataclass(frozen=True)
 class NewGoal:
-    metric: Metric
+    """A goal as asked for; `metric` and `target` are None when the request leaves them out
+    (SMART then says so, with everything else it finds)."""
+
+    metric: Metric | None
     owner_type: OwnerType
     owner_id: int | None
-    target: TargetSpec
+    target: TargetSpec | None
     period: smart.PeriodRequest
     baseline: Decimal | None = None
+    baseline_from: BaselineFrom = BaselineFrom.PREVIOUS_PERIOD
+    historical: bool = False
     scope: ScopeFilter = field(default_factory=ScopeFilter)
     rationale: str | None = None
     parent_id: int | None = None
@@ -119,8 +131,19 @@ def scope_of(goal: Goal, structure: Structure) -> Scope:
     )
 
 
-def _measure(key: Hashable, metric: Metric, scope: Scope, period: Period) -> Measure:
-    return Measure(key, metric, scope, period.start.toordinal(), period.end.toordinal())
+def _measure(
+    key: Hashable, metric: Metric, scope: Scope, period: Period, fiscal_start_month: int
+) -> Measure:
+    before = preceding(period, fiscal_start_month)
+    return Measure(
+        key,
+        metric,
+        scope,
+        period.start.toordinal(),
+        period.end.toordinal(),
+        before.start.toordinal(),
+        before.end.toordinal(),
+    )
 
 
 async def _totals(organisation_id: int, measures: Sequence[Measure]) -> dict[Hashable, Totals]:
@@ -132,9 +155,9 @@ async def create_goal(
 ) -> list[Goal] | list[smart.Violation]:
     """Store one goal per planned period (one, or one per recurrence), or none and every
     SMART rule the request breaks."""
-    periods, violations = smart.plan_periods(new.period, organisation.fiscal_year_start_month)
-    if violations:
-        return violations
+    periods, period_violations = smart.plan_periods(
+        new.period, organisation.fiscal_year_start_month
+    )
     structure = await Structure.load(organisation.id)
     owner_found = structure.owner_exists(new.owner_type, new.owner_id)
     products = await sales.products_by_external_id(organisation.id, new.scope.product_external_ids)
@@ -154,41 +177,56 @@ async def create_goal(
             and parent.owner_team_id in structure.teams_above(new.owner_type, new.owner_id)
         )
         parent_facts = smart.ParentFacts(parent.metric, period_of(parent), related)
+    sources: list[tuple[Decimal | None, BaselineSource | None, Period | None]] = []
 
-    # The baseline of a relative target is the owner's figure for the period before the
-    # first goal; achievability compares each goal with its own comparable history.
-    kind = periods[0][1]
     fiscal = organisation.fiscal_year_start_month
-    before_first = preceding(periods[0][0], kind, fiscal)
-    measures = [_measure("baseline", new.metric, scope, before_first)]
-    for index, (period, period_kind) in enumerate(periods):
-        for position, past in enumerate(comparable_history(period, period_kind, fiscal)):
-            measures.append(_measure((index, position), new.metric, scope, past))
-    figures = {
-        key: value_of(new.metric, t)
-        for key, t in (await _totals(organisation.id, measures)).items()
-    }
-
-    baseline, baseline_source = _baseline(new, figures["baseline"])
-    # Numbers that cannot be computed with are reported by SMART; nothing is derived from them.
-    numbers_usable = all(
-        value is None or usable(value) for value in (new.target.value, new.target.start, baseline)
-    )
-    target = resolve(new.target, baseline) if numbers_usable else None
     today = local_today(now, ZoneInfo(organisation.timezone))
+    # Each goal's baseline period and comparable history; a request too vague to name a
+    # metric or a period has no figures to look up, and is checked all the same.
+    planned = [
+        (period, kind, _baseline_period(new, periods[0][0], period, today, fiscal))
+        for period, kind in periods
+    ]
+    figures: dict[Hashable, Decimal | None] = {}
+    if new.metric is not None and planned:
+        measures = []
+        for index, (period, _, baseline_period) in enumerate(planned):
+            if baseline_period is not None:
+                measures.append(
+                    _measure(("baseline", index), new.metric, scope, baseline_period, fiscal)
+                )
+            for position, past in enumerate(comparable_history(period, fiscal)):
+                measures.append(
+                    _measure(("history", index, position), new.metric, scope, past, fiscal)
+                )
+        figures = {
+            key: value_of(new.metric, t)
+            for key, t in (await _totals(organisation.id, measures)).items()
+        }
     has_cost_data = await sales.has_cost_data(organisation.id)
     drafts = []
-    for index, (period, _) in enumerate(periods):
-        history = [v for (i, _), v in _indexed(figures) if i == index and v is not None]
+    for index, slot in enumerate(planned or [None]):
+        baseline, source = _baseline(new, figures.get(("baseline", index)))
+        # Numbers that cannot be computed with are reported by SMART; nothing is derived
+        # from them.
+        spec = new.target
+        usable_numbers = spec is not None and all(
+            value is None or usable(value) for value in (spec.value, spec.start, baseline)
+        )
+        target = resolve(spec, baseline) if spec is not None and usable_numbers else None
+        history = [
+            v
+            for key, v in figures.items()
+            if isinstance(key, tuple) and key[:2] == ("history", index) and v is not None
+        ]
         best = max(history) if history else None
         drafts.append(
             smart.GoalDraft(
                 metric=new.metric,
-                spec=new.target,
+                spec=spec,
                 target=target,
                 owner_found=owner_found,
-                period_start=period.start,
-                period_end=period.end,
+                period=slot[0] if slot else None,
                 today=today,
                 owner_is_organisation=new.owner_type is OwnerType.ORGANISATION,
                 unknown_scope=_unknown_scope(new.scope, products, regions, segments),
@@ -197,57 +235,82 @@ async def create_goal(
                 best_history=best,
                 achievability=achievability(target, best) if target is not None else None,
                 stretch_limit=organisation.stretch_limit,
+                stretch_hard_limit=organisation.stretch_hard_limit,
                 stretch_acknowledged=new.acknowledge_stretch,
                 rationale=new.rationale,
                 parent_given=new.parent_id is not None,
                 parent=parent_facts,
                 given_baseline=new.baseline,
+                historical=new.historical,
             )
         )
-    violations = _distinct([v for draft in drafts for v in smart.validate(draft)])
+        sources.append((baseline, source, slot[2] if slot and source else None))
+    found = period_violations + [v for d in drafts for v in smart.validate(d)]
+    order = list(smart.Criterion)
+    violations = sorted(_distinct(found), key=lambda v: order.index(v.criterion))
     if violations:
         return violations
-    assert target is not None
-    series_id = str(uuid.uuid4()) if len(periods) > 1 else None
-    goals = [
-        Goal(
-            organisation_id=organisation.id,
-            owner_type=new.owner_type,
-            owner_rep_id=new.owner_id if new.owner_type is OwnerType.REP else None,
-            owner_team_id=new.owner_id if new.owner_type is OwnerType.TEAM else None,
-            parent_id=parent.id if parent else None,
-            metric=new.metric,
-            target=target,
-            target_kind=new.target.kind,
-            target_change=new.target.value if new.target.needs_history else None,
-            target_start=new.target.start,
-            baseline=baseline,
-            baseline_source=baseline_source,
-            best_history=draft.best_history,
-            achievability=draft.achievability,
-            stretch_acknowledged=new.acknowledge_stretch,
-            scope=_scope_json(scope),
-            period_start=period.start,
-            period_end=period.end,
-            period_kind=period_kind,
-            series_id=series_id,
-            rationale=new.rationale,
+    assert new.metric is not None
+    assert new.target is not None
+    series_id = str(uuid.uuid4()) if len(planned) > 1 else None
+    goals = []
+    for draft, (period, period_kind, _), (baseline, source, baseline_period) in zip(
+        drafts, planned, sources, strict=True
+    ):
+        assert draft.target is not None
+        goals.append(
+            Goal(
+                organisation_id=organisation.id,
+                owner_type=new.owner_type,
+                owner_rep_id=new.owner_id if new.owner_type is OwnerType.REP else None,
+                owner_team_id=new.owner_id if new.owner_type is OwnerType.TEAM else None,
+                parent_id=parent.id if parent else None,
+                metric=new.metric,
+                target=draft.target,
+                target_kind=new.target.kind,
+                target_change=new.target.value if new.target.needs_history else None,
+                target_start=new.target.start,
+                baseline=baseline,
+                baseline_source=source,
+                baseline_start=baseline_period.start if baseline_period else None,
+                baseline_end=baseline_period.end if baseline_period else None,
+                best_history=draft.best_history,
+                achievability=draft.achievability,
+                stretch_acknowledged=new.acknowledge_stretch,
+                scope=_scope_json(scope),
+                period_start=period.start,
+                period_end=period.end,
+                period_kind=period_kind,
+                series_id=series_id,
+                rationale=new.rationale,
+                historical=new.historical,
+            )
         )
-        for draft, (period, period_kind) in zip(drafts, periods, strict=True)
-    ]
     async with in_transaction():
-        return await store.create_goals(goals)
+        created = await store.create_goals(goals)
+    await _backfill_history(organisation, created, now)
+    return created
 
 
-def _indexed(
-    figures: dict[Hashable, Decimal | None],
-) -> list[tuple[tuple[int, int], Decimal | None]]:
-    return [(key, value) for key, value in figures.items() if isinstance(key, tuple)]
+def _baseline_period(
+    new: NewGoal, first: Period, period: Period, today: date, fiscal_start_month: int
+) -> Period | None:
+    """The period a relative target's baseline is measured over: the last complete
+    comparable period before the first goal of a request (one baseline for a series), or
+    each goal's own period a year earlier, when that is over."""
+    if new.target is None or not new.target.needs_history or new.baseline is not None:
+        return None
+    if new.baseline_from is BaselineFrom.SAME_PERIOD_LAST_YEAR:
+        last_year = a_year_before(period)
+        return last_year if last_year.end < today else None
+    return last_complete(first, today, fiscal_start_month)
 
 
 def _baseline(
     new: NewGoal, from_history: Decimal | None
 ) -> tuple[Decimal | None, BaselineSource | None]:
+    if new.target is None:
+        return None, None
     if new.target.kind is TargetKind.MOVE:
         return new.target.start, BaselineSource.GIVEN
     if new.baseline is not None:
@@ -256,6 +319,8 @@ def _baseline(
         new.target.kind is TargetKind.RELATIVE_PERCENT and from_history == 0
     ):
         return None, None
+    if new.baseline_from is BaselineFrom.SAME_PERIOD_LAST_YEAR:
+        return from_history, BaselineSource.SAME_PERIOD_LAST_YEAR
     return from_history, BaselineSource.HISTORY
 
 
@@ -305,7 +370,13 @@ async def measure_goals(
     totals = await _totals(
         organisation.id,
         [
-            _measure(goal.id, goal.metric, scope_of(goal, structure), period_of(goal))
+            _measure(
+                goal.id,
+                goal.metric,
+                scope_of(goal, structure),
+                period_of(goal),
+                organisation.fiscal_year_start_month,
+            )
             for goal in goals
         ],
     )
@@ -313,17 +384,60 @@ async def measure_goals(
     measured = {}
     for goal in goals:
         try:
-            measured[goal.id] = compute_progress(
-                value_of(goal.metric, totals[goal.id]),
-                goal.target,
-                period_of(goal).elapsed_fraction(now, tz),
-                thresholds,
-                cumulative=goal.metric in CUMULATIVE,
-                start=goal.target_start if goal.target_kind is TargetKind.MOVE else None,
-            )
+            measured[goal.id] = _progress(goal, totals[goal.id], now, tz, thresholds)
         except (ArithmeticError, ValueError) as error:
             logger.error("goal %s cannot be measured: %r", goal.id, error)
     return measured
+
+
+def _progress(
+    goal: Goal, totals: Totals, at: datetime, tz: ZoneInfo, thresholds: PaceThresholds
+) -> Progress:
+    return compute_progress(
+        value_of(goal.metric, totals),
+        goal.target,
+        period_of(goal).elapsed_fraction(at, tz),
+        thresholds,
+        cumulative=goal.metric in CUMULATIVE,
+        start=goal.target_start if goal.target_kind is TargetKind.MOVE else None,
+    )
+
+
+async def _backfill_history(
+    organisation: Organisation, goals: Sequence[Goal], now: datetime
+) -> None:
+    """A new goal's progress history from its period's start: where it stood at the end of
+    each day gone by (from the daily rollups), and now, so that a trend shows at once."""
+    tz = ZoneInfo(organisation.timezone)
+    today = local_today(now, tz)
+    structure = await Structure.load(organisation.id)
+    measures, instants = [], {}
+    for goal in goals:
+        last = min(goal.period_end, today)
+        day = goal.period_start
+        while day <= last:
+            after = Period(day, day).bounds(tz)[1]
+            instants[(goal.id, day)] = min(after, now)
+            measures.append(
+                _measure(
+                    (goal.id, day),
+                    goal.metric,
+                    scope_of(goal, structure),
+                    Period(goal.period_start, day),
+                    organisation.fiscal_year_start_month,
+                )
+            )
+            day += timedelta(days=1)
+    if not measures:
+        return
+    totals = await _totals(organisation.id, measures)
+    thresholds = thresholds_of(organisation)
+    by_goal = {goal.id: goal for goal in goals}
+    snapshots = [
+        (at, goal_id, _progress(by_goal[goal_id], totals[(goal_id, day)], at, tz, thresholds))
+        for (goal_id, day), at in instants.items()
+    ]
+    await store.add_snapshots_at(snapshots)
 
 
 async def measure_affected_goals(
@@ -386,7 +500,13 @@ async def figures_of_reps(
 ) -> dict[int, Decimal | None]:
     """Each rep's own figure for a metric over a period: one statement for any number."""
     totals = await _totals(
-        organisation.id, [_measure(rep, metric, Scope(rep_ids=(rep,)), period) for rep in rep_ids]
+        organisation.id,
+        [
+            _measure(
+                rep, metric, Scope(rep_ids=(rep,)), period, organisation.fiscal_year_start_month
+            )
+            for rep in rep_ids
+        ],
     )
     values = {rep: value_of(metric, totals[rep]) for rep in rep_ids}
     return {rep: shown(v) if v is not None else None for rep, v in values.items()}
@@ -400,7 +520,7 @@ async def rep_figures(
     totals = await _totals(
         organisation.id,
         [
-            _measure((index, metric), metric, scope, period)
+            _measure((index, metric), metric, scope, period, organisation.fiscal_year_start_month)
             for index, period in enumerate(periods)
             for metric in metrics
         ],
@@ -418,7 +538,11 @@ async def daily_figures(
     """A rep's figure for each of these days: one statement for all of them."""
     scope = Scope(rep_ids=(rep_id,))
     totals = await _totals(
-        organisation.id, [_measure(day, metric, scope, Period(day, day)) for day in days]
+        organisation.id,
+        [
+            _measure(day, metric, scope, Period(day, day), organisation.fiscal_year_start_month)
+            for day in days
+        ],
     )
     return {day: value_of(metric, totals[day]) for day in days}
 
@@ -431,7 +555,13 @@ async def figures_of_teams(
     totals = await _totals(
         organisation.id,
         [
-            _measure(team, metric, Scope(rep_ids=structure.reps_of(OwnerType.TEAM, team)), period)
+            _measure(
+                team,
+                metric,
+                Scope(rep_ids=structure.reps_of(OwnerType.TEAM, team)),
+                period,
+                organisation.fiscal_year_start_month,
+            )
             for team in team_ids
         ],
     )

@@ -82,6 +82,11 @@ async def snapshots_of(goal_ids: Sequence[int]) -> list[ProgressSnapshot]:
 
 
 async def add_snapshots(items: Sequence[tuple[int, Progress]], taken_at: datetime) -> None:
+    await add_snapshots_at([(taken_at, goal_id, progress) for goal_id, progress in items])
+
+
+async def add_snapshots_at(items: Sequence[tuple[datetime, int, Progress]]) -> None:
+    """Snapshots each taken at its own instant (a history filled in afterwards)."""
     await ProgressSnapshot.bulk_create(
         [
             ProgressSnapshot(
@@ -93,7 +98,7 @@ async def add_snapshots(items: Sequence[tuple[int, Progress]], taken_at: datetim
                 projected_value=progress.projected_value,
                 status=progress.status,
             )
-            for goal_id, progress in items
+            for taken_at, goal_id, progress in items
         ]
     )
 

@@ -107,6 +107,9 @@ class Measure:
     scope: Scope
     first_day: int
     last_day: int
+    # The period compared with (retention): the previous one of the same kind.
+    previous_first: int
+    previous_last: int
 
 
 @dataclass
@@ -116,7 +119,7 @@ class _Spec:
     params: Params
     rows: list[str] = field(default_factory=list)
     reps: set[int] = field(default_factory=set)
-    # (first, last) day of each measure's period and of the period of equal length before.
+    # (first, last) day of each measure's period and of the period it is compared with.
     ranges: list[tuple[int, int]] = field(default_factory=list)
     previous: list[tuple[int, int]] = field(default_factory=list)
 
@@ -126,7 +129,7 @@ class _Spec:
         self.reps.update(reps)
         first, last = measure.first_day, measure.last_day
         self.ranges.append((first, last))
-        self.previous.append((first - (last - first + 1), first - 1))
+        self.previous.append((measure.previous_first, measure.previous_last))
         products = scope.product_ids if with_products and scope.product_ids else (ANY_PRODUCT,)
         regions: Iterable[str | None] = scope.regions or (None,)
         segments: Iterable[str | None] = scope.segments or (None,)
@@ -138,7 +141,9 @@ class _Spec:
                         self.rows.append(
                             f"({p.integer(index)}, {p.integer(rep)}, {p.integer(product)}, "
                             f"{p.text(region)}, {p.text(segment)}, "
-                            f"{p.integer(measure.first_day)}, {p.integer(measure.last_day)})"
+                            f"{p.integer(measure.first_day)}, {p.integer(measure.last_day)}, "
+                            f"{p.integer(measure.previous_first)}, "
+                            f"{p.integer(measure.previous_last)})"
                         )
 
     def bounds(self, alias: str, org_wide: bool, previous: bool = False) -> str:
@@ -157,7 +162,7 @@ class _Spec:
 
     def cte(self) -> str:
         return (
-            "WITH spec (k, rep, product, region, segment, s, e) AS (VALUES "
+            "WITH spec (k, rep, product, region, segment, s, e, ps, pe) AS (VALUES "
             + ", ".join(self.rows)
             + ")"
         )
@@ -286,7 +291,7 @@ async def _account_totals(
     )
     for row in new_customers:
         found[row["k"]]["new_customers"] = _int(row["n"])
-    # Accounts won in the previous period of equal length, and which of them were won again.
+    # Accounts won in the period compared with, and which of them were won again.
     spec = _spec(connection, measures, indexes, with_products=True)
     org = partial(spec.params, organisation_id)
     retention = await connection.execute_query_dict(
@@ -297,7 +302,7 @@ async def _account_totals(
         "THEN a.account_id END) AS retained "
         f"FROM spec JOIN account_day a ON a.organisation_id = {org()} AND a.won > 0"
         f"{spec.bounds('a', org_wide, previous=True)} "
-        "AND a.day BETWEEN spec.s - (spec.e - spec.s + 1) AND spec.s - 1 "
+        "AND a.day BETWEEN spec.ps AND spec.pe "
         f"AND {_matches('a', org_wide)} GROUP BY spec.k",
         spec.params.values,
     )

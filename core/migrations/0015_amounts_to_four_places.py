@@ -1,20 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
-
-
-class PostgresOnly(ops.AlterField):
-    """NUMERIC(18, 2) becomes NUMERIC(18, 4) in PostgreSQL. SQLite keeps decimals as text
-    already (and letting AlterField run there would rebuild tables and drop their unique
-    constraints)."""
-
-    async def database_forward(self, app_label, old_state, new_state, state_editor=None):
-        if state_editor is not None and state_editor.client.capabilities.dialect == "postgres":
-            await super().database_forward(app_label, old_state, new_state, state_editor)
-
-    async def database_backward(self, app_label, old_state, new_state, state_editor=None):
-        if state_editor is not None and state_editor.client.capabilities.dialect == "postgres":
-            await super().database_backward(app_label, old_state, new_state, state_editor)
+from core.migration_ops import PostgresOnly
 
 
 class Migration(migrations.Migration):

@@ -33,6 +33,11 @@ class Organisation(Model):
     stretch_limit = fields.DecimalField(
         max_digits=8, decimal_places=2, default=Decimal("50.00"), db_default=Decimal("50.00")
     )
+    # Above this (in percent over the best comparable period) a target is refused as not
+    # achievable, acknowledged or not: five times the best period by default.
+    stretch_hard_limit = fields.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("400.00"), db_default=Decimal("400.00")
+    )
     # ISO weekdays worked (Monday is 1), as digits: "12345". Daily streaks skip the others
     # and the organisation's holidays.
     working_days = fields.CharField(max_length=7, default="12345", db_default="12345")

@@ -28,7 +28,7 @@ mutation($input: CreateGoalInput!) { createGoal(input: $input) {
   __typename
   ... on Goal {
     id target targetKind targetChange moveFrom baseline baselineSource bestHistory achievability
-    periodStart periodEnd periodKind periodLabel
+    baselineStart baselineEnd historical periodStart periodEnd periodKind periodLabel
     owner { __typename ... on User { email } ... on Team { name } ... on Organisation { name } }
     series { periodStart periodEnd periodLabel target }
   }
@@ -296,10 +296,12 @@ async def test_the_daily_snapshot_adds_a_point_to_every_running_goal(
     assert await snapshot_goals({}) == 1
 
     history = (await graphql(client, HISTORY, org.token(), id=goal["id"]))["data"]["goal"]
+    # Created with a point for the end of each day of the month gone by and one for now,
+    # all before the deal; then the two snapshots.
+    filled = (today() - today().replace(day=1)).days + 1
     assert [(p["currentValue"], p["attainment"]) for p in history["progressHistory"]] == [
-        ("250.00", "25.00"),
-        ("250.00", "25.00"),
-    ]
+        ("0.00", "0.00")
+    ] * filled + [("250.00", "25.00"), ("250.00", "25.00")]
 
 
 INGEST_LEADS = """
@@ -401,4 +403,66 @@ async def test_a_leaderboard_ranks_ties_alike(client: httpx.AsyncClient, org: Or
         {"name": "Rita Rep", "rank": 2, "value": "500.00"},
         {"name": "Tia", "rank": 2, "value": "500.00"},
         {"name": "Uma", "rank": 4, "value": "0.00"},
+    ]
+
+
+async def test_next_quarter_is_set_against_the_last_complete_quarter_or_last_year(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    """On 18 November 2026, October - December is still running (50,000 so far): a +20%
+    goal on January - March 2027 is set against July - September (30,000), or, asked
+    for, against January - March 2026 (12,000)."""
+    for key, amount, day in (
+        ("q1", 12000, date(2026, 2, 10)),
+        ("q3a", 10000, date(2026, 7, 1)),
+        ("q3b", 20000, date(2026, 9, 30)),
+        ("q4", 50000, date(2026, 10, 15)),
+    ):
+        await won_in(org, key, amount, day)
+    next_quarter = {"kind": "FISCAL_QUARTER", "containing": "2027-01-15"}
+
+    previous = await create(
+        client, org, target="20", targetKind="RELATIVE_PERCENT", period=next_quarter
+    )
+    last_year = await create(
+        client,
+        org,
+        target="20",
+        targetKind="RELATIVE_PERCENT",
+        period=next_quarter,
+        baselineFrom="SAME_PERIOD_LAST_YEAR",
+    )
+
+    shown = ("baseline", "baselineSource", "baselineStart", "baselineEnd", "target")
+    assert [previous[k] for k in shown] == [
+        "30000.00",
+        "HISTORY",
+        "2026-07-01",
+        "2026-09-30",
+        "36000.00",
+    ]
+    assert [last_year[k] for k in shown] == [
+        "12000.00",
+        "SAME_PERIOD_LAST_YEAR",
+        "2026-01-01",
+        "2026-03-31",
+        "14400.00",
+    ]
+
+
+async def test_a_vague_goal_is_answered_with_smart_violations(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    """No metric, no target, no period, no rationale: every SMART rule it breaks, in the
+    order of the criteria, not a GraphQL input error."""
+    body = await graphql(client, CREATE, org.token(), input={"ownerId": str(org.rep.id)})
+
+    assert "errors" not in body, body
+    answer = body["data"]["createGoal"]
+    assert answer["__typename"] == "SmartViolations"
+    assert [(v["criterion"], v["code"], v["field"]) for v in answer["violations"]] == [
+        ("SPECIFIC", "METRIC_MISSING", "metric"),
+        ("SPECIFIC", "TARGET_MISSING", "target"),
+        ("RELEVANT", "NO_PARENT_OR_RATIONALE", "rationale"),
+        ("TIME_BOUND", "PERIOD_MISSING", "periodStart"),
     ]

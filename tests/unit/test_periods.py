@@ -5,10 +5,12 @@ from zoneinfo import ZoneInfo
 from domain.periods import (
     Period,
     PeriodKind,
+    a_year_before,
     add_years,
     comparable_history,
     following,
     label,
+    last_complete,
     local_today,
     period_containing,
     preceding,
@@ -79,10 +81,41 @@ def test_the_following_period_crosses_year_ends() -> None:
 
 def test_comparable_history_of_a_named_and_of_a_custom_period() -> None:
     march = Period(date(2027, 3, 1), date(2027, 3, 31))
-    assert comparable_history(march, PeriodKind.MONTH, 4, count=2) == [
+    assert comparable_history(march, 4, count=2) == [
         Period(date(2027, 2, 1), date(2027, 2, 28)),
         Period(date(2027, 1, 1), date(2027, 1, 31)),
         Period(date(2026, 3, 1), date(2026, 3, 31)),
     ]
     ten_days = Period(date(2026, 12, 11), date(2026, 12, 20))
-    assert preceding(ten_days, None, 1) == Period(date(2026, 12, 1), date(2026, 12, 10))
+    assert preceding(ten_days, 1) == Period(date(2026, 12, 1), date(2026, 12, 10))
+
+
+def test_a_range_that_is_exactly_a_period_compares_with_the_one_before() -> None:
+    """Q3 (1 July - 30 September, 92 days) compares with Q2 (91 days), not the 92 days
+    from 31 March; Q1 with Q4 of the year before, not 1 October - 31 December minus two
+    days; a fiscal quarter of an April year, a year and a fiscal year likewise."""
+    q3 = Period(date(2026, 7, 1), date(2026, 9, 30))
+    assert preceding(q3, 1) == Period(date(2026, 4, 1), date(2026, 6, 30))
+    q1 = Period(date(2027, 1, 1), date(2027, 3, 31))
+    assert preceding(q1, 1) == Period(date(2026, 10, 1), date(2026, 12, 31))
+    # With a February fiscal year, February - April is a fiscal quarter.
+    fiscal_q1 = Period(date(2027, 2, 1), date(2027, 4, 30))
+    assert preceding(fiscal_q1, 2) == Period(date(2026, 11, 1), date(2027, 1, 31))
+    march = Period(date(2027, 3, 1), date(2027, 3, 31))
+    assert preceding(march, 1) == Period(date(2027, 2, 1), date(2027, 2, 28))
+    year = Period(date(2026, 1, 1), date(2026, 12, 31))
+    assert preceding(year, 4) == Period(date(2025, 1, 1), date(2025, 12, 31))
+    fiscal_year = Period(date(2026, 4, 1), date(2027, 3, 31))
+    assert preceding(fiscal_year, 4) == Period(date(2025, 4, 1), date(2026, 3, 31))
+    # Three whole months that are no quarter of either calendar: the 89 days before.
+    feb_to_apr = Period(date(2027, 2, 1), date(2027, 4, 30))
+    assert preceding(feb_to_apr, 1) == Period(date(2026, 11, 4), date(2027, 1, 31))
+
+
+def test_the_last_complete_comparable_period() -> None:
+    """A goal on next quarter set on 20 November compares with July - September: October -
+    December is still running. Set on 1 January, October - December is over."""
+    q1 = Period(date(2027, 1, 1), date(2027, 3, 31))
+    assert last_complete(q1, date(2026, 11, 20), 1) == Period(date(2026, 7, 1), date(2026, 9, 30))
+    assert last_complete(q1, date(2027, 1, 1), 1) == Period(date(2026, 10, 1), date(2026, 12, 31))
+    assert a_year_before(q1) == Period(date(2026, 1, 1), date(2026, 3, 31))

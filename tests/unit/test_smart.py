@@ -22,8 +22,7 @@ GOOD = GoalDraft(
     spec=TargetSpec(TargetKind.ABSOLUTE, Decimal(10000)),
     target=Decimal(10000),
     owner_found=True,
-    period_start=NOVEMBER.start,
-    period_end=NOVEMBER.end,
+    period=NOVEMBER,
     today=TODAY,
     rationale="Quota",
 )
@@ -161,20 +160,20 @@ def test_the_parent_must_exist_match_and_contain_the_goal() -> None:
 
 
 def test_end_before_start_is_not_time_bound() -> None:
-    draft = replace(GOOD, period_start=date(2026, 12, 10), period_end=date(2026, 12, 5))
+    draft = replace(GOOD, period=Period(date(2026, 12, 10), date(2026, 12, 5)))
     assert codes(draft) == [(T, ViolationCode.END_BEFORE_START, "periodEnd")]
 
 
 def test_end_in_the_past_is_refused_and_today_is_not_the_past() -> None:
-    assert codes(replace(GOOD, period_end=date(2026, 11, 27))) == [
+    assert codes(replace(GOOD, period=Period(NOVEMBER.start, date(2026, 11, 27)))) == [
         (T, ViolationCode.END_IN_PAST, "periodEnd")
     ]
-    assert validate(replace(GOOD, period_start=TODAY, period_end=TODAY)) == []
+    assert validate(replace(GOOD, period=Period(TODAY, TODAY))) == []
 
 
 def test_horizon_is_at_most_two_years() -> None:
-    assert validate(replace(GOOD, period_end=date(2028, 11, 28))) == []
-    assert codes(replace(GOOD, period_end=date(2028, 11, 29))) == [
+    assert validate(replace(GOOD, period=Period(NOVEMBER.start, date(2028, 11, 28)))) == []
+    assert codes(replace(GOOD, period=Period(NOVEMBER.start, date(2028, 11, 29)))) == [
         (T, ViolationCode.HORIZON_TOO_LONG, "periodEnd")
     ]
 
@@ -186,8 +185,7 @@ def test_every_broken_rule_is_reported_in_criterion_order() -> None:
         target=Decimal(-5),
         owner_found=False,
         rationale=None,
-        period_start=date(2026, 11, 20),
-        period_end=date(2026, 11, 10),
+        period=Period(date(2026, 11, 20), date(2026, 11, 10)),
     )
     assert [v.code for v in validate(draft)] == [
         ViolationCode.TARGET_NOT_POSITIVE,
@@ -261,3 +259,58 @@ def test_numbers_that_are_not_numbers_are_said_once() -> None:
     )
     assert codes(nan) == [(S, ViolationCode.NUMBER_OUT_OF_RANGE, "target")]
     assert codes(huge) == [(S, ViolationCode.NUMBER_OUT_OF_RANGE, "moveFrom")]
+
+
+def test_a_vague_goal_is_answered_with_every_violation_at_once() -> None:
+    """No metric, no target, no period: SPECIFIC says what is missing, and the goal's other
+    faults (no rationale, an owner who does not exist) are reported with it."""
+    vague = replace(
+        GOOD, metric=None, spec=None, target=None, period=None, rationale=None, owner_found=False
+    )
+    assert codes(vague) == [
+        (S, ViolationCode.METRIC_MISSING, "metric"),
+        (S, ViolationCode.TARGET_MISSING, "target"),
+        (S, ViolationCode.OWNER_NOT_FOUND, "ownerId"),
+        (R, ViolationCode.NO_PARENT_OR_RATIONALE, "rationale"),
+    ]
+    # Without a period, a rate target out of range is still not achievable.
+    rate = replace(
+        GOOD,
+        metric=Metric.WIN_RATE,
+        spec=TargetSpec(TargetKind.ABSOLUTE, Decimal(120)),
+        target=Decimal(120),
+        period=None,
+        rationale=None,
+    )
+    assert codes(rate) == [
+        (A, ViolationCode.RATE_OUT_OF_RANGE, "target"),
+        (R, ViolationCode.NO_PARENT_OR_RATIONALE, "rationale"),
+    ]
+
+
+def test_the_hard_limit_refuses_what_no_acknowledgement_covers() -> None:
+    """Best period 2,000; the organisation's hard limit 400% (five times the best): a
+    target of 10,000 (400% above) is allowed once acknowledged, one 400.01% above is
+    refused; an organisation may set its own limit."""
+    at_limit = replace(
+        GOOD,
+        best_history=Decimal(2000),
+        achievability=Decimal("400.00"),
+        stretch_acknowledged=True,
+    )
+    assert codes(at_limit) == []
+    assert codes(replace(at_limit, achievability=Decimal("400.01"))) == [
+        (A, ViolationCode.BEYOND_REACH, "target")
+    ]
+    assert codes(replace(at_limit, stretch_hard_limit=Decimal(300))) == [
+        (A, ViolationCode.BEYOND_REACH, "target")
+    ]
+
+
+def test_a_historical_goal_is_about_a_period_that_is_over() -> None:
+    october = Period(date(2026, 10, 1), date(2026, 10, 31))
+    assert codes(replace(GOOD, period=october)) == [(T, ViolationCode.END_IN_PAST, "periodEnd")]
+    assert validate(replace(GOOD, period=october, historical=True)) == []
+    assert codes(replace(GOOD, historical=True)) == [
+        (T, ViolationCode.HISTORICAL_NOT_OVER, "periodEnd")
+    ]
