@@ -68,6 +68,29 @@ class Totals:
     converted: int = 0
 
 
+def has_activity(totals: Totals) -> bool:
+    """Whether anything was sold, lost, led or kept in these totals."""
+    t = totals
+    return any((t.won, t.lost, t.leads, t.previous_customers, t.new_customers))
+
+
+def sample_of(metric: Metric, totals: Totals) -> int | None:
+    """How many cases a rate or an average rests on (decisions for a win rate, leads for
+    a conversion rate, …); None for a sum or a count, which needs no sample."""
+    t = totals
+    match metric:
+        case Metric.WIN_RATE:
+            return t.won + t.lost
+        case Metric.PROFIT_MARGIN | Metric.AVERAGE_DEAL_SIZE:
+            return t.won
+        case Metric.RETENTION_RATE:
+            return t.previous_customers
+        case Metric.CONVERSION_RATE:
+            return t.leads
+        case _:
+            return None
+
+
 def _rate(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
     if denominator == 0:
         return None

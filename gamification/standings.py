@@ -1,20 +1,45 @@
-"""Leaderboards from the rollups: every rep of a scope ranked on a metric over a period."""
+"""Leaderboards from the rollups: everyone of a scope with figures, ranked on a metric over a
+period. Reps are always on the board; a manager or an admin who also sells is on it once
+they have figures."""
 
 from __future__ import annotations
 
-from core.goals.service import Structure, figures_of_reps, figures_of_teams
+from core.goals.service import Structure, totals_of_reps, totals_of_teams
 from core.orgs import store as people
 from core.orgs.models import Organisation, Role, User
-from domain.metrics import Metric
+from domain.metrics import Metric, Totals, has_activity, sample_of, value_of
+from domain.money import shown
 from domain.periods import Period
 from domain.teams import members
-from gamification.leaderboards import Standing, rank
+from gamification.leaderboards import Figure, Standing, rank
+
+
+def _figure(key: int, metric: Metric, totals: Totals) -> Figure:
+    value = value_of(metric, totals)
+    return Figure(key, shown(value) if value is not None else None, sample_of(metric, totals))
+
+
+def minimum_sample_of(organisation: Organisation, metric: Metric, asked: int | None) -> int | None:
+    """The sample a board of `metric` ranks on: None for a sum or a count, else the one
+    asked for or the organisation's."""
+    if sample_of(metric, Totals()) is None:
+        return None
+    return asked if asked is not None else organisation.leaderboard_minimum_sample
+
+
+def _on_board(user: User, totals: Totals) -> bool:
+    return user.role is Role.REP or has_activity(totals)
 
 
 async def leaderboard(
-    organisation: Organisation, metric: Metric, period: Period, team_id: int | None
+    organisation: Organisation,
+    metric: Metric,
+    period: Period,
+    team_id: int | None,
+    minimum_sample: int | None = None,
 ) -> list[tuple[User, Standing]]:
-    """The reps of the team (and the teams below it), or of the organisation, ranked."""
+    """Everyone of the team (and the teams below it), or of the organisation, with figures,
+    ranked; a rate or an average below the minimum sample stands unranked."""
     structure = await Structure.load(organisation.id)
     candidates = (
         members(team_id, structure.parents, structure.teams_of)
@@ -22,26 +47,34 @@ async def leaderboard(
         else tuple(structure.teams_of)
     )
     users = await people.users_by_ids(organisation.id, candidates)
-    reps = sorted(u.id for u in users.values() if u.role is Role.REP)
-    figures = await figures_of_reps(organisation, metric, period, reps)
-    return [(users[int(s.key)], s) for s in rank([(rep, figures[rep]) for rep in reps])]
+    totals = await totals_of_reps(organisation, metric, period, sorted(users))
+    board = [key for key in sorted(users) if _on_board(users[key], totals[key])]
+    sample = minimum_sample_of(organisation, metric, minimum_sample)
+    figures = [_figure(key, metric, totals[key]) for key in board]
+    return [(users[int(str(s.key))], s) for s in rank(figures, sample or 0)]
 
 
 async def team_leaderboard(
-    organisation: Organisation, metric: Metric, period: Period, parent_id: int | None
+    organisation: Organisation,
+    metric: Metric,
+    period: Period,
+    parent_id: int | None,
+    minimum_sample: int | None = None,
 ) -> list[tuple[int, list[User], Standing]]:
     """The teams right below `parent_id` (the top teams when None) ranked on their figure,
-    each with its reps (sub-teams included)."""
+    each with its people who sell (sub-teams included)."""
     structure = await Structure.load(organisation.id)
     teams = sorted(team for team, parent in structure.parents.items() if parent == parent_id)
-    figures = await figures_of_teams(organisation, metric, period, teams)
+    totals = await totals_of_teams(organisation, metric, period, teams)
     reps_of = {team: members(team, structure.parents, structure.teams_of) for team in teams}
     users = await people.users_by_ids(organisation.id, [r for rs in reps_of.values() for r in rs])
-    ranked = rank([(team, figures[team]) for team in teams])
+    sellers = await totals_of_reps(organisation, metric, period, sorted(users))
+    sample = minimum_sample_of(organisation, metric, minimum_sample)
+    ranked = rank([_figure(team, metric, totals[team]) for team in teams], sample or 0)
     return [
         (
             int(str(s.key)),
-            [users[r] for r in reps_of[int(str(s.key))] if users[r].role is Role.REP],
+            [users[r] for r in reps_of[int(str(s.key))] if _on_board(users[r], sellers[r])],
             s,
         )
         for s in ranked

@@ -495,21 +495,28 @@ async def snapshot_running_goals(organisation: Organisation, now: datetime) -> i
     return len(progress)
 
 
+async def totals_of_reps(
+    organisation: Organisation, metric: Metric, period: Period, rep_ids: Sequence[int]
+) -> dict[int, Totals]:
+    """Each rep's own totals for a metric over a period: one statement for any number."""
+    fiscal = organisation.fiscal_year_start_month
+    totals = await _totals(
+        organisation.id,
+        [_measure(rep, metric, Scope(rep_ids=(rep,)), period, fiscal) for rep in rep_ids],
+    )
+    return {rep: totals[rep] for rep in rep_ids}
+
+
 async def figures_of_reps(
     organisation: Organisation, metric: Metric, period: Period, rep_ids: Sequence[int]
 ) -> dict[int, Decimal | None]:
-    """Each rep's own figure for a metric over a period: one statement for any number."""
-    totals = await _totals(
-        organisation.id,
-        [
-            _measure(
-                rep, metric, Scope(rep_ids=(rep,)), period, organisation.fiscal_year_start_month
-            )
-            for rep in rep_ids
-        ],
-    )
-    values = {rep: value_of(metric, totals[rep]) for rep in rep_ids}
-    return {rep: shown(v) if v is not None else None for rep, v in values.items()}
+    """Each rep's own figure for a metric over a period, as shown."""
+    totals = await totals_of_reps(organisation, metric, period, rep_ids)
+    return {rep: _shown(value_of(metric, t)) for rep, t in totals.items()}
+
+
+def _shown(value: Decimal | None) -> Decimal | None:
+    return shown(value) if value is not None else None
 
 
 async def rep_figures(
@@ -547,10 +554,10 @@ async def daily_figures(
     return {day: value_of(metric, totals[day]) for day in days}
 
 
-async def figures_of_teams(
+async def totals_of_teams(
     organisation: Organisation, metric: Metric, period: Period, team_ids: Sequence[int]
-) -> dict[int, Decimal | None]:
-    """Each team's figure (with the teams below it) for a metric over a period."""
+) -> dict[int, Totals]:
+    """Each team's totals (with the teams below it) for a metric over a period."""
     structure = await Structure.load(organisation.id)
     totals = await _totals(
         organisation.id,
@@ -565,5 +572,4 @@ async def figures_of_teams(
             for team in team_ids
         ],
     )
-    values = {team: value_of(metric, totals[team]) for team in team_ids}
-    return {team: shown(v) if v is not None else None for team, v in values.items()}
+    return {team: totals[team] for team in team_ids}

@@ -38,6 +38,9 @@ class Organisation(Model):
     stretch_hard_limit = fields.DecimalField(
         max_digits=12, decimal_places=2, default=Decimal("400.00"), db_default=Decimal("400.00")
     )
+    # A rate or an average on a leaderboard is ranked only on at least this many cases
+    # (decisions for a win rate, leads for a conversion rate, …).
+    leaderboard_minimum_sample = fields.SmallIntField(default=5, db_default=5)
     # ISO weekdays worked (Monday is 1), as digits: "12345". Daily streaks skip the others
     # and the organisation's holidays.
     working_days = fields.CharField(max_length=7, default="12345", db_default="12345")

@@ -466,3 +466,70 @@ async def test_a_vague_goal_is_answered_with_smart_violations(
         ("RELEVANT", "NO_PARENT_OR_RATIONALE", "rationale"),
         ("TIME_BOUND", "PERIOD_MISSING", "periodStart"),
     ]
+
+
+RATE_BOARD = """query($day: Date!, $team: ID, $sample: Int) {
+  leaderboard(metric: WIN_RATE, periodStart: $day, periodEnd: $day, teamId: $team,
+              minimumSample: $sample) {
+    minimumSample entries { name rank value sampleSize } } }"""
+
+
+async def test_selling_managers_are_ranked_and_rates_need_a_sample(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    """Max manages and sells (2 won); Mona manages only; Rita won 1 of 1; Sam won 4 of 6.
+    Revenue: Max is on the board, Mona is not. Win rate needs 5 decisions by default: only
+    Sam (66.67%) is ranked; Rita's 100% of one and Max's of two stand unranked."""
+    people = {}
+    for name, role in (("Sam", Role.REP), ("Max", Role.MANAGER), ("Mona", Role.MANAGER)):
+        person = await orgs.create_user(
+            org.organisation.id,
+            email=f"{name.lower()}@acme.test",
+            name=name,
+            role=role,
+            team_id=org.team.id,
+        )
+        assert isinstance(person, User)
+        people[name] = person
+    day = today()
+    closed = closing_time(day)
+    rows = [("r1", "rita", 100, DealStage.WON), ("m1", "max", 300, DealStage.WON)]
+    rows += [("m2", "max", 400, DealStage.WON)]
+    rows += [(f"s{n}", "sam", 50, DealStage.WON) for n in range(4)]
+    rows += [(f"sl{n}", "sam", 50, DealStage.LOST) for n in range(2)]
+    records = [
+        DealRecord(key, f"{who}@acme.test", Decimal(amount), stage, closed - timedelta(1), closed)
+        for key, who, amount, stage in rows
+    ]
+    assert (await sales.ingest_deals(org.organisation, records)).accepted == len(records)
+    asked = {"day": day.isoformat(), "team": str(org.team.id)}
+
+    revenue = await graphql(
+        client,
+        LEADERBOARD,
+        org.token(org.rep),
+        start=day.isoformat(),
+        end=day.isoformat(),
+        team=str(org.team.id),
+    )
+    rates = await graphql(client, RATE_BOARD, org.token(org.rep), **asked)
+    any_sample = await graphql(client, RATE_BOARD, org.token(org.rep), **asked, sample=1)
+
+    assert revenue["data"]["leaderboard"]["entries"] == [
+        {"name": "Max", "rank": 1, "value": "700.00"},
+        {"name": "Sam", "rank": 2, "value": "200.00"},
+        {"name": "Rita Rep", "rank": 3, "value": "100.00"},
+    ]
+    assert rates["data"]["leaderboard"] == {
+        "minimumSample": 5,
+        "entries": [
+            {"name": "Sam", "rank": 1, "value": "66.67", "sampleSize": 6},
+            {"name": "Rita Rep", "rank": None, "value": "100.00", "sampleSize": 1},
+            {"name": "Max", "rank": None, "value": "100.00", "sampleSize": 2},
+        ],
+    }
+    assert [(e["name"], e["rank"]) for e in any_sample["data"]["leaderboard"]["entries"]] == [
+        ("Rita Rep", 1),
+        ("Max", 1),
+        ("Sam", 3),
+    ]
