@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     IN_THE_PAST = "IN_THE_PAST"
     NOT_OTHER_SIDE = "NOT_OTHER_SIDE"
+    NOT_FOR_METRIC = "NOT_FOR_METRIC"
 
 
 @dataclass(frozen=True)

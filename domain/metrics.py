@@ -39,6 +39,8 @@ MONEY = frozenset({Metric.REVENUE, Metric.GROSS_PROFIT})
 # Figures that only grow through a period (unless a record is corrected); the others are
 # rates and averages, judged on their level rather than their pace.
 CUMULATIVE = frozenset(Metric) - RATES - {Metric.AVERAGE_DEAL_SIZE}
+# Counts of things: a bonus may pay an amount for each.
+COUNTS = CUMULATIVE - MONEY
 # Per won deal, what it adds to a cumulative deal metric: the deals that carried an owner
 # across a threshold can be named.
 DEAL_CUMULATIVE = frozenset(

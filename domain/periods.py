@@ -123,15 +123,19 @@ def preceding(period: Period, fiscal_start_month: int) -> Period:
     organisation's calendar. A period that is exactly a month, a quarter or a year —
     calendar or fiscal — is a period of that kind, however it was asked for (1 July to 30
     September is a quarter); any other range compares with as many days just before."""
-    months = _whole_months(period)
-    starts = {1, fiscal_start_month}
-    if months == 1 or (
-        months in (3, 12) and any((period.start.month - m) % months == 0 for m in starts)
-    ):
-        assert months is not None
-        return _months(_month_index(period.start) - months, months)
-    length = timedelta(days=days(period))
-    return Period(period.start - length, period.start - timedelta(days=1))
+    try:
+        months = _whole_months(period)
+        starts = {1, fiscal_start_month}
+        if months == 1 or (
+            months in (3, 12) and any((period.start.month - m) % months == 0 for m in starts)
+        ):
+            assert months is not None
+            return _months(_month_index(period.start) - months, months)
+        length = timedelta(days=days(period))
+        return Period(period.start - length, period.start - timedelta(days=1))
+    except (OverflowError, ValueError):
+        # Before the first day a date can name there is nothing to compare with.
+        return Period(date.min, date.min)
 
 
 def last_complete(period: Period, today: date, fiscal_start_month: int) -> Period:

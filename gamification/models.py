@@ -73,6 +73,10 @@ class Award(Model):
     period_key = fields.CharField(max_length=100)
     awarded_at = fields.DatetimeField()
     explanation = fields.JSONField()
+    # Set while a threshold badge is withdrawn (its figure fell back below the threshold
+    # before the goal's period ended), with why; earned again, it is reinstated.
+    revoked_at = fields.DatetimeField(null=True)
+    revocation = fields.JSONField(null=True)
 
     organisation_id: int
     badge_id: int
@@ -102,6 +106,8 @@ class BonusPlan(Model):
     tiers = fields.JSONField()
     flats = fields.JSONField()
     cap = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    # Paid for each unit of a count metric (a deal won, a new customer).
+    per_unit = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(default=clock.now)
 
@@ -204,7 +210,10 @@ class PointsRule(Model):
 
 
 class PointsEntry(Model):
-    """Points earned by an event: once per rule version, rep and source (a deal, a lead)."""
+    """Points earned by an event: once per rule version, rep and source (a deal, a lead).
+    A won deal lost again within the month its points were earned in is reversed by a
+    negative entry; won again, it earns again: its entries are "deal:X", then "deal:X#2",
+    "deal:X#3", …, all with the record key "deal:X"."""
 
     id = fields.IntField(primary_key=True)
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
@@ -217,6 +226,7 @@ class PointsEntry(Model):
         "models.User", related_name="points_entries", on_delete=fields.CASCADE
     )
     source_key = fields.CharField(max_length=220)
+    record_key = fields.CharField(max_length=220, db_index=True, db_default="", default="")
     points = fields.IntField()
     created_at = fields.DatetimeField()
 

@@ -33,6 +33,7 @@ def plan_of(model: BonusPlan) -> bonus.Plan:
         ),
         flats=tuple(bonus.Flat(Decimal(f["threshold"]), Decimal(f["amount"])) for f in model.flats),
         cap=model.cap,
+        per_unit=model.per_unit,
     )
 
 

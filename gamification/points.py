@@ -1,13 +1,22 @@
 """Points per event: a won deal, a qualified lead, a check-in done. Earned once per rule
-version, rep and record, however often the evaluation runs."""
+version, rep and record, however often the evaluation runs.
+
+A won deal's points follow the deal through the month they were earned in: moved out of WON
+(lost, reopened) within that month, they are reversed by a negative entry, and won again
+they are earned again. Once the month is over they stand, as awards do once a goal's
+period is over."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from core.orgs.models import Organisation
 from core.sales import store as sales
+from core.sales.models import Deal
+from domain.periods import PeriodKind, local_today, period_containing
+from domain.records import DealStage
 from gamification import store
 from gamification.models import PointsEntry, PointsEvent, PointsRule
 
@@ -30,6 +39,7 @@ def _entries(
             rule_id=rule.id,
             rep_id=rep_id,
             source_key=source,
+            record_key=source,
             points=rule.points,
             created_at=now,
         )
@@ -38,19 +48,64 @@ def _entries(
     ]
 
 
+def _deal_entries(
+    organisation_id: int,
+    rep_id: int,
+    rules: Sequence[PointsRule],
+    deals: Sequence[Deal],
+    held: Mapping[tuple[int, str], store.Held],
+    month_start: datetime,
+    now: datetime,
+) -> list[PointsEntry]:
+    """The entries that bring each deal's points to what its stage earns: earned while it
+    is won, reversed when it no longer is and the month it was won in still runs."""
+    entries = []
+
+    def entry(rule_id: int, record: str, count: int, points: int) -> PointsEntry:
+        source = record if count == 0 else f"{record}#{count + 1}"
+        return PointsEntry(
+            organisation_id=organisation_id,
+            rule_id=rule_id,
+            rep_id=rep_id,
+            source_key=source,
+            record_key=record,
+            points=points,
+            created_at=now,
+        )
+
+    for deal in deals:
+        record = f"deal:{deal.external_id}"
+        if deal.stage is DealStage.WON:
+            for rule in rules:
+                if rule.event is PointsEvent.DEAL_WON:
+                    now_held = held.get((rule.id, record), store.Held(0, 0, now))
+                    if now_held.points <= 0:
+                        entries.append(entry(rule.id, record, now_held.entries, rule.points))
+            continue
+        for (rule_id, key), was in held.items():
+            if key == record and was.points > 0 and was.last_at >= month_start:
+                entries.append(entry(rule_id, record, was.entries, -was.points))
+    return entries
+
+
 async def award_event_points(
     organisation: Organisation, rep_ids: Sequence[int], now: datetime
 ) -> None:
     rules = await store.active_points_rules(organisation.id)
-    if not rules:
-        return
     since = now - LOOK_BACK
+    tz = ZoneInfo(organisation.timezone)
+    this_month = period_containing(
+        PeriodKind.MONTH, local_today(now, tz), organisation.fiscal_year_start_month
+    )
+    month_start = this_month.bounds(tz)[0]
     entries = []
     for rep_id in rep_ids:
+        deals = await sales.recently_changed_deals(rep_id, since)
+        held = await store.points_held(
+            organisation.id, rep_id, [f"deal:{d.external_id}" for d in deals]
+        )
+        entries += _deal_entries(organisation.id, rep_id, rules, deals, held, month_start, now)
         sources = {
-            PointsEvent.DEAL_WON: [
-                f"deal:{d.external_id}" for d in await sales.recently_won(rep_id, since)
-            ],
             PointsEvent.LEAD_QUALIFIED: [
                 f"lead:{lead.external_id}" for lead in await sales.recently_qualified(rep_id, since)
             ],

@@ -41,6 +41,12 @@ def attainment_badges_earned(attainment: Decimal, rules: Sequence[BadgeRule]) ->
     ]
 
 
+def fallen_back(attainment: Decimal, threshold: Decimal, period_over: bool) -> bool:
+    """Whether a threshold badge is withdrawn: its figure is back below the threshold while
+    the period still runs. Once the period is over, awards stand."""
+    return not period_over and attainment < threshold
+
+
 def crossing_index(amounts: Sequence[Decimal], needed: Decimal) -> int | None:
     """Index of the amount whose running total first reaches `needed`, if any does."""
     total = Decimal(0)

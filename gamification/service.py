@@ -28,6 +28,7 @@ from gamification.rules import (
     attainment_badges_earned,
     count_badges_earned,
     crossing_index,
+    fallen_back,
 )
 
 
@@ -74,6 +75,48 @@ async def evaluate_goals(
             if award is not None:
                 new_awards.append(award)
     return new_awards
+
+
+async def revoke_fallen_back(
+    organisation: Organisation, measured: Sequence[Measured], now: datetime
+) -> list[Award]:
+    """Withdraw every threshold badge whose goal's figure fell back below the threshold
+    while its period runs (a counted deal moved to LOST): the award is kept, marked revoked
+    with the figures that withdrew it, and no longer counts for points. Once a period is
+    over, its awards stand."""
+    today = local_today(now, ZoneInfo(organisation.timezone))
+    running = {
+        m.goal.id: m
+        for m in measured
+        if m.goal.owner_type is OwnerType.REP and m.progress.exact_attainment is not None
+    }
+    revoked = []
+    for award in await store.standing_goal_awards(organisation.id, list(running)):
+        assert award.goal_id is not None
+        item = running[award.goal_id]
+        attainment = item.progress.exact_attainment
+        assert attainment is not None
+        badge = award.badge
+        if not fallen_back(attainment, badge.threshold, item.goal.period_end < today):
+            continue
+        revocation = {
+            "rule": {
+                "code": badge.code,
+                "version": badge.version,
+                "threshold": str(badge.threshold),
+            },
+            "figures": {
+                "metric": str(item.goal.metric),
+                "target": str(item.goal.target),
+                "currentValue": str(item.progress.current_value),
+                "attainment": str(item.progress.attainment),
+            },
+            "reason": "The figure fell back below the threshold while the period runs.",
+            "pointsReversed": badge.points,
+        }
+        if await store.revoke(award, now, revocation):
+            revoked.append(award)
+    return revoked
 
 
 def _in_scope(deal: Deal, scope: dict[str, list[Any]]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -99,12 +100,49 @@ async def record_award(
             explanation=explanation,
         )
     except IntegrityError:
+        pass
+    # Awarded before: earned again after it was revoked, it is reinstated (once).
+    withdrawn = Award.filter(
+        badge_id=rule.id, rep_id=rep_id, period_key=period_key, revoked_at__isnull=False
+    )
+    reinstated = await withdrawn.update(
+        revoked_at=None, revocation=None, awarded_at=awarded_at, explanation=explanation
+    )
+    if not reinstated:
         return None
+    return await Award.get(badge_id=rule.id, rep_id=rep_id, period_key=period_key)
+
+
+async def standing_goal_awards(organisation_id: int, goal_ids: Sequence[int]) -> list[Award]:
+    """The threshold badges of these goals that stand (are not revoked), badges loaded."""
+    return (
+        await Award.filter(
+            organisation_id=organisation_id,
+            goal_id__in=list(set(goal_ids)),
+            revoked_at=None,
+            badge__kind=BadgeKind.ATTAINMENT,
+        )
+        .prefetch_related("badge")
+        .order_by("id")
+    )
+
+
+async def revoke(award: Award, at: datetime, revocation: dict[str, Any]) -> bool:
+    """Withdraw a standing award; False when another worker did it first."""
+    done = await Award.filter(id=award.id, revoked_at=None).update(
+        revoked_at=at, revocation=revocation
+    )
+    if done:
+        award.revoked_at, award.revocation = at, revocation
+    return bool(done)
 
 
 async def awards_for_goals(organisation_id: int, goal_ids: Sequence[int]) -> list[Award]:
+    """The standing awards of these goals."""
     return (
-        await Award.filter(organisation_id=organisation_id, goal_id__in=list(set(goal_ids)))
+        await Award.filter(
+            organisation_id=organisation_id, goal_id__in=list(set(goal_ids)), revoked_at=None
+        )
         .prefetch_related("badge")
         .order_by("awarded_at", "id")
     )
@@ -112,16 +150,22 @@ async def awards_for_goals(organisation_id: int, goal_ids: Sequence[int]) -> lis
 
 async def awarded_keys(organisation_id: int, rep_ids: Sequence[int]) -> set[tuple[int, int, str]]:
     rows = await Award.filter(
-        organisation_id=organisation_id, rep_id__in=list(set(rep_ids))
+        organisation_id=organisation_id, rep_id__in=list(set(rep_ids)), revoked_at=None
     ).values_list("badge_id", "rep_id", "period_key")
     return {(badge_id, rep_id, period_key) for badge_id, rep_id, period_key in rows}
 
 
 def awards_of(
-    organisation_id: int, rep_ids: Collection[int] | None, rep_id: int | None
+    organisation_id: int,
+    rep_ids: Collection[int] | None,
+    rep_id: int | None,
+    include_revoked: bool = False,
 ) -> QuerySet[Award]:
-    """Awards of `rep_ids` (None: anyone), optionally of one rep, badges loaded."""
+    """The standing awards of `rep_ids` (None: anyone), optionally of one rep, and the
+    revoked ones when asked for; badges loaded."""
     query = Award.filter(organisation_id=organisation_id)
+    if not include_revoked:
+        query = query.filter(revoked_at=None)
     if rep_ids is not None:
         query = query.filter(rep_id__in=sorted(rep_ids))
     if rep_id is not None:
@@ -198,7 +242,7 @@ async def badge_rules(organisation_id: int) -> list[BadgeDefinition]:
 async def awards_of_rep(
     organisation_id: int, rep_id: int, since: datetime | None = None
 ) -> list[Award]:
-    query = Award.filter(organisation_id=organisation_id, rep_id=rep_id)
+    query = Award.filter(organisation_id=organisation_id, rep_id=rep_id, revoked_at=None)
     if since is not None:
         query = query.filter(awarded_at__gt=since)
     return await query.prefetch_related("badge").order_by("-awarded_at", "-id")
@@ -253,6 +297,31 @@ async def add_points(entries: Sequence[PointsEntry]) -> None:
     """Entries already made (same rule version, rep and source) are left as they are."""
     if entries:
         await PointsEntry.bulk_create(entries, ignore_conflicts=True)
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a rep holds for one record under one rule: the net points, how many entries
+    make it, and when the last of them was made."""
+
+    points: int
+    entries: int
+    last_at: datetime
+
+
+async def points_held(
+    organisation_id: int, rep_id: int, record_keys: Sequence[str]
+) -> dict[tuple[int, str], Held]:
+    """By (rule id, record key), what the rep holds for these records."""
+    held: dict[tuple[int, str], Held] = {}
+    rows = await PointsEntry.filter(
+        organisation_id=organisation_id, rep_id=rep_id, record_key__in=list(set(record_keys))
+    ).order_by("created_at", "id")
+    for row in rows:
+        key = (row.rule_id, row.record_key)
+        before = held.get(key, Held(0, 0, row.created_at))
+        held[key] = Held(before.points + row.points, before.entries + 1, row.created_at)
+    return held
 
 
 async def event_points_of(organisation_id: int, rep_id: int) -> int:

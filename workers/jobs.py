@@ -26,9 +26,10 @@ from core.goals.service import (
 from core.orgs.models import Organisation
 from core.orgs.store import get_organisation, organisation_ids
 from gamification.closing import close_periods as close_due_periods
+from gamification.models import Award
 from gamification.payouts import settle as settle_payouts
 from gamification.points import award_event_points
-from gamification.service import evaluate_goals, evaluate_reps
+from gamification.service import evaluate_goals, evaluate_reps, revoke_fallen_back
 from workers.queue import JobFunction
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
     measured = await measure_affected_goals(organisation, rep_ids, now)
     # Award before announcing progress, so a client that sees 100% also finds the badge;
     # snapshot last, so a retry after a failure still sees (and announces) the change.
+    revoked = await revoke_fallen_back(organisation, measured, now)
     awards = await evaluate_goals(organisation, measured, now)
     awards += await evaluate_reps(organisation, rep_ids, now)
     await award_event_points(organisation, rep_ids, now)
@@ -69,25 +71,30 @@ async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids:
             await bus.publish(goal_channel(goal.id), event)
             await bus.publish(progress_channel(organisation.id), event)
     await bus.publish(figures_channel(organisation.id), {"repIds": list(rep_ids)})
-    for award in awards:
-        await award.fetch_related("badge", "rep")
-        await bus.publish(
-            awards_channel(organisation.id),
-            {
-                "awardId": award.id,
-                "repId": award.rep_id,
-                "repName": award.rep.name,
-                "goalId": award.goal_id,
-                "badge": {
-                    "code": award.badge.code,
-                    "name": award.badge.name,
-                    "version": award.badge.version,
-                },
-                "awardedAt": award.awarded_at.isoformat(),
-                "explanation": award.explanation,
-            },
-        )
+    for award in [*awards, *revoked]:
+        await bus.publish(awards_channel(organisation.id), await _award_event(award))
     return len(awards)
+
+
+async def _award_event(award: Award) -> dict[str, Any]:
+    """An award, or its withdrawal, as subscribers see it."""
+    await award.fetch_related("badge", "rep")
+    return {
+        "kind": "REVOKED" if award.revoked_at is not None else "AWARDED",
+        "awardId": award.id,
+        "repId": award.rep_id,
+        "repName": award.rep.name,
+        "goalId": award.goal_id,
+        "badge": {
+            "code": award.badge.code,
+            "name": award.badge.name,
+            "version": award.badge.version,
+        },
+        "awardedAt": award.awarded_at.isoformat(),
+        "explanation": award.explanation,
+        "revokedAt": award.revoked_at.isoformat() if award.revoked_at else None,
+        "revocation": award.revocation,
+    }
 
 
 class OrganisationsFailed(Exception):

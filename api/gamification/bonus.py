@@ -17,7 +17,6 @@ from api.orgs.types import User
 from api.pagination import Connection, keyset
 from core.goals.store import find_goal
 from core.orgs.store import get_organisation
-from domain.errors import ErrorCode, FieldError
 from domain.inputs import in_range
 from domain.metrics import Metric
 from domain.periods import Period
@@ -47,9 +46,17 @@ class BonusPlanInput:
     code: str
     name: str
     metric: MetricEnum
-    tiers: list[BonusTierInput]
+    tiers: list[BonusTierInput] = strawberry.field(
+        default_factory=list,
+        description="For a money metric (REVENUE, GROSS_PROFIT): a share of the figure by band.",
+    )
     flats: list[FlatBonusInput] = strawberry.field(default_factory=list)
     cap: Decimal | None = None
+    per_unit: Decimal | None = strawberry.field(
+        default=None,
+        description="For a count metric (DEALS_WON, UNITS_SOLD, NEW_CUSTOMERS, LEADS, "
+        "QUALIFIED_LEADS): paid for each unit.",
+    )
     goal_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only this goal; leave out for every rep goal of the metric."
     )
@@ -59,6 +66,7 @@ class BonusPlanInput:
             tiers=tuple(bonus.Tier(t.start, t.end, t.rate) for t in self.tiers),
             flats=tuple(bonus.Flat(f.threshold, f.amount) for f in self.flats),
             cap=self.cap,
+            per_unit=self.per_unit,
         )
 
 
@@ -82,9 +90,7 @@ class Rewards:
 
 def _problems(plan: bonus.Plan, metric: Metric) -> InputErrors | None:
     found = bonus.check_plan(plan, metric)
-    if not found:
-        return None
-    return InputErrors.of(*(FieldError("tiers", ErrorCode.INVALID, problem) for problem in found))
+    return InputErrors.of(*found) if found else None
 
 
 @strawberry.type
@@ -119,6 +125,7 @@ class BonusMutations:
             ],
             flats=[{"threshold": str(f.threshold), "amount": str(f.amount)} for f in plan.flats],
             cap=plan.cap,
+            per_unit=plan.per_unit,
         )
         return BonusPlan.of(created)
 
@@ -167,7 +174,7 @@ class BonusQueries:
         access = await info.context.access()
         access.require(access.is_admin)
         if problems := bonus.check_plan(plan.plan(), plan.metric):
-            raise BadUserInput(f"plan: {'; '.join(problems)}.")
+            raise BadUserInput(" ".join(f"plan.{p.field}: {p.message}" for p in problems))
         if not (in_range(period_start) and in_range(period_end)) or period_end < period_start:
             raise BadUserInput("periodEnd: on or after periodStart, both between 1900 and 2199.")
         organisation = await get_organisation(access.viewer.organisation_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from api.context import Info
@@ -20,11 +22,19 @@ class GamificationQueries:
         first: int = 50,
         after: str | None = None,
         rep_id: strawberry.ID | None = None,
+        include_revoked: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also the badges withdrawn because their figure fell back below "
+                "the threshold while the period ran (with revokedAt and revocation)."
+            ),
+        ] = False,
     ) -> Connection[Award]:
         access = await info.context.access()
         awards = store.awards_of(
             access.viewer.organisation_id,
             access.rep_ids,
             (parse_id(rep_id) or 0) if rep_id is not None else None,
+            include_revoked,
         )
         return await keyset(awards, first, after, Award.of)

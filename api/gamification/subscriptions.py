@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import strawberry
@@ -15,8 +16,17 @@ from api.live import rep_events
 from core.events import awards_channel
 
 
-@strawberry.type(description="An award as it happens: all a screen needs to show it.")
+@strawberry.enum
+class AwardEventKind(StrEnum):
+    AWARDED = "AWARDED"
+    # A threshold badge withdrawn: its figure fell back below the threshold while the
+    # period ran; its points no longer count.
+    REVOKED = "REVOKED"
+
+
+@strawberry.type(description="An award, or its withdrawal, as it happens: all a screen needs.")
 class AwardEvent:
+    kind: AwardEventKind
     award_id: strawberry.ID
     rep_id: strawberry.ID
     rep_name: str
@@ -26,11 +36,17 @@ class AwardEvent:
     badge_version: int
     awarded_at: datetime
     explanation: JSON
+    revoked_at: datetime | None
+    revocation: JSON | None = strawberry.field(
+        description="Why it was withdrawn: the rule version and the figures then."
+    )
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> AwardEvent:
         badge = event["badge"]
+        revoked = event["revokedAt"]
         return cls(
+            kind=AwardEventKind(event["kind"]),
             award_id=strawberry.ID(str(event["awardId"])),
             rep_id=strawberry.ID(str(event["repId"])),
             rep_name=event["repName"],
@@ -40,6 +56,8 @@ class AwardEvent:
             badge_version=badge["version"],
             awarded_at=datetime.fromisoformat(event["awardedAt"]),
             explanation=event["explanation"],
+            revoked_at=datetime.fromisoformat(revoked) if revoked else None,
+            revocation=event["revocation"],
         )
 
 

@@ -40,6 +40,13 @@ class Award:
     explanation: JSON = strawberry.field(
         description="Why it was awarded: the rule version, the figures and the deals counted."
     )
+    revoked_at: datetime | None = strawberry.field(
+        description="When the badge was withdrawn: its figure fell back below the threshold "
+        "while the goal's period ran. Null while it stands."
+    )
+    revocation: JSON | None = strawberry.field(
+        description="Why it was withdrawn: the rule version and the figures then."
+    )
     rep_id: strawberry.Private[int]
 
     @classmethod
@@ -49,6 +56,8 @@ class Award:
             badge=Badge.of(award.badge),
             awarded_at=award.awarded_at,
             explanation=award.explanation,
+            revoked_at=award.revoked_at,
+            revocation=award.revocation,
             rep_id=award.rep_id,
         )
 
@@ -82,6 +91,7 @@ class BonusPlan:
     tiers: list[BonusTier]
     flats: list[FlatBonus]
     cap: Decimal | None
+    per_unit: Decimal | None = strawberry.field(description="Paid for each unit of a count.")
     active: bool
 
     @classmethod
@@ -105,6 +115,7 @@ class BonusPlan:
                 for f in plan.flats
             ],
             cap=plan.cap,
+            per_unit=plan.per_unit,
             active=plan.active,
         )
 

@@ -261,8 +261,8 @@ async def first_won_deal(owner_id: int) -> Deal | None:
     )
 
 
-async def recently_won(owner_id: int, since: datetime) -> list[Deal]:
-    return await Deal.filter(owner_id=owner_id, stage=DealStage.WON, updated_at__gte=since)
+async def recently_changed_deals(owner_id: int, since: datetime) -> list[Deal]:
+    return await Deal.filter(owner_id=owner_id, updated_at__gte=since).order_by("id")
 
 
 async def recently_qualified(owner_id: int, since: datetime) -> list[Lead]:

@@ -123,8 +123,8 @@ async def test_a_plan_that_cannot_pay_is_refused_not_simulated(
     fine = await graphql(client, simulate, org.token(), rate="5")
 
     assert nan["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert nan["errors"][0]["message"].startswith("plan: every number must be finite")
-    assert negative_cap["errors"][0]["message"] == "plan: the cap must be zero or more."
+    assert nan["errors"][0]["message"].startswith("plan.tiers: Every number must be finite")
+    assert negative_cap["errors"][0]["message"] == "plan.cap: cap must be zero or more."
     # 5% of 5,000.
     assert fine["data"]["simulateBonusPlan"] == [{"amount": "250.00"}]
 
@@ -140,5 +140,31 @@ async def test_a_percentage_plan_on_a_rate_is_refused(client: httpx.AsyncClient,
 
     assert body["data"]["createBonusPlan"] == {
         "__typename": "InputErrors",
-        "errors": [{"field": "tiers", "code": "INVALID"}],
+        "errors": [{"field": "tiers", "code": "NOT_FOR_METRIC"}],
     }
+
+
+async def test_a_per_unit_plan_pays_for_each_deal_won(client: httpx.AsyncClient, org: Org) -> None:
+    """A DEALS_WON goal of 4 in October: the one won deal pays 75 under 75 a deal won; the
+    same per-unit amount on REVENUE is refused by field."""
+    await october(org, 5000)
+    await make_goal(
+        org.organisation.id,
+        rep_id=org.rep.id,
+        metric=Metric.DEALS_WON,
+        target=4,
+        start=date(2026, 10, 1),
+        end=date(2026, 10, 31),
+    )
+    per_deal = """query($metric: Metric!) { simulateBonusPlan(plan: {code: "D", name: "D",
+      metric: $metric, perUnit: "75"}, periodStart: "2026-10-01", periodEnd: "2026-10-31")
+      { value amount } }"""
+
+    deals = await graphql(client, per_deal, org.token(), metric="DEALS_WON")
+    revenue = await graphql(client, per_deal, org.token(), metric="REVENUE")
+
+    assert deals["data"]["simulateBonusPlan"] == [{"value": "1.00", "amount": "75.00"}]
+    assert revenue["errors"][0]["message"] == (
+        "plan.perUnit: A per-unit amount pays for each unit of a count, and REVENUE is not "
+        "one: pay tiers instead."
+    )

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.errors import ErrorCode
 from domain.metrics import Metric
 from gamification.bonus import Flat, Plan, Tier, check_plan, payout
 
@@ -60,20 +61,43 @@ def test_nothing_earned_pays_nothing() -> None:
     assert (result.amount, result.lines, result.capped) == (D(0), (), False)
 
 
+def problems(plan: Plan, metric: Metric) -> list[tuple[str, ErrorCode]]:
+    return [(p.field, p.code) for p in check_plan(plan, metric)]
+
+
 def test_plans_are_checked() -> None:
     overlapping = Plan(tiers=(Tier(D(0), D(110), D(5)), Tier(D(100), None, D(8))))
-    assert check_plan(overlapping, Metric.REVENUE) == ["tiers from 0% and 100% overlap"]
+    assert [p.message for p in check_plan(overlapping, Metric.REVENUE)] == [
+        "Tiers from 0% and 100% overlap."
+    ]
     assert check_plan(PLAN, Metric.REVENUE) == []
-    assert check_plan(Plan(tiers=(), cap=D(-1)), Metric.REVENUE) == ["the cap must be zero or more"]
+    assert problems(Plan(tiers=(), cap=D(-1)), Metric.REVENUE) == [("cap", ErrorCode.NEGATIVE)]
 
 
 def test_a_plan_must_fit_its_metric() -> None:
-    # A 10% tier on a win rate would pay "10% of 71.43" as money.
+    """Tiers pay a share of money; a per-unit amount pays for counts; rates and averages
+    take flat bonuses only. (A 10% tier on a win rate would pay "10% of 71.43" as money.)"""
     flats_only = Plan(tiers=(), flats=(Flat(D(100), D(500)),))
+    per_deal = Plan(tiers=(), per_unit=D(50))
     assert check_plan(flats_only, Metric.WIN_RATE) == []
     assert check_plan(PLAN, Metric.GROSS_PROFIT) == []
+    assert check_plan(per_deal, Metric.DEALS_WON) == []
+    assert check_plan(per_deal, Metric.NEW_CUSTOMERS) == []
     for metric in (Metric.WIN_RATE, Metric.AVERAGE_DEAL_SIZE, Metric.DEALS_WON):
-        assert check_plan(PLAN, metric) == [
-            f"tiers pay a percentage of the figure, and {metric} is not money: "
-            "pay flat bonuses at attainment thresholds instead"
-        ]
+        assert problems(PLAN, metric) == [("tiers", ErrorCode.NOT_FOR_METRIC)]
+    for metric in (Metric.REVENUE, Metric.WIN_RATE, Metric.AVERAGE_DEAL_SIZE):
+        assert problems(per_deal, metric) == [("perUnit", ErrorCode.NOT_FOR_METRIC)]
+    assert "pay a per-unit amount instead" in check_plan(PLAN, Metric.DEALS_WON)[0].message
+
+
+def test_a_per_unit_plan_pays_each_unit_up_to_its_cap() -> None:
+    """50 a deal won: 7 deals against a target of 10 pay 350; 40 deals, 2,000 capped at
+    1,500; with a flat 200 at 100% as well, 12 deals pay 600 + 200."""
+    plan = Plan(tiers=(), per_unit=D(50), cap=D(1500))
+    assert payout(plan, D(7), D(10)).amount == D("350.00")
+    assert (payout(plan, D(40), D(10)).amount, payout(plan, D(40), D(10)).capped) == (
+        D(1500),
+        True,
+    )
+    with_flat = Plan(tiers=(), flats=(Flat(D(100), D(200)),), per_unit=D(50))
+    assert payout(with_flat, D(12), D(10)).amount == D("800.00")

@@ -119,3 +119,8 @@ def test_the_last_complete_comparable_period() -> None:
     assert last_complete(q1, date(2026, 11, 20), 1) == Period(date(2026, 7, 1), date(2026, 9, 30))
     assert last_complete(q1, date(2027, 1, 1), 1) == Period(date(2026, 10, 1), date(2026, 12, 31))
     assert a_year_before(q1) == Period(date(2026, 1, 1), date(2026, 3, 31))
+
+
+def test_the_first_days_a_date_can_name_have_nothing_before_them() -> None:
+    assert preceding(Period(date(1, 1, 1), date(1, 1, 31)), 1) == Period(date.min, date.min)
+    assert preceding(Period(date(1, 1, 5), date(1, 2, 20)), 1) == Period(date.min, date.min)
