@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.errors import ErrorCode, FieldError
 from domain.inputs import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -438,6 +439,43 @@ def _time_bound(draft: GoalDraft) -> list[Violation]:
             )
         )
     return found
+
+
+MAX_MINIMUM_SAMPLE = 10_000
+
+
+def check_goal_policy(
+    stretch_limit: Decimal, stretch_hard_limit: Decimal, minimum_sample: int
+) -> list[FieldError]:
+    """An organisation's goal policy: a stretch limit that needs acknowledging, a hard
+    limit at or above it that nothing covers, and the sample a ranked rate rests on."""
+    errors = []
+    for name, value in (("stretchLimit", stretch_limit), ("stretchHardLimit", stretch_hard_limit)):
+        if not usable(value, MAX_THRESHOLD) or value < 0:
+            errors.append(
+                FieldError(
+                    name,
+                    ErrorCode.OUT_OF_RANGE,
+                    f"{name} is a percentage from 0 to {MAX_THRESHOLD:,}.",
+                )
+            )
+    if not errors and stretch_hard_limit < stretch_limit:
+        errors.append(
+            FieldError(
+                "stretchHardLimit",
+                ErrorCode.OUT_OF_RANGE,
+                f"The hard limit must be at or above the stretch limit ({stretch_limit}%).",
+            )
+        )
+    if not 1 <= minimum_sample <= MAX_MINIMUM_SAMPLE:
+        errors.append(
+            FieldError(
+                "leaderboardMinimumSample",
+                ErrorCode.OUT_OF_RANGE,
+                f"leaderboardMinimumSample is from 1 to {MAX_MINIMUM_SAMPLE:,}.",
+            )
+        )
+    return errors
 
 
 @dataclass(frozen=True)

@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, TypeVar
 
 import strawberry
 
 from api.context import Info
 from api.errors import InputErrors
 from api.ids import parse_id
-from api.orgs.types import CadenceEnum, RoleEnum, Team, User
+from api.orgs.types import CadenceEnum, Organisation, RoleEnum, Team, User
 from core.auth.service import hashed
 from core.orgs import service
 from core.orgs import store as people
 from core.orgs.models import Role
+from core.orgs.store import get_organisation
 from domain.errors import ErrorCode, FieldError
+from domain.smart import check_goal_policy
 
 CreateTeamResult = Annotated[Team | InputErrors, strawberry.union("CreateTeamResult")]
 CreateUserResult = Annotated[User | InputErrors, strawberry.union("CreateUserResult")]
 AssignManagerResult = Annotated[Team | InputErrors, strawberry.union("AssignManagerResult")]
 SetCadenceResult = Annotated[Team | InputErrors, strawberry.union("SetCheckInCadenceResult")]
+SetGoalPolicyResult = Annotated[Organisation | InputErrors, strawberry.union("SetGoalPolicyResult")]
+
+
+@strawberry.input(description="What to change of the organisation's goal policy; the rest stays.")
+class GoalPolicyInput:
+    stretch_limit: Decimal | None = None
+    stretch_hard_limit: Decimal | None = None
+    leaderboard_minimum_sample: int | None = None
+
+
+T = TypeVar("T")
+
+
+def first_given(value: T | None, current: T) -> T:
+    return current if value is None else value
 
 
 @strawberry.input
@@ -139,6 +157,30 @@ class OrgMutations:
         team.check_in_cadence = cadence
         await team.save(update_fields=["check_in_cadence"])
         return Team.of(team)
+
+    @strawberry.mutation(
+        description="Admins: the stretch limits goals are held to, and the sample a rate needs "
+        "on a leaderboard."
+    )
+    async def set_goal_policy(self, info: Info, input: GoalPolicyInput) -> SetGoalPolicyResult:
+        access = await info.context.access()
+        if not access.is_admin:
+            return InputErrors.forbidden("stretchLimit")
+        organisation = await get_organisation(access.viewer.organisation_id)
+        stretch = first_given(input.stretch_limit, organisation.stretch_limit)
+        hard = first_given(input.stretch_hard_limit, organisation.stretch_hard_limit)
+        sample = first_given(
+            input.leaderboard_minimum_sample, organisation.leaderboard_minimum_sample
+        )
+        errors = check_goal_policy(stretch, hard, sample)
+        if errors:
+            return InputErrors.of(*errors)
+        organisation.stretch_limit, organisation.stretch_hard_limit = stretch, hard
+        organisation.leaderboard_minimum_sample = sample
+        await organisation.save(
+            update_fields=["stretch_limit", "stretch_hard_limit", "leaderboard_minimum_sample"]
+        )
+        return Organisation.of(organisation)
 
 
 @strawberry.type

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -106,6 +107,17 @@ class Organisation:
     currency: str
     timezone: str
     fiscal_year_start_month: int
+    stretch_limit: Decimal = strawberry.field(
+        description="How far above the owner's best comparable period (in percent) a target "
+        "may go before the goal must acknowledge the stretch."
+    )
+    stretch_hard_limit: Decimal = strawberry.field(
+        description="Above this (in percent over the best comparable period) a target is "
+        "refused as not achievable, acknowledged or not."
+    )
+    leaderboard_minimum_sample: int = strawberry.field(
+        description="The cases a rate or an average needs to be ranked on a leaderboard."
+    )
 
     @classmethod
     def of(cls, organisation: models.Organisation) -> Organisation:
@@ -115,4 +127,7 @@ class Organisation:
             currency=organisation.currency,
             timezone=organisation.timezone,
             fiscal_year_start_month=organisation.fiscal_year_start_month,
+            stretch_limit=organisation.stretch_limit,
+            stretch_hard_limit=organisation.stretch_hard_limit,
+            leaderboard_minimum_sample=organisation.leaderboard_minimum_sample,
         )

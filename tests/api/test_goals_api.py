@@ -533,3 +533,41 @@ async def test_selling_managers_are_ranked_and_rates_need_a_sample(
         ("Max", 1),
         ("Sam", 3),
     ]
+
+
+POLICY = """mutation($input: GoalPolicyInput!) { setGoalPolicy(input: $input) {
+  __typename
+  ... on Organisation { stretchLimit stretchHardLimit leaderboardMinimumSample }
+  ... on InputErrors { errors { field code } } } }"""
+
+
+async def test_an_organisation_sets_the_limit_no_acknowledgement_covers(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    """Last month 1,000; a target of 3,000 is 200% above it: acknowledged, it is within the
+    default hard limit (400%); with the limit set to 150% it is refused as not achievable."""
+    day = today()
+    await won_in(org, "last", 1000, month_start(day, 1) + timedelta(days=3))
+    this_month = {"kind": "MONTH", "containing": day.isoformat()}
+    ask = {"target": "3000", "period": this_month, "acknowledgeStretch": True}
+
+    within = await create(client, org, **ask)
+    by_a_rep = await graphql(client, POLICY, org.token(org.rep), input={"stretchHardLimit": "150"})
+    below_stretch = await graphql(client, POLICY, org.token(), input={"stretchHardLimit": "40"})
+    set_ = await graphql(client, POLICY, org.token(), input={"stretchHardLimit": "150"})
+    beyond = await create(client, org, **ask)
+
+    assert (within["__typename"], within["achievability"]) == ("Goal", "200.00")
+    assert by_a_rep["data"]["setGoalPolicy"]["__typename"] == "InputErrors"
+    assert below_stretch["data"]["setGoalPolicy"]["errors"] == [
+        {"field": "stretchHardLimit", "code": "OUT_OF_RANGE"}
+    ]
+    assert set_["data"]["setGoalPolicy"] == {
+        "__typename": "Organisation",
+        "stretchLimit": "50.00",
+        "stretchHardLimit": "150.00",
+        "leaderboardMinimumSample": 5,
+    }
+    assert [(v["criterion"], v["code"]) for v in beyond["violations"]] == [
+        ("ACHIEVABLE", "BEYOND_REACH")
+    ]
