@@ -365,6 +365,18 @@ LEADERBOARD = """query($start: Date!, $end: Date!, $team: ID) {
     entries { name rank value } } }"""
 
 
+async def revenue_board(client: httpx.AsyncClient, org: Org, day: date) -> dict:
+    """The revenue board of the rep's team for one day, as the rep sees it."""
+    return await graphql(
+        client,
+        LEADERBOARD,
+        org.token(org.rep),
+        start=day.isoformat(),
+        end=day.isoformat(),
+        team=str(org.team.id),
+    )
+
+
 @pytest.mark.dated
 async def test_a_leaderboard_ranks_ties_alike(client: httpx.AsyncClient, org: Org) -> None:
     for name in ("Sam", "Tia", "Uma"):
@@ -389,14 +401,7 @@ async def test_a_leaderboard_ranks_ties_alike(client: httpx.AsyncClient, org: Or
         )
         await sales.ingest_deals(org.organisation, [record])
 
-    body = await graphql(
-        client,
-        LEADERBOARD,
-        org.token(org.rep),
-        start=day.isoformat(),
-        end=day.isoformat(),
-        team=str(org.team.id),
-    )
+    body = await revenue_board(client, org, day)
 
     assert body["data"]["leaderboard"]["entries"] == [
         {"name": "Sam", "rank": 1, "value": "900.00"},
@@ -504,14 +509,7 @@ async def test_selling_managers_are_ranked_and_rates_need_a_sample(
     assert (await sales.ingest_deals(org.organisation, records)).accepted == len(records)
     asked = {"day": day.isoformat(), "team": str(org.team.id)}
 
-    revenue = await graphql(
-        client,
-        LEADERBOARD,
-        org.token(org.rep),
-        start=day.isoformat(),
-        end=day.isoformat(),
-        team=str(org.team.id),
-    )
+    revenue = await revenue_board(client, org, day)
     rates = await graphql(client, RATE_BOARD, org.token(org.rep), **asked)
     any_sample = await graphql(client, RATE_BOARD, org.token(org.rep), **asked, sample=1)
 
