@@ -55,7 +55,8 @@ BARE = """CREATE TABLE bare (deal_id text, owner text, amount numeric, stage tex
 def write_deals(path: Path, rows: int) -> None:
     """A seeded CRM export: 18 months of deals of 50 reps, a third won, a third lost."""
     rng = random.Random(rows)
-    start = datetime(2025, 6, 1)  # noqa: DTZ001 (an export's local times, no offset)
+    # Eighteen months and sixty days that are over: a deal cannot have closed in the future.
+    start = datetime(2024, 12, 1)  # noqa: DTZ001 (an export's local times, no offset)
     with path.open("w", newline="", encoding="utf-8") as file:
         out = csv.writer(file)
         out.writerow(["Deal ID", "Owner", "Amount", "Stage", "Created", "Closed"])

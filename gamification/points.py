@@ -92,6 +92,8 @@ async def award_event_points(
     organisation: Organisation, rep_ids: Sequence[int], now: datetime
 ) -> None:
     rules = await store.active_points_rules(organisation.id)
+    if not rules and not await store.has_points(organisation.id):
+        return  # nothing to earn and nothing to reverse
     since = now - LOOK_BACK
     tz = ZoneInfo(organisation.timezone)
     this_month = period_containing(

@@ -324,6 +324,10 @@ async def points_held(
     return held
 
 
+async def has_points(organisation_id: int) -> bool:
+    return await PointsEntry.filter(organisation_id=organisation_id).exists()
+
+
 async def event_points_of(organisation_id: int, rep_id: int) -> int:
     rows = await PointsEntry.filter(organisation_id=organisation_id, rep_id=rep_id).values_list(
         "points", flat=True
