@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
@@ -32,8 +33,9 @@ from core.auth.tokens import API_KEY_PREFIX, InvalidToken, Viewer, bearer_token,
 from core.config import Settings
 from core.db import close_database, open_database
 from core.events import EventBus, create_bus
-from workers.jobs import JOBS, SCHEDULE
+from workers.jobs import JOBS, SCHEDULE, SWEEP_EVERY_SECONDS
 from workers.queue import ArqQueue, InProcessQueue, JobQueue, run_on_schedule
+from workers.relay import sweep_forever
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +112,12 @@ def create_app(settings: Settings) -> Starlette:
                 )
                 for name, hour, minute in SCHEDULE
             ]
+            schedules.append(
+                asyncio.create_task(
+                    sweep_forever(queue, timedelta(seconds=SWEEP_EVERY_SECONDS)),
+                    name="schedule:sweep_outbox",
+                )
+            )
         app.state.bus, app.state.queue, app.state.settings = bus, queue, settings
         app.state.throttle = LoginThrottle.create(settings.redis_url, settings.events_prefix)
         try:

@@ -9,6 +9,7 @@ import json
 import os
 import socket
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,10 +55,25 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     )
 
 
+# How long a worker waits before starting again once Redis went away.
+WORKER_RESTART_SECONDS = 1.0
+
+
 def _worker(settings: Settings) -> None:
+    """Run a worker until it is stopped. Redis going away (a restart, a failover) ends an
+    arq worker's loop; this one waits and starts again, its jobs still queued in Redis."""
+    from redis.exceptions import ConnectionError as RedisDown
+    from redis.exceptions import TimeoutError as RedisTimeout
+
     from workers.settings import create_worker
 
-    create_worker(settings).run()
+    while True:
+        try:
+            create_worker(settings).run()
+            return  # stopped by a signal
+        except (RedisDown, RedisTimeout, ConnectionError) as error:
+            print(f"pacesetter worker: Redis unreachable ({error}); retrying", file=sys.stderr)
+            time.sleep(WORKER_RESTART_SECONDS)
 
 
 def _migrate(settings: Settings) -> None:
@@ -187,10 +203,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         await open_database(settings.database_url)
         try:
             summary = await run_import(request)
-            if summary.affected_rep_ids:
-                await _remeasure(
-                    settings, summary.organisation_id, sorted(summary.affected_rep_ids)
-                )
+            await _relay(settings)
         finally:
             await close_database()
         return describe(summary)
@@ -215,27 +228,23 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     return status
 
 
-async def _remeasure(settings: Settings, organisation_id: int, rep_ids: list[int]) -> None:
+async def _relay(settings: Settings) -> None:
+    """Relay what the import put in the outbox: to the workers, or without Redis evaluated
+    here before the command ends."""
     from core.events import InProcessBus
-    from workers.jobs import recompute_progress
-    from workers.queue import ArqQueue
+    from workers.jobs import JOBS
+    from workers.queue import ArqQueue, InProcessQueue, JobQueue
+    from workers.relay import after_commit
 
-    if settings.redis_url:
-        queue = await ArqQueue.connect(settings.redis_url, settings.queue_name)
-        try:
-            for rep_id in rep_ids:
-                await queue.enqueue(
-                    "recompute_progress",
-                    coalesce=f"{organisation_id}:{rep_id}",
-                    organisation_id=organisation_id,
-                    rep_ids=[rep_id],
-                )
-        finally:
-            await queue.close()
-    else:
-        await recompute_progress(
-            {"bus": InProcessBus()}, organisation_id=organisation_id, rep_ids=rep_ids
-        )
+    queue: JobQueue = (
+        await ArqQueue.connect(settings.redis_url, settings.queue_name)
+        if settings.redis_url
+        else InProcessQueue(JOBS, {"bus": InProcessBus()})
+    )
+    try:
+        await after_commit(queue)
+    finally:
+        await queue.close()
 
 
 def _export_schema(output: Path) -> None:

@@ -13,6 +13,7 @@ MODEL_MODULES = [
     "core.goals.models",
     "core.metrics.models",
     "core.checkins.models",
+    "core.outbox.models",
     "gamification.models",
 ]
 

@@ -11,90 +11,27 @@ from arq.worker import Function, func
 from core import clock
 from core.checkins.events import publish_reminder
 from core.checkins.service import remind_overdue as make_reminders
-from core.events import (
-    EventBus,
-    awards_channel,
-    figures_channel,
-    goal_channel,
-    progress_channel,
-)
-from core.goals.service import (
-    measure_affected_goals,
-    snapshot_changes,
-    snapshot_running_goals,
-)
+from core.events import EventBus
+from core.goals.service import snapshot_running_goals
 from core.orgs.models import Organisation
 from core.orgs.store import get_organisation, organisation_ids
 from gamification.closing import close_periods as close_due_periods
-from gamification.models import Award
-from gamification.payouts import settle as settle_payouts
-from gamification.points import award_event_points
-from gamification.service import evaluate_goals, evaluate_reps, revoke_fallen_back
+from workers import pipeline
 from workers.queue import JobFunction
+from workers.relay import sweep
 
 logger = logging.getLogger(__name__)
 
 
 async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids: list[int]) -> int:
-    """Measure the reps' goals, publish what moved and award what was earned.
-
-    Returns the number of new awards.
-    """
-    bus: EventBus = ctx["bus"]
-    now = clock.now()
+    """Evaluate what moved for these reps (workers.pipeline); the number of new awards."""
     organisation = await get_organisation(organisation_id)
-    measured = await measure_affected_goals(organisation, rep_ids, now)
-    # Award before announcing progress, so a client that sees 100% also finds the badge;
-    # snapshot last, so a retry after a failure still sees (and announces) the change.
-    revoked = await revoke_fallen_back(organisation, measured, now)
-    awards = await evaluate_goals(organisation, measured, now)
-    awards += await evaluate_reps(organisation, rep_ids, now)
-    await award_event_points(organisation, rep_ids, now)
-    await settle_payouts(organisation, measured, now)
-    await snapshot_changes(measured, now)
-    for item in measured:
-        if item.changed:
-            progress, goal = item.progress, item.goal
-            event = {
-                "goalId": goal.id,
-                "ownerType": goal.owner_type.value,
-                "ownerRepId": goal.owner_rep_id,
-                "ownerTeamId": goal.owner_team_id,
-                "currentValue": progress.current_value,
-                "target": progress.target,
-                "attainment": progress.attainment,
-                "expectedAttainment": progress.expected_attainment,
-                "projectedValue": progress.projected_value,
-                "status": progress.status.value,
-                "measuredAt": now.isoformat(),
-            }
-            await bus.publish(goal_channel(goal.id), event)
-            await bus.publish(progress_channel(organisation.id), event)
-    await bus.publish(figures_channel(organisation.id), {"repIds": list(rep_ids)})
-    for award in [*awards, *revoked]:
-        await bus.publish(awards_channel(organisation.id), await _award_event(award))
-    return len(awards)
+    return await pipeline.evaluate(organisation, rep_ids, ctx["bus"], clock.now())
 
 
-async def _award_event(award: Award) -> dict[str, Any]:
-    """An award, or its withdrawal, as subscribers see it."""
-    await award.fetch_related("badge", "rep")
-    return {
-        "kind": "REVOKED" if award.revoked_at is not None else "AWARDED",
-        "awardId": award.id,
-        "repId": award.rep_id,
-        "repName": award.rep.name,
-        "goalId": award.goal_id,
-        "badge": {
-            "code": award.badge.code,
-            "name": award.badge.name,
-            "version": award.badge.version,
-        },
-        "awardedAt": award.awarded_at.isoformat(),
-        "explanation": award.explanation,
-        "revokedAt": award.revoked_at.isoformat() if award.revoked_at else None,
-        "revocation": award.revocation,
-    }
+async def sweep_outbox(ctx: dict[str, Any]) -> int:
+    """Relay the outbox entries a process left behind (workers.relay)."""
+    return await sweep(ctx["queue"])
 
 
 class OrganisationsFailed(Exception):
@@ -155,6 +92,7 @@ async def ping(ctx: dict[str, Any]) -> str:
 JOBS: dict[str, JobFunction] = {
     "ping": ping,
     "recompute_progress": recompute_progress,
+    "sweep_outbox": sweep_outbox,
     "snapshot_goals": snapshot_goals,
     "close_periods": close_periods,
     "remind_overdue": remind_overdue,
@@ -165,6 +103,7 @@ ARQ_FUNCTIONS: list[Function] = [
     func(ping, name="ping", timeout=10, max_tries=1, keep_result=60),
     # Coalesced job ids are per window; their results need not outlive the window by much.
     func(recompute_progress, name="recompute_progress", timeout=120, max_tries=5, keep_result=60),
+    func(sweep_outbox, name="sweep_outbox", timeout=60, max_tries=1, keep_result=10),
     func(snapshot_goals, name="snapshot_goals", timeout=1800, max_tries=3),
     func(close_periods, name="close_periods", timeout=1800, max_tries=3),
     func(remind_overdue, name="remind_overdue", timeout=600, max_tries=3),
@@ -173,6 +112,8 @@ ARQ_FUNCTIONS: list[Function] = [
 # (job, hour, minute) in UTC, hour None for every hour; arq's cron runs each once however
 # many workers there are. Reminders run hourly: an organisation's day starts at its own
 # midnight, which is some hour in UTC.
+# The outbox sweeper runs every this many seconds, in the workers and the embedded mode.
+SWEEP_EVERY_SECONDS = 10
 SCHEDULE: list[tuple[str, int | None, int]] = [
     ("snapshot_goals", 0, 15),
     ("close_periods", 0, 30),

@@ -11,7 +11,8 @@ from arq.worker import Worker
 from core.config import Settings
 from core.db import close_database, open_database
 from core.events import create_bus
-from workers.jobs import ARQ_FUNCTIONS, JOBS, SCHEDULE
+from workers.jobs import ARQ_FUNCTIONS, JOBS, SCHEDULE, SWEEP_EVERY_SECONDS
+from workers.queue import ArqQueue
 
 
 def create_worker(settings: Settings, **overrides: Any) -> Worker:
@@ -23,6 +24,8 @@ def create_worker(settings: Settings, **overrides: Any) -> Worker:
     async def startup(ctx: dict[str, Any]) -> None:
         await open_database(settings.database_url)
         ctx["bus"] = create_bus(redis_url, settings.events_prefix)
+        # The sweeper enqueues on the worker's own connection to Redis (arq closes it).
+        ctx["queue"] = ArqQueue(ctx["redis"], settings.queue_name)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         if "bus" in ctx:
@@ -43,6 +46,15 @@ def create_worker(settings: Settings, **overrides: Any) -> Worker:
                 timeout=1800,
             )
             for name, hour, minute in SCHEDULE
+        ]
+        + [
+            cron(
+                JOBS["sweep_outbox"],
+                name=f"cron:{settings.queue_name}:sweep_outbox",
+                second=set(range(0, 60, SWEEP_EVERY_SECONDS)),
+                unique=True,
+                timeout=60,
+            )
         ],
         "redis_settings": RedisSettings.from_dsn(redis_url),
         "queue_name": settings.queue_name,

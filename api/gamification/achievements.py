@@ -6,16 +6,19 @@ from decimal import Decimal
 from typing import Annotated
 
 import strawberry
+from tortoise.transactions import in_transaction
 
 from api.context import Info
 from api.errors import InputErrors
 from api.gamification.types import Award
 from api.goals.types import MetricEnum
 from core.goals.service import Structure
+from core.outbox import store as outbox
 from domain.errors import ErrorCode, FieldError
 from domain.inputs import MAX_THRESHOLD, usable
 from gamification import models, store
 from gamification.rules import BadgeKind, level_of
+from workers.relay import after_commit
 
 BadgeKindEnum = strawberry.enum(BadgeKind, name="BadgeKind")
 METRIC_KINDS = (BadgeKind.STREAK_DAILY, BadgeKind.STREAK_GOALS, BadgeKind.RANK_FIRST_IN_MONTH)
@@ -113,24 +116,25 @@ class AchievementMutations:
             )
         if problems:
             return InputErrors.of(*problems)
-        rule = await store.create_badge(
-            access.viewer.organisation_id,
-            code=input.code.strip(),
-            name=input.name.strip(),
-            description=input.description,
-            kind=input.kind,
-            threshold=input.threshold,
-            points=input.points,
-            metric=input.metric,
-            daily_minimum=input.daily_minimum,
-        )
         # A new or changed rule applies now to everyone's running periods, not at each
-        # rep's next deal: one job re-evaluates every person of the organisation.
+        # rep's next deal: everyone of the organisation goes through the outbox, in the
+        # transaction that makes the rule.
         organisation_id = access.viewer.organisation_id
-        people = sorted((await Structure.load(organisation_id)).teams_of)
-        await info.context.queue.enqueue(
-            "recompute_progress", organisation_id=organisation_id, rep_ids=people
-        )
+        people = (await Structure.load(organisation_id)).teams_of
+        async with in_transaction():
+            rule = await store.create_badge(
+                organisation_id,
+                code=input.code.strip(),
+                name=input.name.strip(),
+                description=input.description,
+                kind=input.kind,
+                threshold=input.threshold,
+                points=input.points,
+                metric=input.metric,
+                daily_minimum=input.daily_minimum,
+            )
+            await outbox.record(organisation_id, people)
+        await after_commit(info.context.queue)
         return BadgeRule.of(rule)
 
 

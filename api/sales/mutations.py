@@ -23,6 +23,7 @@ from domain.records import (
     LeadStatus,
     ProductRecord,
 )
+from workers.relay import after_commit
 
 MAX_BATCH = 1000
 
@@ -110,7 +111,8 @@ async def _ingest(
     inputs: Sequence[DealInput | LeadInput | AccountInput | ProductInput],
     ingest: Callable[[Organisation, list[Any]], Awaitable[service.IngestResult]],
 ) -> IngestPayload | InputErrors:
-    """Authorise, bound the batch, ingest, then enqueue the re-measurement of what moved."""
+    """Authorise, bound the batch, ingest (which notes what moved in the outbox, in the same
+    transaction), then relay the outbox."""
     access = await info.context.access()
     if not access.can_ingest():
         return InputErrors.forbidden(field, "Ingesting needs an admin or an API key with `ingest`.")
@@ -124,15 +126,7 @@ async def _ingest(
         )
     organisation = await get_organisation(access.viewer.organisation_id)
     result = await ingest(organisation, [item.record() for item in inputs])
-    # Enqueued after the upsert committed, so the job sees the new figures; one job per
-    # rep, coalesced, so a burst of records for a rep is evaluated once.
-    for rep_id in sorted(result.affected_rep_ids):
-        await info.context.queue.enqueue(
-            "recompute_progress",
-            coalesce=f"{organisation.id}:{rep_id}",
-            organisation_id=organisation.id,
-            rep_ids=[rep_id],
-        )
+    await after_commit(info.context.queue)
     return IngestPayload(
         accepted=result.accepted,
         rejected=[

@@ -16,6 +16,7 @@ from core import clock
 from core.metrics import store as rollups
 from core.orgs import store as people
 from core.orgs.models import Organisation, User
+from core.outbox import store as outbox
 from core.sales import store
 from core.sales.models import Account, Deal, Lead, Product
 from core.sales.rows import DealRow, LeadRow
@@ -252,6 +253,8 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
                 result.affected_rep_ids.add(lead.owner_id)
         await store.upsert(Deal, changed, DEAL_FIELDS)
         await rollups.apply(connection, org_id, deltas)
+        # In the same transaction: what moved is evaluated if and only if it is stored.
+        await outbox.record(org_id, result.affected_rep_ids)
     return result
 
 
@@ -295,6 +298,8 @@ async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]
                 result.affected_rep_ids.add(old.owner_id)
         await store.upsert(Lead, leads, LEAD_FIELDS)
         await rollups.apply(connection, org_id, deltas)
+        # In the same transaction: what moved is evaluated if and only if it is stored.
+        await outbox.record(org_id, result.affected_rep_ids)
     return result
 
 
@@ -360,4 +365,6 @@ async def ingest_products(
             result.affected_rep_ids.add(deal.owner_id)
         await store.upsert(Product, products, store.PRODUCT_UPSERT_FIELDS)
         await rollups.apply(connection, org_id, deltas)
+        # In the same transaction: what moved is evaluated if and only if it is stored.
+        await outbox.record(org_id, result.affected_rep_ids)
     return result

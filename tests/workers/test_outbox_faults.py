@@ -1,0 +1,124 @@
+"""Faults on real processes: a Redis of the test's own is stopped and started again under a
+real API server and a real worker. An ingest during the outage is stored and answered, and
+its evaluation, left in the outbox, is relayed once Redis is back; the worker survives the
+restart; nothing is awarded twice."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+import httpx
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisDown
+
+from core.outbox.models import OutboxEntry
+from domain.metrics import Metric
+from gamification.models import Award
+from tests.conftest import Org
+from tests.support.factories import make_goal
+from tests.support.instants import LOS_ANGELES, local_date
+from tests.support.servers import api_server, free_port, running
+from tests.support.waiting import until
+
+INGEST = """mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) {
+  __typename ... on IngestPayload { accepted } } }"""
+
+
+@contextmanager
+def redis_server(port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """A redis-server of the test's own on `port`, keeping nothing on disk."""
+    binary = shutil.which("redis-server")
+    assert binary is not None, "redis-server is installed on these machines"
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if Redis(port=port).ping():
+                    break
+            except RedisDown:
+                pass
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def deal(key: str, amount: int, closed: datetime) -> dict[str, object]:
+    return {
+        "externalId": key,
+        "ownerEmail": "rita@acme.test",
+        "amount": str(amount),
+        "stage": "WON",
+        "createdAt": (closed - timedelta(days=1)).isoformat(),
+        "closedAt": closed.isoformat(),
+    }
+
+
+async def test_an_ingest_while_redis_is_down_is_kept_and_evaluated_after(
+    production_env: dict[str, str], org: Org, now: datetime
+) -> None:
+    today = local_date(now, LOS_ANGELES)
+    goal = await make_goal(
+        org.organisation.id,
+        rep_id=org.rep.id,
+        metric=Metric.REVENUE,
+        target=1000,
+        start=today - timedelta(days=5),
+        end=today + timedelta(days=5),
+    )
+    port = free_port()
+    env = {**production_env, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+    closed = now - timedelta(hours=1)
+    headers = {"authorization": f"Bearer {org.token()}"}
+
+    with (
+        redis_server(port) as first_redis,
+        api_server(env) as base,
+        running(env, "worker") as worker,
+    ):
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            first_redis.terminate()
+            first_redis.wait(timeout=10)
+            during = await http.post(
+                "/graphql",
+                json={"query": INGEST, "variables": {"deals": [deal("d1", 1200, closed)]}},
+                headers=headers,
+            )
+            left = await OutboxEntry.filter(organisation_id=org.organisation.id).count()
+            await asyncio.sleep(3)
+            with redis_server(port):
+                hit = await until(
+                    lambda: Award.filter(goal_id=goal.id, badge__code="TARGET_HIT").count(),
+                    "the sweeper to relay the outbox and the worker to award",
+                    deadline=60,
+                )
+                # Sent again (a client retrying), nothing more is made.
+                again = await http.post(
+                    "/graphql",
+                    json={"query": INGEST, "variables": {"deals": [deal("d1", 1200, closed)]}},
+                    headers=headers,
+                )
+                await asyncio.sleep(2)
+                awards = await Award.filter(goal_id=goal.id).count()
+                assert worker.poll() is None, "the worker survives Redis going away"
+
+    # Stored and answered during the outage; the evaluation waited in the outbox.
+    assert during.json()["data"]["ingestDeals"] == {"__typename": "IngestPayload", "accepted": 1}
+    assert left == 1
+    assert hit == 1
+    assert again.json()["data"]["ingestDeals"]["accepted"] == 1
+    assert awards == 1
+    assert await OutboxEntry.filter(organisation_id=org.organisation.id).count() == 0
