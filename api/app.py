@@ -21,12 +21,12 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UnsetType
 
+from api import webhooks
 from api.auth.throttle import LoginThrottle
 from api.context import Context
 from api.limits import BodyLimit
 from api.ops import RequestContext, healthz, metrics, readyz
 from api.schema import create_schema
-from api.webhooks import Webhooks
 from core import clock
 from core.auth.service import api_key_viewer, token_viewer
 from core.auth.tokens import API_KEY_PREFIX, InvalidToken, Viewer, bearer_token, read_token
@@ -138,7 +138,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
-            Route("/webhooks/{kind}", Webhooks(graphql.schema, settings).handle, methods=["POST"]),
+            Route("/webhooks/{kind}", webhooks.handle, methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestContext),

@@ -15,6 +15,7 @@ from api.sales.types import DealStageEnum, LeadStatusEnum
 from core.orgs.models import Organisation
 from core.orgs.store import get_organisation
 from core.sales import service
+from core.sales.service import MAX_BATCH
 from domain.errors import ErrorCode, FieldError
 from domain.records import (
     AccountRecord,
@@ -24,8 +25,6 @@ from domain.records import (
     ProductRecord,
 )
 from workers.relay import after_commit
-
-MAX_BATCH = 1000
 
 
 @strawberry.input(description="A deal as the CRM has it; upserted by externalId.")

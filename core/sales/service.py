@@ -52,6 +52,8 @@ class IngestResult:
     affected_rep_ids: set[int] = field(default_factory=set)
 
 
+# The most records one batch (a GraphQL mutation, a webhook call) may carry.
+MAX_BATCH = 1000
 R = TypeVar("R")
 DEAL_FIELDS, LEAD_FIELDS = store.DEAL_UPSERT_FIELDS, store.LEAD_UPSERT_FIELDS
 

@@ -138,6 +138,17 @@ async def test_malformed_batches_are_refused_with_a_reason(
     )
     not_a_list = await post(client, "/webhooks/deals", secret, {"deal": []})
     no_amount = await post(client, "/webhooks/deals", secret, [{**DEALS[0], "amount": None}])
+    mistyped = await post(
+        client,
+        "/webhooks/deals",
+        secret,
+        [
+            {**DEALS[0], "externalId": "D-1", "amount": True, "createdAt": "yesterday"},
+            "a deal",
+            DEALS[0],
+            {**DEALS[0], "externalId": "D-4", "stage": "Won-ish", "quantity": 2.5},
+        ],
+    )
     unknown = await post(client, "/webhooks/invoices", secret, [])
 
     assert (not_json.status_code, not_json.json()["errors"][0]["code"]) == (400, "BAD_REQUEST")
@@ -145,12 +156,24 @@ async def test_malformed_batches_are_refused_with_a_reason(
         400,
         "Send a JSON list of deals, or {'deals': [...]}.",
     )
-    assert no_amount.status_code == 400
-    [error] = no_amount.json()["errors"]
-    assert error["code"] == "BAD_USER_INPUT"
-    assert "amount" in error["message"]
+    # An object that is not a record is reported by index, with each field it cannot give;
+    # the batch's other records are kept.
+    assert no_amount.status_code == 200
+    assert [
+        (r["index"], [(e["field"], e["code"]) for e in r["errors"]])
+        for r in no_amount.json()["rejected"]
+    ] == [(0, [("amount", "REQUIRED")])]
+    assert (mistyped.status_code, mistyped.json()["accepted"]) == (200, 1)
+    assert [
+        (r["index"], r["externalId"], [(e["field"], e["code"]) for e in r["errors"]])
+        for r in mistyped.json()["rejected"]
+    ] == [
+        (0, "D-1", [("amount", "INVALID"), ("createdAt", "INVALID")]),
+        (1, "", [("record", "INVALID")]),
+        (3, "D-4", [("stage", "INVALID"), ("quantity", "INVALID")]),
+    ]
     assert unknown.status_code == 404
-    assert await Deal.all().count() == 0
+    assert [d.external_id for d in await Deal.all()] == [DEALS[0]["externalId"]]
 
 
 async def test_during_a_database_outage_the_webhook_asks_to_be_retried(
