@@ -88,7 +88,7 @@ async def _prepare_demo(settings: Settings) -> str:
     from core.auth.tokens import mint_token
     from core.db import close_database, open_database
     from core.events import InProcessBus
-    from workers.jobs import close_periods, recompute_progress
+    from workers.jobs import close_periods_of, recompute_progress
 
     await open_database(settings.database_url)
     try:
@@ -99,8 +99,9 @@ async def _prepare_demo(settings: Settings) -> str:
             # Close the months gone by and measure and award now, as the daily cron and the
             # workers would have.
             context = {"bus": InProcessBus()}
-            await close_periods(context)
-            await recompute_progress(context, organisation_id=found.organisation.id, rep_ids=reps)
+            organisation_id = found.organisation.id
+            await close_periods_of(context, organisation_id=organisation_id)
+            await recompute_progress(context, organisation_id=organisation_id, rep_ids=reps)
         token = mint_token(found.admin, settings.jwt_secret, DEVELOPMENT_TOKEN_TTL)
         return (
             f"Everyone signs in with the password {demo.DEMO_PASSWORD!r}.\n"

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from arq.worker import Function, func
+import asyncpg
+from arq.worker import Function, Retry, func
+from redis.exceptions import ConnectionError as RedisDown
+from tortoise.exceptions import DBConnectionError
 
 from core import clock
 from core.checkins.events import publish_reminder
 from core.checkins.service import remind_overdue as make_reminders
 from core.events import EventBus
 from core.goals.service import snapshot_running_goals
-from core.orgs.models import Organisation
 from core.orgs.store import get_organisation, organisation_ids
 from gamification.closing import close_periods as close_due_periods
 from workers import pipeline
@@ -21,6 +24,35 @@ from workers.queue import JobFunction
 from workers.relay import sweep
 
 logger = logging.getLogger(__name__)
+
+# A backing service that is down (PostgreSQL restarting, a connection dropped): the job is
+# tried again later, backing off, instead of failing for good.
+OUTAGES: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.LockNotAvailableError,
+    asyncpg.exceptions.QueryCanceledError,
+    DBConnectionError,
+    RedisDown,
+)
+MAX_BACKOFF_SECONDS = 60
+
+
+def retried_through_outages(job: JobFunction) -> JobFunction:
+    """`job`, asking to be tried again (arq's Retry) when a backing service is down."""
+
+    @functools.wraps(job)
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await job(ctx, *args, **kwargs)
+        except OUTAGES as error:
+            tries = int(ctx.get("job_try", 1))
+            logger.warning("%s: a backing service is down (%r); retrying", job.__name__, error)
+            raise Retry(defer=min(2**tries, MAX_BACKOFF_SECONDS)) from error
+
+    return run
 
 
 async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids: list[int]) -> int:
@@ -34,54 +66,47 @@ async def sweep_outbox(ctx: dict[str, Any]) -> int:
     return await sweep(ctx["queue"])
 
 
-class OrganisationsFailed(Exception):
-    """A cron job finished every other organisation; these failed (and are logged)."""
-
-
-async def for_each_organisation(job: str, work: Callable[[Organisation], Awaitable[int]]) -> int:
-    """`work` for every organisation, each on its own: one that fails is logged and the
-    others go on; then the job fails, naming it, so that arq tries again (every job is
-    idempotent, so the others are not done twice)."""
-    done, failed = 0, []
-    for organisation_id in await organisation_ids():
-        try:
-            done += await work(await get_organisation(organisation_id))
-        except Exception:
-            logger.exception("%s failed for organisation %s", job, organisation_id)
-            failed.append(organisation_id)
-    if failed:
-        raise OrganisationsFailed(f"{job}: organisations {failed} failed")
-    return done
+async def _fan_out(ctx: dict[str, Any], job: str) -> int:
+    """A daily job as one job per organisation: each short (so that a worker killed
+    mid-job frees it within minutes, not the half hour a whole run could take) and retried
+    on its own. The number of organisations."""
+    found = await organisation_ids()
+    for organisation_id in found:
+        await ctx["queue"].enqueue(job, organisation_id=organisation_id)
+    return len(found)
 
 
 async def snapshot_goals(ctx: dict[str, Any]) -> int:
-    """The daily progress snapshot of every running goal of every organisation."""
-    now = clock.now()
-    return await for_each_organisation(
-        "snapshot_goals", lambda organisation: snapshot_running_goals(organisation, now)
-    )
+    """The daily progress snapshot of every running goal, organisation by organisation."""
+    return await _fan_out(ctx, "snapshot_goals_of")
+
+
+async def snapshot_goals_of(ctx: dict[str, Any], organisation_id: int) -> int:
+    return await snapshot_running_goals(await get_organisation(organisation_id), clock.now())
 
 
 async def close_periods(ctx: dict[str, Any]) -> int:
-    """Period close for every organisation: final payouts, rank badges, contest prizes."""
-    now = clock.now()
-    return await for_each_organisation(
-        "close_periods", lambda organisation: close_due_periods(organisation, now)
-    )
+    """Period close (final payouts, rank badges, contest prizes), organisation by
+    organisation."""
+    return await _fan_out(ctx, "close_periods_of")
+
+
+async def close_periods_of(ctx: dict[str, Any], organisation_id: int) -> int:
+    return await close_due_periods(await get_organisation(organisation_id), clock.now())
 
 
 async def remind_overdue(ctx: dict[str, Any]) -> int:
-    """Reminders for overdue check-ins and action items, each made and announced once."""
+    """Reminders for overdue check-ins and action items, organisation by organisation."""
+    return await _fan_out(ctx, "remind_overdue_of")
+
+
+async def remind_overdue_of(ctx: dict[str, Any], organisation_id: int) -> int:
+    """An organisation's reminders, each made and announced once."""
     bus: EventBus = ctx["bus"]
-    now = clock.now()
-
-    async def remind(organisation: Organisation) -> int:
-        reminders = await make_reminders(organisation, now)
-        for reminder in reminders:
-            await publish_reminder(bus, reminder)
-        return len(reminders)
-
-    return await for_each_organisation("remind_overdue", remind)
+    reminders = await make_reminders(await get_organisation(organisation_id), clock.now())
+    for reminder in reminders:
+        await publish_reminder(bus, reminder)
+    return len(reminders)
 
 
 async def ping(ctx: dict[str, Any]) -> str:
@@ -90,23 +115,40 @@ async def ping(ctx: dict[str, Any]) -> str:
 
 
 JOBS: dict[str, JobFunction] = {
-    "ping": ping,
-    "recompute_progress": recompute_progress,
-    "sweep_outbox": sweep_outbox,
-    "snapshot_goals": snapshot_goals,
-    "close_periods": close_periods,
-    "remind_overdue": remind_overdue,
+    name: retried_through_outages(job)
+    for name, job in {
+        "ping": ping,
+        "recompute_progress": recompute_progress,
+        "sweep_outbox": sweep_outbox,
+        "snapshot_goals": snapshot_goals,
+        "snapshot_goals_of": snapshot_goals_of,
+        "close_periods": close_periods,
+        "close_periods_of": close_periods_of,
+        "remind_overdue": remind_overdue,
+        "remind_overdue_of": remind_overdue_of,
+    }.items()
 }
 
 # Retried on failure (a lost connection, a worker killed mid-job); each run is idempotent.
 ARQ_FUNCTIONS: list[Function] = [
-    func(ping, name="ping", timeout=10, max_tries=1, keep_result=60),
+    func(JOBS["ping"], name="ping", timeout=10, max_tries=1, keep_result=60),
     # Coalesced job ids are per window; their results need not outlive the window by much.
-    func(recompute_progress, name="recompute_progress", timeout=120, max_tries=5, keep_result=60),
-    func(sweep_outbox, name="sweep_outbox", timeout=60, max_tries=1, keep_result=10),
-    func(snapshot_goals, name="snapshot_goals", timeout=1800, max_tries=3),
-    func(close_periods, name="close_periods", timeout=1800, max_tries=3),
-    func(remind_overdue, name="remind_overdue", timeout=600, max_tries=3),
+    func(
+        JOBS["recompute_progress"],
+        name="recompute_progress",
+        timeout=120,
+        max_tries=5,
+        keep_result=60,
+    ),
+    func(JOBS["sweep_outbox"], name="sweep_outbox", timeout=60, max_tries=1, keep_result=10),
+    *(
+        func(JOBS[name], name=name, timeout=60, max_tries=5)
+        for name in ("snapshot_goals", "close_periods", "remind_overdue")
+    ),
+    *(
+        func(JOBS[name], name=name, timeout=120, max_tries=5)
+        for name in ("snapshot_goals_of", "close_periods_of", "remind_overdue_of")
+    ),
 ]
 
 # (job, hour, minute) in UTC, hour None for every hour; arq's cron runs each once however

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from arq.worker import Retry
 
 from core.telemetry import JOBS
 
@@ -24,6 +25,8 @@ JobFunction = Callable[..., Awaitable[Any]]
 # Jobs given a coalescing key run once per key and window, just after the window closes:
 # a burst of enqueues (deals for one rep) becomes one run that sees all of them.
 COALESCE_WINDOW = timedelta(seconds=1)
+# How often an in-process job is tried while a backing service is down (arq's max_tries).
+IN_PROCESS_TRIES = 5
 
 
 def coalesced(function: str, key: str, now: datetime) -> tuple[str, datetime]:
@@ -83,7 +86,8 @@ class InProcessQueue:
 
     def __init__(self, functions: Mapping[str, JobFunction], ctx: dict[str, Any]) -> None:
         self._functions = functions
-        self._ctx = ctx
+        # Jobs that enqueue jobs (a daily fan-out) find the queue where a worker's do.
+        self._ctx = {**ctx, "queue": self}
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending: set[str] = set()
 
@@ -116,12 +120,20 @@ class InProcessQueue:
             await asyncio.sleep(max(0.0, (runs_at - datetime.now(UTC)).total_seconds()))
         if job_id is not None:
             self._pending.discard(job_id)
-        try:
-            await job(self._ctx, **kwargs)
-            JOBS.labels(name, "succeeded").inc()
-        except Exception:
-            JOBS.labels(name, "failed").inc()
-            logger.exception("in-process job %s failed", name)
+        for attempt in range(1, IN_PROCESS_TRIES + 1):
+            try:
+                await job({**self._ctx, "job_try": attempt}, **kwargs)
+                JOBS.labels(name, "succeeded").inc()
+                return
+            except Retry as retry:
+                # A backing service was down: as a worker would, try again later.
+                await asyncio.sleep(retry.defer_score / 1000 if retry.defer_score else 1)
+            except Exception:
+                JOBS.labels(name, "failed").inc()
+                logger.exception("in-process job %s failed", name)
+                return
+        JOBS.labels(name, "failed").inc()
+        logger.error("in-process job %s failed %d times", name, IN_PROCESS_TRIES)
 
     async def backlog(self) -> int:
         return len(self._tasks)

@@ -15,6 +15,14 @@ from workers.jobs import ARQ_FUNCTIONS, JOBS, SCHEDULE, SWEEP_EVERY_SECONDS
 from workers.queue import ArqQueue
 
 
+def prepare_context(ctx: dict[str, Any], settings: Settings) -> None:
+    """What every job finds in its context: the event bus, and the queue (on the worker's
+    own connection to Redis, which arq closes) for jobs that enqueue jobs."""
+    assert settings.redis_url is not None
+    ctx["bus"] = create_bus(settings.redis_url, settings.events_prefix)
+    ctx["queue"] = ArqQueue(ctx["redis"], settings.queue_name)
+
+
 def create_worker(settings: Settings, **overrides: Any) -> Worker:
     """An arq worker bound to this configuration; `overrides` for tests (e.g. burst)."""
     if settings.redis_url is None:
@@ -23,9 +31,7 @@ def create_worker(settings: Settings, **overrides: Any) -> Worker:
 
     async def startup(ctx: dict[str, Any]) -> None:
         await open_database(settings.database_url)
-        ctx["bus"] = create_bus(redis_url, settings.events_prefix)
-        # The sweeper enqueues on the worker's own connection to Redis (arq closes it).
-        ctx["queue"] = ArqQueue(ctx["redis"], settings.queue_name)
+        prepare_context(ctx, settings)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         if "bus" in ctx:
@@ -43,7 +49,8 @@ def create_worker(settings: Settings, **overrides: Any) -> Worker:
                 hour=None if hour is None else {hour},
                 minute={minute},
                 unique=True,
-                timeout=1800,
+                # Each only fans out one job per organisation (workers.jobs).
+                timeout=60,
             )
             for name, hour, minute in SCHEDULE
         ]
@@ -63,6 +70,9 @@ def create_worker(settings: Settings, **overrides: Any) -> Worker:
         "handle_signals": True,
         # arq waits this long between looks at the queue: it bounds job latency.
         "poll_delay": 0.05,
+        # Fewer jobs at once than the database pool has connections (tortoise's default is
+        # five): a job never waits for a connection that only another waiting job holds.
+        "max_jobs": 4,
         **overrides,
     }
     return Worker(**options)

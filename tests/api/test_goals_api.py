@@ -19,7 +19,7 @@ from domain.records import DealRecord, DealStage, LeadRecord, LeadStatus
 from tests.conftest import Org
 from tests.support.graphql import graphql
 from tests.support.instants import earlier_today, local_date
-from workers.jobs import snapshot_goals
+from workers.jobs import snapshot_goals_of
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -292,8 +292,8 @@ async def test_the_daily_snapshot_adds_a_point_to_every_running_goal(
     )
     await won_in(org, "s1", 250, today())
 
-    assert await snapshot_goals({}) == 1
-    assert await snapshot_goals({}) == 1
+    assert await snapshot_goals_of({}, organisation_id=org.organisation.id) == 1
+    assert await snapshot_goals_of({}, organisation_id=org.organisation.id) == 1
 
     history = (await graphql(client, HISTORY, org.token(), id=goal["id"]))["data"]["goal"]
     # Created with a point for the end of each day of the month gone by and one for now,

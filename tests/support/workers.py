@@ -7,18 +7,17 @@ from typing import Any
 from arq.worker import Worker
 
 from core.config import Settings
-from core.events import RedisBus
-from workers.settings import create_worker
+from workers.settings import create_worker, prepare_context
 
 
 def burst_worker(settings: Settings) -> Worker:
-    """A real arq worker that stops when the queue is empty. This test process has the ORM
-    open already, so its hooks only open and close the event bus."""
-    assert settings.redis_url is not None
-    redis_url = settings.redis_url
+    """A real arq worker that stops when the queue is empty, running the jobs the test
+    enqueued (no crons: the outbox sweeper would add runs of its own). This test process
+    has the ORM open already, so its hooks only prepare the jobs' context and close the
+    event bus."""
 
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["bus"] = RedisBus(redis_url, settings.events_prefix)
+        prepare_context(ctx, settings)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["bus"].close()
@@ -29,5 +28,6 @@ def burst_worker(settings: Settings) -> Worker:
         on_startup=startup,
         on_shutdown=shutdown,
         handle_signals=False,
+        cron_jobs=[],
         poll_delay=0.05,
     )
