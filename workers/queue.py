@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -22,19 +24,32 @@ from core.telemetry import JOBS
 logger = logging.getLogger(__name__)
 
 JobFunction = Callable[..., Awaitable[Any]]
-# Jobs given a coalescing key run once per key and window, just after the window closes:
-# a burst of enqueues (deals for one rep) becomes one run that sees all of them.
+# Jobs given a coalescing key run on the leading edge: the first enqueue of a key runs at
+# once; those that follow within the window fold into one trailing run when it closes, which
+# sees everything committed meanwhile. A single change is evaluated in milliseconds, and a
+# burst (deals for one rep) costs two runs however long it is.
 COALESCE_WINDOW = timedelta(seconds=1)
+# Closed windows are forgotten once this many are remembered.
+MAX_OPEN_WINDOWS = 10_000
 # How often an in-process job is tried while a backing service is down (arq's max_tries).
 IN_PROCESS_TRIES = 5
 
 
-def coalesced(function: str, key: str, now: datetime) -> tuple[str, datetime]:
-    """The job id shared by every enqueue of `key` in the current window, and when the job
-    runs: when the window closes, so that it sees everything committed within it."""
-    window = int(now.timestamp() // COALESCE_WINDOW.total_seconds())
-    runs_at = datetime.fromtimestamp((window + 1) * COALESCE_WINDOW.total_seconds(), UTC)
-    return f"{function}:{key}:{window}", runs_at
+@dataclass(frozen=True)
+class Slot:
+    """Where an enqueue of a coalescing key goes: a job id, and how long to wait first."""
+
+    job_id: str
+    defer: timedelta | None = None
+
+
+def leading(function: str, key: str, token: str) -> Slot:
+    return Slot(f"{function}:{key}:{token}")
+
+
+def trailing(function: str, key: str, token: str, remaining: timedelta) -> Slot:
+    """The one run after a leading run's window, shared by every enqueue within it."""
+    return Slot(f"{function}:{key}:{token}:trailing", max(remaining, timedelta()))
 
 
 class JobQueue(Protocol):
@@ -67,11 +82,26 @@ class ArqQueue:
             "_job_id": f"{self._queue_name}:{function}:{uuid.uuid4().hex}",
         }
         if coalesce is not None:
-            job_id, runs_at = coalesced(function, coalesce, datetime.now(UTC))
-            options.update(_job_id=f"{self._queue_name}:{job_id}", _defer_until=runs_at)
+            slot = await self._slot(function, coalesce)
+            options.update(_job_id=f"{self._queue_name}:{slot.job_id}", _defer_by=slot.defer)
         # arq answers None when a job with this id is already queued: coalesced.
         job = await self._pool.enqueue_job(function, **options, **kwargs)
         JOBS.labels(function, "enqueued" if job is not None else "coalesced").inc()
+
+    async def _slot(self, function: str, key: str) -> Slot:
+        """The leading run when no window of `key` is open (the window opens, in Redis, for
+        every process at once), else the open window's trailing run."""
+        name = f"{self._queue_name}:window:{function}:{key}"
+        window_ms = int(COALESCE_WINDOW.total_seconds() * 1000)
+        while True:
+            token = uuid.uuid4().hex
+            if await self._pool.set(name, token, nx=True, px=window_ms):
+                return leading(function, key, token)
+            async with self._pool.pipeline(transaction=True) as pipe:
+                leader, remaining_ms = await pipe.get(name).pttl(name).execute()
+            if leader is not None and remaining_ms > 0:
+                remaining = timedelta(milliseconds=remaining_ms)
+                return trailing(function, key, leader.decode(), remaining)
 
     async def backlog(self) -> int:
         return int(await self._pool.zcard(self._queue_name))
@@ -90,36 +120,41 @@ class InProcessQueue:
         self._ctx = {**ctx, "queue": self}
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending: set[str] = set()
+        # Open windows by (function, key): the leader's token and when the window closes.
+        self._windows: dict[tuple[str, str], tuple[str, float]] = {}
+
+    def _slot(self, function: str, key: str) -> Slot:
+        now = time.monotonic()
+        open_window = self._windows.get((function, key))
+        if open_window is not None and open_window[1] > now:
+            token, closes = open_window
+            return trailing(function, key, token, timedelta(seconds=closes - now))
+        if len(self._windows) > MAX_OPEN_WINDOWS:
+            self._windows = {k: w for k, w in self._windows.items() if w[1] > now}
+        token = uuid.uuid4().hex
+        self._windows[(function, key)] = (token, now + COALESCE_WINDOW.total_seconds())
+        return leading(function, key, token)
 
     async def enqueue(self, function: str, *, coalesce: str | None = None, **kwargs: Any) -> None:
         job = self._functions[function]
-        job_id, runs_at = (
-            coalesced(function, coalesce, datetime.now(UTC)) if coalesce else (None, None)
-        )
-        if job_id is not None:
-            if job_id in self._pending:
+        slot = self._slot(function, coalesce) if coalesce is not None else None
+        if slot is not None:
+            if slot.job_id in self._pending:
                 JOBS.labels(function, "coalesced").inc()
                 return
-            self._pending.add(job_id)
+            self._pending.add(slot.job_id)
         JOBS.labels(function, "enqueued").inc()
-        task = asyncio.create_task(
-            self._run(function, job, kwargs, job_id, runs_at), name=f"job:{function}"
-        )
+        task = asyncio.create_task(self._run(function, job, kwargs, slot), name=f"job:{function}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _run(
-        self,
-        name: str,
-        job: JobFunction,
-        kwargs: dict[str, Any],
-        job_id: str | None,
-        runs_at: datetime | None,
+        self, name: str, job: JobFunction, kwargs: dict[str, Any], slot: Slot | None
     ) -> None:
-        if runs_at is not None:
-            await asyncio.sleep(max(0.0, (runs_at - datetime.now(UTC)).total_seconds()))
-        if job_id is not None:
-            self._pending.discard(job_id)
+        if slot is not None:
+            if slot.defer is not None:
+                await asyncio.sleep(slot.defer.total_seconds())
+            self._pending.discard(slot.job_id)
         for attempt in range(1, IN_PROCESS_TRIES + 1):
             try:
                 await job({**self._ctx, "job_try": attempt}, **kwargs)
