@@ -3,11 +3,11 @@
 A `pacesetter worker` process serves a fresh PostgreSQL database and Redis. 1,000 reps
 each have a goal of 100 for this month.
 
-- Latency: 50 times, one deal of 150 is ingested for a rep and its job enqueued (as the
-  API does, coalesced per one-second window); the clock stops when the award row exists.
+- Latency: 50 times, one deal of 150 is ingested for a rep and the outbox relayed (as the
+  API does: the rep's first change runs at once); the clock stops when the award row exists.
   Baseline, same run: a no-op `ping` job enqueued and its result awaited.
-- Throughput: one deal each for all 1,000 reps, a job per rep; evaluations per second until
-  the queue is empty. Baseline: 1,000 `ping` jobs.
+- Throughput: one deal each for all the other reps, the outbox relayed; evaluations per
+  second until the queue is empty. Baseline: as many `ping` jobs.
 
     .venv/bin/python bench/awards.py      # needs PostgreSQL and Redis (TEST_* variables)
 """
@@ -40,6 +40,7 @@ from domain.metrics import Metric  # noqa: E402
 from domain.records import DealRecord, DealStage  # noqa: E402
 from gamification.models import Award  # noqa: E402
 from workers.queue import ArqQueue  # noqa: E402
+from workers.relay import after_commit  # noqa: E402
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -147,12 +148,7 @@ async def main() -> None:
             rep = reps[n]
             began = time.perf_counter()
             await sales.ingest_deals(organisation, [deal(rep, f"lat-{n}")])
-            await queue.enqueue(
-                "recompute_progress",
-                coalesce=f"{organisation.id}:{rep.id}",
-                organisation_id=organisation.id,
-                rep_ids=[rep.id],
-            )
+            await after_commit(queue)
 
             async def awarded(rep_id: int = rep.id) -> bool:
                 return await Award.filter(rep_id=rep_id, goal_id__not_isnull=True).exists()
@@ -166,10 +162,7 @@ async def main() -> None:
                 organisation, [deal(r, f"tp-{r.id}") for r in rest[start : start + 500]]
             )
         began = time.perf_counter()
-        for rep in rest:
-            await queue.enqueue(
-                "recompute_progress", organisation_id=organisation.id, rep_ids=[rep.id]
-            )
+        await after_commit(queue)
 
         async def drained() -> bool:
             return await queue.backlog() == 0
@@ -193,7 +186,6 @@ async def main() -> None:
             f"evaluations/s for {len(rest)} reps: {evaluations:.0f}; ping jobs/s: {pings:.0f}; "
             f"ratio {evaluations / pings:.3f}"
         )
-        print("(the latency includes the coalescing window: a job runs when its 1 s window closes)")
         await queue.close()
         await pool.aclose(close_connection_pool=True)
     finally:

@@ -1,7 +1,8 @@
 """Faults on real processes: a Redis of the test's own is stopped and started again under a
-real API server and a real worker. An ingest during the outage is stored and answered, and
-its evaluation, left in the outbox, is relayed once Redis is back; the worker survives the
-restart; nothing is awarded twice."""
+real API server and a real worker (an ingest during the outage is stored and answered, its
+evaluation left in the outbox is relayed once Redis is back, the worker survives the
+restart, nothing is awarded twice); and what an API killed between its commit and its
+relay leaves behind is swept up by a worker."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import httpx
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisDown
 
 from core.outbox.models import OutboxEntry
+from core.sales import service as sales
 from domain.metrics import Metric
+from domain.records import DealRecord, DealStage
 from gamification.models import Award
 from tests.conftest import Org
 from tests.support.factories import make_goal
@@ -121,4 +125,38 @@ async def test_an_ingest_while_redis_is_down_is_kept_and_evaluated_after(
     assert hit == 1
     assert again.json()["data"]["ingestDeals"]["accepted"] == 1
     assert awards == 1
+    assert await OutboxEntry.filter(organisation_id=org.organisation.id).count() == 0
+
+
+async def test_what_a_dead_api_committed_but_never_relayed_is_swept_up(
+    production_env: dict[str, str], org: Org, now: datetime
+) -> None:
+    """The state an API killed right after its commit leaves behind — the deals and their
+    outbox entry stored, nothing enqueued — made here by calling the ingestion service
+    without the relay. A real worker's sweeper finds the entry and the rep is awarded."""
+    today = local_date(now, LOS_ANGELES)
+    goal = await make_goal(
+        org.organisation.id,
+        rep_id=org.rep.id,
+        metric=Metric.REVENUE,
+        target=1000,
+        start=today - timedelta(days=5),
+        end=today + timedelta(days=5),
+    )
+    closed = now - timedelta(hours=1)
+    record = DealRecord(
+        "orphan", "rita@acme.test", Decimal(1500), DealStage.WON, closed - timedelta(1), closed
+    )
+    assert (await sales.ingest_deals(org.organisation, [record])).accepted == 1
+    assert await OutboxEntry.filter(organisation_id=org.organisation.id).count() == 1
+
+    with running(production_env, "worker") as worker:
+        hit = await until(
+            lambda: Award.filter(goal_id=goal.id, badge__code="TARGET_HIT").count(),
+            "the worker's sweeper to relay the orphaned entry",
+            deadline=60,
+        )
+        assert worker.poll() is None
+
+    assert hit == 1
     assert await OutboxEntry.filter(organisation_id=org.organisation.id).count() == 0
