@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import TypeVar
 
 import strawberry
 from starlette.websockets import WebSocket
@@ -19,21 +19,22 @@ from core import clock
 from core.auth.tokens import Viewer
 from core.events import credentials_channel
 from core.goals.service import Structure
+from core.messages import AwardChanged, CheckInHappened, CredentialEnded, Event
 from domain.teams import members
 
 # graphql-transport-ws: "4401: Unauthorized".
 TOKEN_EXPIRED = 4401
+E = TypeVar("E")
+R = TypeVar("R", AwardChanged, CheckInHappened)
 
 
-async def while_signed_in(
-    info: Info, events: AsyncIterator[dict[str, Any]]
-) -> AsyncIterator[dict[str, Any]]:
+async def while_signed_in(info: Info, events: AsyncIterator[E]) -> AsyncIterator[E]:
     """The events, for as long as the connection's credential holds: until it expires, or
     is ended (sign-out, password change, deactivation, key revoked); then the socket
     closes with 4401."""
     viewer = info.context.require_viewer()
     async with info.context.bus.subscribe(credentials_channel(viewer.organisation_id)) as ended:
-        waiting_event: asyncio.Task[dict[str, Any]] | None = None
+        waiting_event: asyncio.Task[E] | None = None
         waiting_end = asyncio.ensure_future(_first_ending(ended, viewer))
         try:
             while True:
@@ -58,20 +59,20 @@ async def while_signed_in(
                         await task
 
 
-async def _first_ending(ended: AsyncIterator[dict[str, Any]], viewer: Viewer) -> None:
+async def _first_ending(ended: AsyncIterator[Event], viewer: Viewer) -> None:
     """Returns when a credential change ends this viewer's credential."""
     async for change in ended:
-        if ends(change, viewer):
+        if isinstance(change, CredentialEnded) and ends(change, viewer):
             return
 
 
-def ends(change: dict[str, Any], viewer: Viewer) -> bool:
+def ends(change: CredentialEnded, viewer: Viewer) -> bool:
     if viewer.api_key_id is not None:
-        return change.get("apiKeyId") == viewer.api_key_id
-    if change.get("userId") != viewer.user_id:
+        return change.api_key_id == viewer.api_key_id
+    if change.user_id != viewer.user_id:
         return False
     # A sign-out names its session; anything else ends every session of the person.
-    return change.get("session") is None or change["session"] == viewer.session
+    return change.session is None or change.session == viewer.session
 
 
 async def _close(info: Info, reason: str) -> None:
@@ -99,14 +100,17 @@ async def followed_reps(
 async def rep_events(
     info: Info,
     channel_of: Callable[[int], str],
+    kind: type[R],
     rep_id: strawberry.ID | None,
     team_id: strawberry.ID | None,
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncIterator[R]:
     """The events of the viewer's organisation's channel about the reps followed, while the
     viewer is signed in; each one checked against the policy, not only the channel."""
     access = await info.context.access()
     wanted = await followed_reps(access, rep_id, team_id)
     async with info.context.bus.subscribe(channel_of(access.viewer.organisation_id)) as events:
         async for event in while_signed_in(info, events):
-            if event["repId"] in wanted and access.can_read_rep(event["repId"]):
+            if not isinstance(event, kind):
+                continue
+            if event.rep_id in wanted and access.can_read_rep(event.rep_id):
                 yield event

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
-from decimal import Decimal
-from typing import Any, Protocol
+from typing import Protocol
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
+from core.messages import Event, decode, encode
 from core.telemetry import LISTENERS
 
 logger = logging.getLogger(__name__)
@@ -32,25 +31,15 @@ class SubscriberLagged(Exception):
 
 
 class EventBus(Protocol):
-    async def publish(self, channel: str, payload: dict[str, Any]) -> None: ...
+    async def publish(self, channel: str, event: Event) -> None: ...
 
     def subscribe(
         self, channel: str
-    ) -> contextlib.AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]:
+    ) -> contextlib.AbstractAsyncContextManager[AsyncIterator[Event]]:
         """Listening starts on entering and stops on leaving the context."""
         ...
 
     async def close(self) -> None: ...
-
-
-def _encode(payload: dict[str, Any]) -> str:
-    return json.dumps(payload, default=_json_default)
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 class _Fanout:
@@ -91,13 +80,16 @@ class _Fanout:
                     queue.get_nowait()
                 queue.put_nowait(_LAGGED)
 
-    async def listen(self, queue: asyncio.Queue[object]) -> AsyncIterator[dict[str, Any]]:
+    async def listen(self, queue: asyncio.Queue[object]) -> AsyncIterator[Event]:
         while True:
             item = await queue.get()
             if item is _LAGGED:
                 raise SubscriberLagged("too many events were not read in time; subscribe again")
             assert isinstance(item, str)
-            yield json.loads(item)
+            try:
+                yield decode(item)
+            except ValueError:
+                logger.warning("a message that is no event was dropped: %.200s", item)
 
 
 @contextlib.contextmanager
@@ -117,11 +109,11 @@ class InProcessBus:
     def __init__(self, buffer: int = SUBSCRIBER_BUFFER) -> None:
         self._fanout = _Fanout(buffer)
 
-    async def publish(self, channel: str, payload: dict[str, Any]) -> None:
-        self._fanout.deliver(channel, _encode(payload))
+    async def publish(self, channel: str, event: Event) -> None:
+        self._fanout.deliver(channel, encode(event))
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
+    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[Event]]:
         queue, _ = self._fanout.add(channel)
         try:
             with _listening(channel):
@@ -148,11 +140,11 @@ class RedisBus:
         self._reader: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
-    async def publish(self, channel: str, payload: dict[str, Any]) -> None:
-        await self._redis.publish(self._prefix + channel, _encode(payload))
+    async def publish(self, channel: str, event: Event) -> None:
+        await self._redis.publish(self._prefix + channel, encode(event))
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
+    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[Event]]:
         queue, first = self._fanout.add(channel)
         try:
             if first:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from core.events import EventBus, awards_channel, figures_channel, goal_channel, progress_channel
 from core.goals.service import measure_affected_goals, snapshot_changes
+from core.messages import AwardChanged, FiguresMoved, ProgressChanged
 from core.orgs.models import Organisation
 from gamification.models import Award
 from gamification.payouts import settle as settle_payouts
@@ -38,43 +38,41 @@ async def evaluate(
     for item in measured:
         if item.changed:
             progress, goal = item.progress, item.goal
-            event = {
-                "goalId": goal.id,
-                "ownerType": goal.owner_type.value,
-                "ownerRepId": goal.owner_rep_id,
-                "ownerTeamId": goal.owner_team_id,
-                "currentValue": progress.current_value,
-                "target": progress.target,
-                "attainment": progress.attainment,
-                "expectedAttainment": progress.expected_attainment,
-                "projectedValue": progress.projected_value,
-                "status": progress.status.value,
-                "measuredAt": now.isoformat(),
-            }
+            event = ProgressChanged(
+                goal_id=goal.id,
+                owner_type=goal.owner_type.value,
+                owner_rep_id=goal.owner_rep_id,
+                owner_team_id=goal.owner_team_id,
+                current_value=progress.current_value,
+                target=progress.target,
+                attainment=progress.attainment,
+                expected_attainment=progress.expected_attainment,
+                projected_value=progress.projected_value,
+                status=progress.status.value,
+                measured_at=now,
+            )
             await bus.publish(goal_channel(goal.id), event)
             await bus.publish(progress_channel(organisation.id), event)
-    await bus.publish(figures_channel(organisation.id), {"repIds": list(rep_ids)})
+    await bus.publish(figures_channel(organisation.id), FiguresMoved(rep_ids=list(rep_ids)))
     for award in [*awards, *revoked]:
         await bus.publish(awards_channel(organisation.id), await _award_event(award))
     return len(awards)
 
 
-async def _award_event(award: Award) -> dict[str, Any]:
+async def _award_event(award: Award) -> AwardChanged:
     """An award, or its withdrawal, as subscribers see it."""
     await award.fetch_related("badge", "rep")
-    return {
-        "kind": "REVOKED" if award.revoked_at is not None else "AWARDED",
-        "awardId": award.id,
-        "repId": award.rep_id,
-        "repName": award.rep.name,
-        "goalId": award.goal_id,
-        "badge": {
-            "code": award.badge.code,
-            "name": award.badge.name,
-            "version": award.badge.version,
-        },
-        "awardedAt": award.awarded_at.isoformat(),
-        "explanation": award.explanation,
-        "revokedAt": award.revoked_at.isoformat() if award.revoked_at else None,
-        "revocation": award.revocation,
-    }
+    return AwardChanged(
+        kind="REVOKED" if award.revoked_at is not None else "AWARDED",
+        award_id=award.id,
+        rep_id=award.rep_id,
+        rep_name=award.rep.name,
+        goal_id=award.goal_id,
+        badge_code=award.badge.code,
+        badge_name=award.badge.name,
+        badge_version=award.badge.version,
+        awarded_at=award.awarded_at,
+        explanation=award.explanation,
+        revoked_at=award.revoked_at,
+        revocation=award.revocation,
+    )

@@ -14,6 +14,7 @@ from api.ids import parse_id
 from api.orgs.types import User
 from core.auth import service
 from core.events import credentials_channel
+from core.messages import CredentialEnded
 from core.orgs import store as people
 from core.orgs.models import User as UserModel
 from domain.errors import ErrorCode, FieldError
@@ -75,7 +76,9 @@ class AuthMutations:
         if ended is None:
             return InputErrors.not_found("refreshToken", "No live refresh token like this.")
         user = await ended.user
-        await _announce(info, user.organisation_id, userId=user.id, session=ended.session)
+        await _announce(
+            info, user.organisation_id, CredentialEnded(user_id=user.id, session=ended.session)
+        )
         return Revoked(revoked=True)
 
     @strawberry.mutation(
@@ -103,7 +106,7 @@ class AuthMutations:
                     "currentPassword", ErrorCode.INVALID_CREDENTIALS, "Wrong current password."
                 )
             )
-        await _announce(info, user.organisation_id, userId=user.id)
+        await _announce(info, user.organisation_id, CredentialEnded(user_id=user.id))
         context.speak_for(session.viewer)
         return Session.of(session)
 
@@ -119,7 +122,7 @@ class AuthMutations:
         if problem := _weak(new_password):
             return problem
         await service.reset_password(user, new_password, info.context.now)
-        await _announce(info, user.organisation_id, userId=user.id)
+        await _announce(info, user.organisation_id, CredentialEnded(user_id=user.id))
         return User.of(user)
 
     @strawberry.mutation(
@@ -138,7 +141,7 @@ class AuthMutations:
             )
         await service.set_active(user, active, info.context.now)
         if not active:
-            await _announce(info, user.organisation_id, userId=user.id)
+            await _announce(info, user.organisation_id, CredentialEnded(user_id=user.id))
         return User.of(user)
 
     @strawberry.mutation(
@@ -185,13 +188,13 @@ class AuthMutations:
         )
         if key is None:
             return InputErrors.not_found("id")
-        await _announce(info, key.organisation_id, apiKeyId=key.id)
+        await _announce(info, key.organisation_id, CredentialEnded(api_key_id=key.id))
         return ApiKey.of(key)
 
 
-async def _announce(info: Info, organisation_id: int, **change: object) -> None:
+async def _announce(info: Info, organisation_id: int, ended: CredentialEnded) -> None:
     """Tell every API process that a credential ended, so its open subscriptions close."""
-    await info.context.bus.publish(credentials_channel(organisation_id), change)
+    await info.context.bus.publish(credentials_channel(organisation_id), ended)
 
 
 async def _person_for_admin(info: Info, user_id: strawberry.ID) -> UserModel | InputErrors:

@@ -16,6 +16,7 @@ from api.orgs.types import CadenceEnum, User
 from core.checkins import models
 from core.checkins.events import CheckInEventKind
 from core.checkins.service import Agenda, DueCheckIn, GoalToDiscuss
+from core.messages import CheckInHappened
 from domain.checkins import DueState, MetricChange, Rating
 from domain.periods import local_today
 
@@ -345,33 +346,31 @@ class CheckInEvent:
     recipient_name: str | None = strawberry.field(description="Who a reminder went to.")
 
     @classmethod
-    def from_event(cls, event: dict[str, Any]) -> CheckInEvent:
-        def ident(name: str) -> strawberry.ID | None:
-            return strawberry.ID(str(event[name])) if event[name] is not None else None
+    def from_event(cls, event: CheckInHappened) -> CheckInEvent:
+        def ident(value: int | None) -> strawberry.ID | None:
+            return strawberry.ID(str(value)) if value is not None else None
 
-        def enum(kind: Any, name: str) -> Any:
-            return kind(event[name]) if event[name] is not None else None
-
+        e = event
         return cls(
-            kind=CheckInEventKind(event["kind"]),
-            rep_id=strawberry.ID(str(event["repId"])),
-            rep_name=event["repName"],
-            at=datetime.fromisoformat(event["at"]),
-            check_in_id=ident("checkInId"),
-            goal_id=ident("goalId"),
-            side=enum(models.Side, "side"),
-            rating=enum(Rating, "rating"),
-            comment=event["comment"],
-            author_id=ident("authorId"),
-            author_name=event["authorName"],
-            acknowledged_by_id=ident("acknowledgedById"),
-            action_item_id=ident("actionItemId"),
-            description=event["description"],
-            due_on=enum(date.fromisoformat, "dueOn"),
-            owner_id=ident("ownerId"),
-            completed_by_id=ident("completedById"),
-            reminder_id=ident("reminderId"),
-            reminder_kind=enum(models.ReminderKind, "reminderKind"),
-            recipient_id=ident("recipientId"),
-            recipient_name=event["recipientName"],
+            kind=CheckInEventKind(e.kind),
+            rep_id=strawberry.ID(str(e.rep_id)),
+            rep_name=e.rep_name,
+            at=e.at,
+            check_in_id=ident(e.check_in_id),
+            goal_id=ident(e.goal_id),
+            side=models.Side(e.side) if e.side is not None else None,
+            rating=Rating(e.rating) if e.rating is not None else None,
+            comment=e.comment,
+            author_id=ident(e.author_id),
+            author_name=e.author_name,
+            acknowledged_by_id=ident(e.acknowledged_by_id),
+            action_item_id=ident(e.action_item_id),
+            description=e.description,
+            due_on=e.due_on,
+            owner_id=ident(e.owner_id),
+            completed_by_id=ident(e.completed_by_id),
+            reminder_id=ident(e.reminder_id),
+            reminder_kind=models.ReminderKind(e.reminder_kind) if e.reminder_kind else None,
+            recipient_id=ident(e.recipient_id),
+            recipient_name=e.recipient_name,
         )

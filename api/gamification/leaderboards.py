@@ -14,6 +14,7 @@ from api.goals.types import MetricEnum
 from api.ids import parse_id
 from api.live import while_signed_in
 from core.events import figures_channel
+from core.messages import FiguresMoved
 from core.orgs.store import get_organisation
 from domain.metrics import Metric
 from domain.periods import Period
@@ -127,7 +128,7 @@ class LeaderboardSubscriptions:
             yield board
             ranks = [(e.rep_id, e.rank) for e in board.entries]
             async for event in while_signed_in(info, events):
-                if not reps.intersection(event["repIds"]):
+                if not isinstance(event, FiguresMoved) or not reps.intersection(event.rep_ids):
                     continue
                 board, reps = await _board(info, Metric(metric), period, team_id, minimum_sample)
                 moved = [(e.rep_id, e.rank) for e in board.entries]

@@ -6,7 +6,6 @@ from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -14,6 +13,7 @@ from strawberry.scalars import JSON
 from api.context import Info
 from api.live import rep_events
 from core.events import awards_channel
+from core.messages import AwardChanged
 
 
 @strawberry.enum
@@ -42,22 +42,20 @@ class AwardEvent:
     )
 
     @classmethod
-    def from_event(cls, event: dict[str, Any]) -> AwardEvent:
-        badge = event["badge"]
-        revoked = event["revokedAt"]
+    def from_event(cls, event: AwardChanged) -> AwardEvent:
         return cls(
-            kind=AwardEventKind(event["kind"]),
-            award_id=strawberry.ID(str(event["awardId"])),
-            rep_id=strawberry.ID(str(event["repId"])),
-            rep_name=event["repName"],
-            goal_id=strawberry.ID(str(event["goalId"])) if event["goalId"] else None,
-            badge_code=badge["code"],
-            badge_name=badge["name"],
-            badge_version=badge["version"],
-            awarded_at=datetime.fromisoformat(event["awardedAt"]),
-            explanation=event["explanation"],
-            revoked_at=datetime.fromisoformat(revoked) if revoked else None,
-            revocation=event["revocation"],
+            kind=AwardEventKind(event.kind),
+            award_id=strawberry.ID(str(event.award_id)),
+            rep_id=strawberry.ID(str(event.rep_id)),
+            rep_name=event.rep_name,
+            goal_id=strawberry.ID(str(event.goal_id)) if event.goal_id else None,
+            badge_code=event.badge_code,
+            badge_name=event.badge_name,
+            badge_version=event.badge_version,
+            awarded_at=event.awarded_at,
+            explanation=event.explanation,
+            revoked_at=event.revoked_at,
+            revocation=event.revocation,
         )
 
 
@@ -68,6 +66,8 @@ class AwardSubscriptions:
         self, info: Info, rep_id: strawberry.ID | None = None, team_id: strawberry.ID | None = None
     ) -> AsyncGenerator[AwardEvent, None]:
         # Closed with the subscription, so its channel is left at once, not when collected.
-        async with aclosing(rep_events(info, awards_channel, rep_id, team_id)) as events:
+        async with aclosing(
+            rep_events(info, awards_channel, AwardChanged, rep_id, team_id)
+        ) as events:
             async for event in events:
                 yield AwardEvent.from_event(event)

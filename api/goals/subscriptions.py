@@ -17,6 +17,7 @@ from core.goals import service
 from core.goals.models import OwnerType
 from core.goals.service import Structure
 from core.goals.store import find_goal
+from core.messages import ProgressChanged
 from core.orgs.store import get_organisation
 from domain.teams import members
 
@@ -51,7 +52,8 @@ class GoalSubscriptions:
                 if goal.id in measured:
                     yield GoalProgress.of(goal.id, measured[goal.id], now)
                 async for event in while_signed_in(info, events):
-                    yield GoalProgress.from_event(event)
+                    if isinstance(event, ProgressChanged):
+                        yield GoalProgress.from_event(event)
             return
         reps: set[int] = set()
         teams: set[int] = set()
@@ -68,10 +70,10 @@ class GoalSubscriptions:
             reps = set(members(team, structure.parents, structure.teams_of))
         async with info.context.bus.subscribe(progress_channel(organisation_id)) as events:
             async for event in while_signed_in(info, events):
-                owner = OwnerType(event["ownerType"])
-                ours = event["ownerRepId"] in reps or event["ownerTeamId"] in teams
+                if not isinstance(event, ProgressChanged):
+                    continue
+                owner = OwnerType(event.owner_type)
+                ours = event.owner_rep_id in reps or event.owner_team_id in teams
                 # Checked for every event: the policy decides, not the channel.
-                if ours and access.can_read_goal_of(
-                    owner, event["ownerRepId"], event["ownerTeamId"]
-                ):
+                if ours and access.can_read_goal_of(owner, event.owner_rep_id, event.owner_team_id):
                     yield GoalProgress.from_event(event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -13,6 +13,7 @@ from api.gamification.types import Award
 from api.orgs.types import Organisation, Team, User
 from api.sales.types import Product
 from core.goals import models
+from core.messages import ProgressChanged
 from domain import smart
 from domain.metrics import CUMULATIVE, Metric
 from domain.periods import Period, PeriodKind, label
@@ -65,19 +66,16 @@ class GoalProgress:
         )
 
     @classmethod
-    def from_event(cls, event: dict[str, Any]) -> GoalProgress:
-        def number(name: str) -> Decimal | None:
-            return Decimal(event[name]) if event[name] is not None else None
-
+    def from_event(cls, event: ProgressChanged) -> GoalProgress:
         return cls(
-            goal_id=strawberry.ID(str(event["goalId"])),
-            current_value=number("currentValue"),
-            target=Decimal(event["target"]),
-            attainment=number("attainment"),
-            expected_attainment=Decimal(event["expectedAttainment"]),
-            projected_value=number("projectedValue"),
-            status=GoalStatus(event["status"]),
-            measured_at=datetime.fromisoformat(event["measuredAt"]),
+            goal_id=strawberry.ID(str(event.goal_id)),
+            current_value=event.current_value,
+            target=event.target,
+            attainment=event.attainment,
+            expected_attainment=event.expected_attainment,
+            projected_value=event.projected_value,
+            status=GoalStatus(event.status),
+            measured_at=event.measured_at,
         )
 
 

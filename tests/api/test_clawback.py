@@ -8,11 +8,11 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 import httpx
 
 from core.events import InProcessBus, awards_channel
+from core.messages import AwardChanged, Event
 from core.sales import service as sales
 from domain.metrics import Metric
 from domain.records import DealRecord, DealStage
@@ -35,7 +35,7 @@ def deal(key: str, amount: int, stage: DealStage, closed: datetime) -> DealRecor
     )
 
 
-async def events_of(stream: AsyncIterator[dict[str, Any]]) -> list[tuple[str, str]]:
+async def events_of(stream: AsyncIterator[Event]) -> list[tuple[str, str]]:
     """The award events published so far: (kind, badge code)."""
     seen = []
     while True:
@@ -43,7 +43,8 @@ async def events_of(stream: AsyncIterator[dict[str, Any]]) -> list[tuple[str, st
             event = await asyncio.wait_for(anext(stream), 0.2)
         except TimeoutError:
             return seen
-        seen.append((event["kind"], event["badge"]["code"]))
+        assert isinstance(event, AwardChanged)
+        seen.append((event.kind, event.badge_code))
 
 
 async def test_a_badge_falls_with_its_figure_while_the_period_runs(

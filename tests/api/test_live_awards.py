@@ -7,7 +7,6 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -15,6 +14,7 @@ import websockets
 
 from core.auth.tokens import mint_token
 from core.events import RedisBus, figures_channel
+from core.messages import Event
 from core.orgs import service as orgs
 from core.orgs.models import Role, Team, User
 from domain.metrics import Metric
@@ -193,9 +193,9 @@ async def test_a_leaderboard_is_sent_again_only_when_a_rank_changes(
     # The workers announce each re-measurement: the sign that a change has been handled.
     measured = RedisBus(production_env["REDIS_URL"], production_env["EVENTS_PREFIX"])
 
-    async def remeasured(figures: AsyncIterator[dict[str, Any]], rep: User) -> None:
+    async def remeasured(figures: AsyncIterator[Event], rep: User) -> None:
         async with asyncio.timeout(30):
-            while rep.id not in (await anext(figures))["repIds"]:
+            while rep.id not in getattr(await anext(figures), "rep_ids", ()):
                 pass
 
     with running(production_env, "worker"), api_server(production_env) as base_url:

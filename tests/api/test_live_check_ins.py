@@ -11,6 +11,7 @@ import httpx
 from redis.asyncio import Redis
 
 from core.events import RedisBus, check_ins_channel
+from core.messages import encode
 from tests.conftest import JWT_SECRET
 from tests.support.graphql import graphql
 from tests.support.servers import api_server
@@ -77,7 +78,7 @@ async def test_check_in_events_reach_those_who_may_see_them(
     expected = [recorded, {**recorded, "kind": "CHECK_IN_ACKNOWLEDGED", "acknowledgedById": rep_a}]
     assert seen_by_team == expected
     assert seen_by_rep == expected
-    assert "Considering a PIP" not in json.dumps(published)
+    assert "Considering a PIP" not in json.dumps([encode(event) for event in published])
 
 
 async def no_subscriber(redis: Redis, channel: str) -> bool:

@@ -17,6 +17,7 @@ from core.config import Settings
 from core.events import RedisBus, goal_channel
 from core.goals.models import Goal
 from core.goals.service import measure_affected_goals
+from core.messages import ProgressChanged
 from core.orgs.store import get_organisation
 from core.sales import service as sales
 from domain.metrics import Metric
@@ -93,9 +94,10 @@ async def test_duplicate_jobs_on_two_concurrent_workers_award_once(
     target_hit = next(a for a in awards if a.badge.code == "TARGET_HIT")
     # 6,000 alone is short of 10,000; the 5,000 closed a minute later crosses it.
     assert target_hit.explanation["deals"] == ["d-1", "d-2"]
-    assert (event["currentValue"], event["attainment"], event["status"]) == (
-        "11000.00",
-        "110.00",
+    assert isinstance(event, ProgressChanged)
+    assert (event.current_value, event.attainment, event.status) == (
+        Decimal("11000.00"),
+        Decimal("110.00"),
         "ACHIEVED",
     )
 

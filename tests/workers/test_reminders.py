@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +15,7 @@ from core.checkins import service
 from core.checkins.models import ActionItem, CheckIn, Reminder, ReminderKind
 from core.config import Settings
 from core.events import RedisBus, check_ins_channel
+from core.messages import CheckInHappened, Event, FiguresMoved
 from core.orgs import service as orgs
 from core.orgs.models import Role, User
 from domain.checkins import ActionItemDraft, Rating
@@ -44,15 +44,18 @@ async def _run(settings: Settings, jobs: int, workers: int) -> tuple[int, int]:
     return sum(w.jobs_complete for w in running), sum(w.jobs_failed for w in running)
 
 
+# An end marker the test publishes itself: Redis delivers a channel's messages in order.
+END_OF_TEST = FiguresMoved(rep_ids=[-1])
+
+
 async def _published_before(
-    bus: RedisBus, channel: str, events: AsyncIterator[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Everything published on the channel so far: what came before an end marker that the
-    test publishes itself (Redis delivers a channel's messages in the order published)."""
-    await bus.publish(channel, {"kind": "END_OF_TEST"})
+    bus: RedisBus, channel: str, events: AsyncIterator[Event]
+) -> list[Event]:
+    """Everything published on the channel so far: what came before the end marker."""
+    await bus.publish(channel, END_OF_TEST)
     received = []
     async with asyncio.timeout(30):
-        while (event := await anext(events))["kind"] != "END_OF_TEST":
+        while (event := await anext(events)) != END_OF_TEST:
             received.append(event)
     return received
 
@@ -120,8 +123,11 @@ async def test_two_runs_of_the_cron_remind_once(
         (ReminderKind.ACTION_ITEM_OVERDUE, sam.id, sam.id, item_due, item.id),
         (ReminderKind.CHECK_IN_OVERDUE, org.rep.id, max_.id, rita_due, None),
     ]
+    assert all(isinstance(e, CheckInHappened) for e in received)
     assert sorted(
-        (e["kind"], e["reminderKind"], e["repName"], e["recipientName"]) for e in received
+        (e.kind, e.reminder_kind, e.rep_name, e.recipient_name)
+        for e in received
+        if isinstance(e, CheckInHappened)
     ) == [
         ("REMINDER", "ACTION_ITEM_OVERDUE", "Sam", "Sam"),
         ("REMINDER", "CHECK_IN_OVERDUE", "Rita Rep", "Max"),
