@@ -84,7 +84,7 @@ def _migrate(settings: Settings) -> None:
 
 async def _prepare_demo(settings: Settings) -> str:
     """Seed the demo organisation once and return how to reach it."""
-    from core import demo
+    from api import demo
     from core.auth.tokens import mint_token
     from core.db import close_database, open_database
     from core.events import InProcessBus

@@ -1,5 +1,6 @@
 """Points per event: a won deal, a qualified lead, a check-in done. Earned once per rule
-version, rep and record, however often the evaluation runs.
+version, rep and record, however often the evaluation runs — in the pipeline, whatever the
+event (a check-in acknowledged goes through the outbox like a deal).
 
 A won deal's points follow the deal through the month they were earned in: moved out of WON
 (lost, reopened) within that month, they are reversed by a negative entry, and won again
@@ -12,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.checkins import store as check_ins
 from core.orgs.models import Organisation
 from core.sales import store as sales
 from core.sales.models import Deal
@@ -111,15 +113,10 @@ async def award_event_points(
             PointsEvent.LEAD_QUALIFIED: [
                 f"lead:{lead.external_id}" for lead in await sales.recently_qualified(rep_id, since)
             ],
+            PointsEvent.CHECK_IN_DONE: [
+                f"check-in:{done.id}"
+                for done in await check_ins.recently_acknowledged(rep_id, since)
+            ],
         }
         entries += _entries(organisation.id, rep_id, rules, sources, now)
     await store.add_points(entries)
-
-
-async def award_check_in_points(
-    organisation_id: int, rep_id: int, check_in_id: int, now: datetime
-) -> None:
-    """Points for a check-in done (acknowledged by the other side), once per rule version."""
-    rules = await store.active_points_rules(organisation_id)
-    sources = {PointsEvent.CHECK_IN_DONE: [f"check-in:{check_in_id}"]}
-    await store.add_points(_entries(organisation_id, rep_id, rules, sources, now))

@@ -22,6 +22,7 @@ from core.orgs.models import Role
 from core.orgs.store import exists_anywhere, get_organisation
 from domain.checkins import ActionItemDraft
 from domain.errors import ErrorCode, FieldError
+from workers.relay import after_commit
 
 CheckInResult = Annotated[CheckIn | InputErrors, strawberry.union("CheckInResult")]
 ActionItemResult = Annotated[ActionItem | InputErrors, strawberry.union("ActionItemResult")]
@@ -129,6 +130,7 @@ class CheckInMutations:
         )
         if isinstance(result, FieldError):
             return InputErrors.of(result)
+        await after_commit(info.context.queue)
         await events.publish_check_in(
             info.context.bus, CheckInEventKind.CHECK_IN_ACKNOWLEDGED, result
         )

@@ -19,6 +19,7 @@ from core.checkins.service import Agenda, DueCheckIn, GoalToDiscuss
 from core.messages import CheckInHappened
 from domain.checkins import DueState, MetricChange, Rating
 from domain.periods import local_today
+from gamification.store import awards_of_rep
 
 RatingEnum = strawberry.enum(Rating, name="CheckInRating")
 SideEnum = strawberry.enum(models.Side, name="CheckInSide")
@@ -314,8 +315,10 @@ class CheckInAgenda:
         ]
 
     @strawberry.field(description="Awards since the last check-in, newest first.")
-    def awards(self) -> list[Award]:
-        return [Award.of(award) for award in self.item.awards]
+    async def awards(self, info: Info) -> list[Award]:
+        organisation_id = info.context.require_viewer().organisation_id
+        awards = await awards_of_rep(organisation_id, self.item.rep_id, self.item.awards_since)
+        return [Award.of(award) for award in awards]
 
 
 @strawberry.type(

@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.transactions import in_transaction
+
 from core.checkins import store
 from core.checkins.models import ActionItem, CheckIn, Reminder, ReminderKind, Side
 from core.goals import store as goal_store
@@ -16,6 +18,7 @@ from core.goals.models import Goal
 from core.goals.service import Structure, measure_goals, rep_figures
 from core.orgs import store as people
 from core.orgs.models import Organisation, Role
+from core.outbox import store as outbox
 from domain import checkins
 from domain.checkins import ActionItemDraft, Cadence, DueState, MetricChange, Rating
 from domain.errors import ErrorCode, FieldError
@@ -23,9 +26,6 @@ from domain.metrics import CUMULATIVE, Metric
 from domain.periods import Period, local_today
 from domain.progress import Progress, pace_of
 from domain.teams import managers_above
-from gamification.models import Award
-from gamification.points import award_check_in_points
-from gamification.store import awards_of_rep
 
 # How many metric changes an agenda lists.
 AGENDA_CHANGES = 5
@@ -149,9 +149,13 @@ async def acknowledge(
             "A check-in is acknowledged by the other side: the rep for a manager's, a manager "
             "for the rep's own.",
         )
-    if not await store.acknowledge(check_in.id, user_id, now):
-        return FieldError("checkInId", ErrorCode.CONFLICT, "This check-in is acknowledged already.")
-    await award_check_in_points(organisation.id, check_in.rep_id, check_in.id, now)
+    async with in_transaction():
+        if not await store.acknowledge(check_in.id, user_id, now):
+            return FieldError(
+                "checkInId", ErrorCode.CONFLICT, "This check-in is acknowledged already."
+            )
+        # The points for a check-in done are the pipeline's, like every other points.
+        await outbox.record(organisation.id, [check_in.rep_id])
     await check_in.refresh_from_db()
     return check_in
 
@@ -273,7 +277,8 @@ class Agenda:
     since: date
     goals: list[GoalToDiscuss]
     open_action_items: list[ActionItem]
-    awards: list[Award]
+    # Awards since this instant belong on the agenda (gamification has them).
+    awards_since: datetime
     changes: list[MetricChange]
     today: date
 
@@ -321,7 +326,7 @@ async def agenda(organisation: Organisation, rep_id: int, now: datetime) -> Agen
         since=since,
         goals=to_discuss,
         open_action_items=await store.open_action_items(organisation.id, rep_id),
-        awards=await awards_of_rep(organisation.id, rep_id, since=last or window.bounds(tz)[0]),
+        awards_since=last or window.bounds(tz)[0],
         changes=checkins.largest_changes(figures[0], figures[1], AGENDA_CHANGES),
         today=today,
     )

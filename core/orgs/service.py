@@ -9,8 +9,8 @@ from tortoise.transactions import in_transaction
 
 from core.orgs import store
 from core.orgs.models import Organisation, Role, Team, User
+from core.reactions import OrganisationProvisioned, announce
 from domain.errors import ErrorCode, FieldError
-from gamification import store as badges
 
 
 class _Refused(Exception):
@@ -49,7 +49,7 @@ async def provision_organisation(
                 timezone=timezone,
                 fiscal_year_start_month=fiscal_year_start_month,
             )
-            await badges.create_default_badges(organisation.id)
+            await announce(OrganisationProvisioned(organisation.id))
             admin = await create_user(
                 organisation.id,
                 email=admin_email,

@@ -12,11 +12,13 @@ import pytest
 
 from core.auth.tokens import mint_token
 from core.checkins.models import ActionItem, CheckIn
+from core.config import Settings
 from core.orgs import service as orgs
 from core.orgs.models import Role, Team, User
 from tests.conftest import JWT_SECRET
 from tests.support.graphql import graphql
 from tests.support.tenants import Tenants
+from tests.support.workers import burst_worker
 
 RECORD = """mutation($input: RecordCheckInInput!) { recordCheckIn(input: $input) {
   __typename
@@ -159,7 +161,7 @@ async def test_refused_check_ins_store_nothing(
 
 
 async def test_the_other_side_acknowledges_once_and_earns_the_rep_points(
-    client: httpx.AsyncClient, tenants: Tenants
+    client: httpx.AsyncClient, tenants: Tenants, settings: Settings
 ) -> None:
     rule = """mutation { createPointsRule(code: "LOOP", event: CHECK_IN_DONE, points: 15) {
       __typename } }"""
@@ -197,6 +199,12 @@ async def test_the_other_side_acknowledges_once_and_earns_the_rep_points(
         "id": str(tenants.users["manager_a"].id)
     }
 
+    # The points are the pipeline's: a real worker runs what the acknowledgements queued.
+    worker = burst_worker(settings)
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
     mine = await graphql(client, "{ myAchievements { points } }", token(tenants, "rep_a"))
     # Two check-ins done at 15 points each; the refused second acknowledgement adds none.
     assert mine["data"]["myAchievements"]["points"] == 30

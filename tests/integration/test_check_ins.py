@@ -20,6 +20,7 @@ from domain.metrics import Metric
 from domain.progress import GoalStatus
 from domain.records import DealRecord, DealStage, LeadRecord
 from gamification.models import Award, BadgeDefinition
+from gamification.store import awards_of_rep
 from tests.conftest import Org
 from tests.support.factories import make_goal
 
@@ -234,7 +235,8 @@ async def test_the_agenda_of_a_hand_built_february(org: Org) -> None:
         ("Re-open the Initech deal", date(2027, 2, 12)),
         ("Shadow Max on two demos", date(2027, 2, 19)),
     ]
-    assert [a.period_key for a in agenda.awards] == ["new"]
+    awards = await awards_of_rep(organisation.id, rita.id, agenda.awards_since)
+    assert [a.period_key for a in awards] == ["new"]
     # Since: revenue 1,000, won 1, closed 3, leads 2. Before: revenue 8,000, won 2,
     # closed 3, leads 1. Leads +100%; revenue and gross profit (no costs) −87.5%; average
     # deal 1,000 against 4,000 −75%; win rate 33.33 against 66.67 −50.01%; deals won and

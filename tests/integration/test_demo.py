@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core import demo
+from api import demo
 from core.checkins.models import ActionItem, CheckIn
 from core.goals.models import Goal, OwnerType
 from core.goals.service import measure_goals
