@@ -11,6 +11,7 @@ import asyncpg
 from arq.worker import Function, Retry, func
 from redis.exceptions import ConnectionError as RedisDown
 from tortoise.exceptions import DBConnectionError
+from tortoise.transactions import in_transaction
 
 from core import clock
 from core.checkins.events import publish_reminder
@@ -18,12 +19,16 @@ from core.checkins.service import remind_overdue as make_reminders
 from core.events import EventBus
 from core.goals.service import snapshot_running_goals
 from core.orgs.store import get_organisation, organisation_ids
+from core.outbox import store as outbox
 from gamification.closing import close_periods as close_due_periods
 from workers import pipeline
 from workers.queue import JobFunction
 from workers.relay import sweep
 
 logger = logging.getLogger(__name__)
+
+# Outbox entries evaluated per transaction: each names a few reps (a batch of records).
+OUTBOX_BATCH = 200
 
 # A backing service that is down (PostgreSQL restarting, a connection dropped): the job is
 # tried again later, backing off, instead of failing for good.
@@ -56,9 +61,29 @@ def retried_through_outages(job: JobFunction) -> JobFunction:
 
 
 async def recompute_progress(ctx: dict[str, Any], organisation_id: int, rep_ids: list[int]) -> int:
-    """Evaluate what moved for these reps (workers.pipeline); the number of new awards."""
+    """Evaluate these reps now (workers.pipeline); the number of new awards."""
     organisation = await get_organisation(organisation_id)
-    return await pipeline.evaluate(organisation, rep_ids, ctx["bus"], clock.now())
+    evaluation = await pipeline.evaluate(organisation, rep_ids, clock.now())
+    await pipeline.publish(ctx["bus"], evaluation.events)
+    return evaluation.awards
+
+
+async def evaluate_outbox(ctx: dict[str, Any], organisation_id: int) -> int:
+    """Evaluate the reps an organisation's outbox names, a batch per transaction: the
+    entries are deleted in the transaction that evaluated them, and its events published
+    once it is committed. The number of reps evaluated."""
+    organisation = await get_organisation(organisation_id)
+    evaluated = 0
+    while True:
+        async with in_transaction():
+            entries = await outbox.claim(organisation_id, OUTBOX_BATCH)
+            if not entries:
+                return evaluated
+            reps = sorted({rep for entry in entries for rep in entry.rep_ids})
+            evaluation = await pipeline.evaluate(organisation, reps, clock.now())
+            await outbox.remove(entries)
+        await pipeline.publish(ctx["bus"], evaluation.events)
+        evaluated += len(reps)
 
 
 async def sweep_outbox(ctx: dict[str, Any]) -> int:
@@ -119,6 +144,7 @@ JOBS: dict[str, JobFunction] = {
     for name, job in {
         "ping": ping,
         "recompute_progress": recompute_progress,
+        "evaluate_outbox": evaluate_outbox,
         "sweep_outbox": sweep_outbox,
         "snapshot_goals": snapshot_goals,
         "snapshot_goals_of": snapshot_goals_of,
@@ -140,6 +166,7 @@ ARQ_FUNCTIONS: list[Function] = [
         max_tries=5,
         keep_result=60,
     ),
+    func(JOBS["evaluate_outbox"], name="evaluate_outbox", timeout=120, max_tries=5, keep_result=10),
     func(JOBS["sweep_outbox"], name="sweep_outbox", timeout=60, max_tries=1, keep_result=10),
     *(
         func(JOBS[name], name=name, timeout=60, max_tries=5)

@@ -9,11 +9,12 @@ second time.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from core.events import EventBus, awards_channel, figures_channel, goal_channel, progress_channel
 from core.goals.service import measure_affected_goals, snapshot_changes
-from core.messages import AwardChanged, FiguresMoved, ProgressChanged
+from core.messages import AwardChanged, Event, FiguresMoved, ProgressChanged
 from core.orgs.models import Organisation
 from gamification.models import Award
 from gamification.payouts import settle as settle_payouts
@@ -21,11 +22,23 @@ from gamification.points import award_event_points
 from gamification.service import evaluate_goals, evaluate_reps, revoke_fallen_back
 
 
-async def evaluate(
-    organisation: Organisation, rep_ids: Sequence[int], bus: EventBus, now: datetime
-) -> int:
-    """Measure → awards and revocations → points → payouts → snapshots → publish, for
-    these reps; the number of new awards."""
+@dataclass(frozen=True)
+class Evaluation:
+    """What an evaluation made, and the events to publish once it is committed."""
+
+    awards: int
+    events: list[tuple[str, Event]]
+
+
+async def publish(bus: EventBus, events: Sequence[tuple[str, Event]]) -> None:
+    for channel, event in events:
+        await bus.publish(channel, event)
+
+
+async def evaluate(organisation: Organisation, rep_ids: Sequence[int], now: datetime) -> Evaluation:
+    """Measure → awards and revocations → points → payouts → snapshots, for these reps, and
+    the events that tell subscribers (to publish after the commit: nobody hears of what a
+    rollback undoes)."""
     measured = await measure_affected_goals(organisation, rep_ids, now)
     # Award before announcing progress, so a client that sees 100% also finds the badge;
     # snapshot last, so a retry after a failure still sees (and announces) the change.
@@ -35,6 +48,7 @@ async def evaluate(
     await award_event_points(organisation, rep_ids, now)
     await settle_payouts(organisation, measured, now)
     await snapshot_changes(measured, now)
+    events: list[tuple[str, Event]] = []
     for item in measured:
         if item.changed:
             progress, goal = item.progress, item.goal
@@ -51,12 +65,11 @@ async def evaluate(
                 status=progress.status.value,
                 measured_at=now,
             )
-            await bus.publish(goal_channel(goal.id), event)
-            await bus.publish(progress_channel(organisation.id), event)
-    await bus.publish(figures_channel(organisation.id), FiguresMoved(rep_ids=list(rep_ids)))
+            events += [(goal_channel(goal.id), event), (progress_channel(organisation.id), event)]
+    events.append((figures_channel(organisation.id), FiguresMoved(rep_ids=list(rep_ids))))
     for award in [*awards, *revoked]:
-        await bus.publish(awards_channel(organisation.id), await _award_event(award))
-    return len(awards)
+        events.append((awards_channel(organisation.id), await _award_event(award)))
+    return Evaluation(len(awards), events)
 
 
 async def _award_event(award: Award) -> AwardChanged:

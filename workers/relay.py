@@ -1,19 +1,19 @@
 """Hands the outbox to the job queue: at once after a commit, and by a sweeper for whatever
 a process left behind (it died between its commit and its relay, or Redis was down).
 
-Entries are claimed with SKIP LOCKED, enqueued, then deleted in the same transaction: an
-entry disappears only once its evaluation is queued. Evaluation is idempotent, so an entry
-relayed twice (two relays racing before a commit) costs a second run, never a second award.
+The relay only says which organisations have work: one `evaluate_outbox` job per
+organisation, coalesced on the leading edge (the first runs at once, a burst folds into one
+trailing run). The job claims the entries (SKIP LOCKED), evaluates their reps in batches,
+and deletes the entries in the transaction that evaluated them: an entry is gone only once
+its evaluation is committed, and evaluation is idempotent, so a job run twice costs a
+second run, never a second award.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
 from datetime import datetime, timedelta
-
-from tortoise.transactions import in_transaction
 
 from core import clock
 from core.outbox import store as outbox
@@ -21,33 +21,19 @@ from workers.queue import JobQueue
 
 logger = logging.getLogger(__name__)
 
-BATCH = 500
 # The sweeper leaves younger entries to the relay of the process that wrote them.
 SWEEP_AFTER = timedelta(seconds=5)
 
 
 async def relay(queue: JobQueue, before: datetime | None = None) -> int:
-    """Enqueue the evaluation of every rep in the outbox (made before `before`, when given);
-    the number of entries relayed."""
-    relayed = 0
-    while True:
-        async with in_transaction():
-            entries = await outbox.claim(BATCH, before)
-            if not entries:
-                return relayed
-            reps: dict[int, set[int]] = defaultdict(set)
-            for entry in entries:
-                reps[entry.organisation_id].update(entry.rep_ids)
-            for organisation_id, rep_ids in sorted(reps.items()):
-                for rep_id in sorted(rep_ids):
-                    await queue.enqueue(
-                        "recompute_progress",
-                        coalesce=f"{organisation_id}:{rep_id}",
-                        organisation_id=organisation_id,
-                        rep_ids=[rep_id],
-                    )
-            await outbox.remove(entries)
-        relayed += len(entries)
+    """Enqueue an evaluation for every organisation with entries (made before `before`,
+    when given); the number of organisations."""
+    found = await outbox.pending_organisations(before)
+    for organisation_id in found:
+        await queue.enqueue(
+            "evaluate_outbox", coalesce=str(organisation_id), organisation_id=organisation_id
+        )
+    return len(found)
 
 
 async def after_commit(queue: JobQueue) -> None:

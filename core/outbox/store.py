@@ -1,4 +1,4 @@
-"""Writing to the outbox, and claiming what is in it."""
+"""Writing to the outbox, finding who has entries in it, and claiming them."""
 
 from __future__ import annotations
 
@@ -14,13 +14,24 @@ async def record(organisation_id: int, rep_ids: Collection[int]) -> None:
         await OutboxEntry.create(organisation_id=organisation_id, rep_ids=sorted(set(rep_ids)))
 
 
-async def claim(limit: int, before: datetime | None = None) -> list[OutboxEntry]:
-    """Entries no other relay holds (oldest first, made before `before` when given), locked
-    until the calling transaction ends."""
+async def pending_organisations(before: datetime | None = None) -> list[int]:
+    """The organisations with entries (made before `before`, when given)."""
     query = OutboxEntry.all()
     if before is not None:
         query = query.filter(created_at__lt=before)
-    return await query.order_by("id").limit(limit).select_for_update(skip_locked=True)
+    found = await query.distinct().values_list("organisation_id", flat=True)
+    return sorted(set(found))
+
+
+async def claim(organisation_id: int, limit: int) -> list[OutboxEntry]:
+    """An organisation's oldest entries that no other evaluation holds, locked until the
+    calling transaction ends."""
+    return (
+        await OutboxEntry.filter(organisation_id=organisation_id)
+        .order_by("id")
+        .limit(limit)
+        .select_for_update(skip_locked=True)
+    )
 
 
 async def remove(entries: Collection[OutboxEntry]) -> None:
