@@ -9,8 +9,10 @@ period is over."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from core.checkins import store as check_ins
@@ -25,6 +27,7 @@ from gamification.models import PointsEntry, PointsEvent, PointsRule
 # Evaluation runs seconds after ingestion; records changed within this window are looked at,
 # a margin for retries and backlogs without reading a rep's whole history.
 LOOK_BACK = timedelta(days=2)
+T = TypeVar("T")
 
 
 def _entries(
@@ -55,7 +58,7 @@ def _deal_entries(
     rep_id: int,
     rules: Sequence[PointsRule],
     deals: Sequence[Deal],
-    held: Mapping[tuple[int, str], store.Held],
+    held: Mapping[tuple[int, int, str], store.Held],
     month_start: datetime,
     now: datetime,
 ) -> list[PointsEntry]:
@@ -80,12 +83,12 @@ def _deal_entries(
         if deal.stage is DealStage.WON:
             for rule in rules:
                 if rule.event is PointsEvent.DEAL_WON:
-                    now_held = held.get((rule.id, record), store.Held(0, 0, now))
+                    now_held = held.get((rep_id, rule.id, record), store.Held(0, 0, now))
                     if now_held.points <= 0:
                         entries.append(entry(rule.id, record, now_held.entries, rule.points))
             continue
-        for (rule_id, key), was in held.items():
-            if key == record and was.points > 0 and was.last_at >= month_start:
+        for (holder, rule_id, key), was in held.items():
+            if holder == rep_id and key == record and was.points > 0 and was.last_at >= month_start:
                 entries.append(entry(rule_id, record, was.entries, -was.points))
     return entries
 
@@ -102,21 +105,30 @@ async def award_event_points(
         PeriodKind.MONTH, local_today(now, tz), organisation.fiscal_year_start_month
     )
     month_start = this_month.bounds(tz)[0]
+    # A statement per kind of record for every rep of the batch, not per rep.
+    deals = by_owner(await sales.recently_changed_deals(rep_ids, since), lambda d: d.owner_id)
+    held = await store.points_held(
+        organisation.id, rep_ids, [f"deal:{d.external_id}" for ds in deals.values() for d in ds]
+    )
+    leads = by_owner(await sales.recently_qualified(rep_ids, since), lambda lead: lead.owner_id)
+    done = by_owner(await check_ins.recently_acknowledged(rep_ids, since), lambda c: c.rep_id)
     entries = []
     for rep_id in rep_ids:
-        deals = await sales.recently_changed_deals(rep_id, since)
-        held = await store.points_held(
-            organisation.id, rep_id, [f"deal:{d.external_id}" for d in deals]
+        entries += _deal_entries(
+            organisation.id, rep_id, rules, deals.get(rep_id, []), held, month_start, now
         )
-        entries += _deal_entries(organisation.id, rep_id, rules, deals, held, month_start, now)
         sources = {
             PointsEvent.LEAD_QUALIFIED: [
-                f"lead:{lead.external_id}" for lead in await sales.recently_qualified(rep_id, since)
+                f"lead:{lead.external_id}" for lead in leads.get(rep_id, [])
             ],
-            PointsEvent.CHECK_IN_DONE: [
-                f"check-in:{done.id}"
-                for done in await check_ins.recently_acknowledged(rep_id, since)
-            ],
+            PointsEvent.CHECK_IN_DONE: [f"check-in:{c.id}" for c in done.get(rep_id, [])],
         }
         entries += _entries(organisation.id, rep_id, rules, sources, now)
     await store.add_points(entries)
+
+
+def by_owner(rows: Sequence[T], owner: Callable[[T], int]) -> dict[int, list[T]]:
+    grouped: dict[int, list[T]] = defaultdict(list)
+    for row in rows:
+        grouped[owner(row)].append(row)
+    return grouped

@@ -191,10 +191,15 @@ async def evaluate_reps(
     month_key = f"month:{label(PeriodKind.MONTH, month, fiscal)}"
     counts = await figures_of_reps(organisation, Metric.DEALS_WON, month, rep_ids)
     already = await store.awarded_keys(organisation.id, rep_ids)
+    # Only reps without a first-win badge yet need their first won deal looked up.
+    first_win = [rule for rule in rules if rule.kind is BadgeKind.FIRST_WIN]
+    firsts = await sales.first_won_deals(
+        [rep for rep in rep_ids if any((r.id, rep, "ever") not in already for r in first_win)]
+    )
     new_awards = []
     for rep_id in rep_ids:
         candidates: list[tuple[BadgeRule, str]] = []
-        first = await sales.first_won_deal(rep_id)
+        first = firsts.get(rep_id)
         if first is not None:
             candidates += [
                 (rule, "ever") for rule in count_badges_earned(BadgeKind.FIRST_WIN, 1, rules)

@@ -310,15 +310,19 @@ class Held:
 
 
 async def points_held(
-    organisation_id: int, rep_id: int, record_keys: Sequence[str]
-) -> dict[tuple[int, str], Held]:
-    """By (rule id, record key), what the rep holds for these records."""
-    held: dict[tuple[int, str], Held] = {}
+    organisation_id: int, rep_ids: Sequence[int], record_keys: Sequence[str]
+) -> dict[tuple[int, int, str], Held]:
+    """By (rep id, rule id, record key), what the reps hold for these records."""
+    held: dict[tuple[int, int, str], Held] = {}
+    if not record_keys:
+        return held
     rows = await PointsEntry.filter(
-        organisation_id=organisation_id, rep_id=rep_id, record_key__in=list(set(record_keys))
+        organisation_id=organisation_id,
+        rep_id__in=list(set(rep_ids)),
+        record_key__in=list(set(record_keys)),
     ).order_by("created_at", "id")
     for row in rows:
-        key = (row.rule_id, row.record_key)
+        key = (row.rep_id, row.rule_id, row.record_key)
         before = held.get(key, Held(0, 0, row.created_at))
         held[key] = Held(before.points + row.points, before.entries + 1, row.created_at)
     return held

@@ -71,9 +71,9 @@ async def action_items_due_before(organisation_id: int, day: date) -> list[Actio
     ).order_by("id")
 
 
-async def recently_acknowledged(rep_id: int, since: datetime) -> list[CheckIn]:
-    """The rep's check-ins acknowledged since `since`: check-ins done."""
-    return await CheckIn.filter(rep_id=rep_id, acknowledged_at__gte=since).order_by("id")
+async def recently_acknowledged(rep_ids: Sequence[int], since: datetime) -> list[CheckIn]:
+    """The reps' check-ins acknowledged since `since`: check-ins done."""
+    return await CheckIn.filter(rep_id__in=list(rep_ids), acknowledged_at__gte=since).order_by("id")
 
 
 async def acknowledge(check_in_id: int, user_id: int, now: datetime) -> bool:

@@ -253,18 +253,20 @@ def leads_of(
     return _owned(Lead.all(), organisation_id, rep_ids, owner_id)
 
 
-async def first_won_deal(owner_id: int) -> Deal | None:
-    return (
-        await Deal.filter(owner_id=owner_id, stage=DealStage.WON)
-        .order_by("closed_at", "id")
-        .first()
-    )
+async def first_won_deals(owner_ids: Sequence[int]) -> dict[int, Deal]:
+    """Each owner's first won deal (by close, then id), in one statement: for owners who
+    have not been found to have one before, who have few."""
+    found: dict[int, Deal] = {}
+    won = Deal.filter(owner_id__in=list(owner_ids), stage=DealStage.WON)
+    for deal in await won.order_by("closed_at", "id"):
+        found.setdefault(deal.owner_id, deal)
+    return found
 
 
-async def recently_changed_deals(owner_id: int, since: datetime) -> list[Deal]:
-    return await Deal.filter(owner_id=owner_id, updated_at__gte=since).order_by("id")
+async def recently_changed_deals(owner_ids: Sequence[int], since: datetime) -> list[Deal]:
+    return await Deal.filter(owner_id__in=list(owner_ids), updated_at__gte=since).order_by("id")
 
 
-async def recently_qualified(owner_id: int, since: datetime) -> list[Lead]:
-    recent = await Lead.filter(owner_id=owner_id, updated_at__gte=since)
+async def recently_qualified(owner_ids: Sequence[int], since: datetime) -> list[Lead]:
+    recent = await Lead.filter(owner_id__in=list(owner_ids), updated_at__gte=since)
     return [lead for lead in recent if is_qualified(lead.status, lead.qualified_at)]
