@@ -6,8 +6,9 @@ each have a goal of 100 for this month.
 - Latency: 50 times, one deal of 150 is ingested for a rep and the outbox relayed (as the
   API does: the rep's first change runs at once); the clock stops when the award row exists.
   Baseline, same run: a no-op `ping` job enqueued and its result awaited.
-- Throughput: one deal each for all the other reps, the outbox relayed; evaluations per
-  second until the queue is empty. Baseline: as many `ping` jobs.
+- Statements: one batch of 500 reps evaluated in this process, its SQL statements counted.
+- Throughput: one deal each for all the other reps (9,450), the outbox relayed; evaluations
+  per second until the outbox and the queue are empty. Baseline: as many `ping` jobs.
 
     .venv/bin/python bench/awards.py      # needs PostgreSQL and Redis (TEST_* variables)
 """
@@ -27,6 +28,7 @@ from pathlib import Path
 import asyncpg
 from arq import create_pool
 from arq.connections import RedisSettings
+from tortoise.transactions import in_transaction
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,17 +37,22 @@ from core.db import close_database, migrate, open_database  # noqa: E402
 from core.goals.models import Goal, OwnerType  # noqa: E402
 from core.orgs import service as orgs  # noqa: E402
 from core.orgs.models import Role, User  # noqa: E402
+from core.outbox.models import OutboxEntry  # noqa: E402
 from core.sales import service as sales  # noqa: E402
 from domain.metrics import Metric  # noqa: E402
 from domain.records import DealRecord, DealStage  # noqa: E402
 from gamification.models import Award  # noqa: E402
+from workers import pipeline  # noqa: E402
 from workers.queue import ArqQueue  # noqa: E402
 from workers.relay import after_commit  # noqa: E402
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-REPS = 1000
+REPS = 10_000
 SAMPLES = 50
+# Reps evaluated in this process, their statements counted: one batch of the pipeline.
+COUNTED = 500
+EXECUTORS = ("execute_query", "execute_query_dict", "execute_insert", "execute_many")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -156,7 +163,25 @@ async def main() -> None:
             await wait_for(awarded)
             latencies.append(time.perf_counter() - began)
 
-        rest = reps[SAMPLES:]
+        counted, rest = reps[SAMPLES : SAMPLES + COUNTED], reps[SAMPLES + COUNTED :]
+        await sales.ingest_deals(organisation, [deal(r, f"tp-{r.id}") for r in counted])
+        seen: list[str] = []
+        batch_began = time.perf_counter()
+        async with in_transaction() as client:
+            originals = {name: getattr(client, name) for name in EXECUTORS}
+
+            def counting(name: str):  # type: ignore[no-untyped-def]
+                async def run(sql: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+                    seen.append(sql)
+                    return await originals[name](sql, *args, **kwargs)
+
+                return run
+
+            for name in EXECUTORS:
+                setattr(client, name, counting(name))
+            await pipeline.evaluate(organisation, [r.id for r in counted], datetime.now(UTC))
+            await OutboxEntry.all().delete()
+        batch_seconds = time.perf_counter() - batch_began
         for start in range(0, len(rest), 500):
             await sales.ingest_deals(
                 organisation, [deal(r, f"tp-{r.id}") for r in rest[start : start + 500]]
@@ -165,7 +190,7 @@ async def main() -> None:
         await after_commit(queue)
 
         async def drained() -> bool:
-            return await queue.backlog() == 0
+            return await queue.backlog() == 0 and not await OutboxEntry.exists()
 
         await wait_for(drained, limit=600)
         evaluations = len(rest) / (time.perf_counter() - began)
@@ -185,6 +210,10 @@ async def main() -> None:
         print(
             f"evaluations/s for {len(rest)} reps: {evaluations:.0f}; ping jobs/s: {pings:.0f}; "
             f"ratio {evaluations / pings:.3f}"
+        )
+        print(
+            f"one batch of {COUNTED} reps in this process: {len(seen)} statements, "
+            f"{batch_seconds * 1000:.0f} ms ({COUNTED / batch_seconds:.0f} reps/s)"
         )
         await queue.close()
         await pool.aclose(close_connection_pool=True)

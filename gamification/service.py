@@ -53,28 +53,30 @@ async def evaluate_goals(
     if not rules or not mine:
         return []
     already = await store.awarded_keys(organisation.id, [m.goal.owner_rep_id or 0 for m in mine])
+    earned = [
+        (item, rule)
+        for item in mine
+        for rule in attainment_badges_earned(item.progress.exact_attainment or Decimal(0), rules)
+        if (rule.id, item.goal.owner_rep_id, goal_period_key(item.goal.id)) not in already
+    ]
+    if not earned:
+        return []
     tz = ZoneInfo(organisation.timezone)
-    new_awards = []
-    for item in mine:
-        goal, rep_id = item.goal, item.goal.owner_rep_id
-        assert rep_id is not None
-        assert item.progress.exact_attainment is not None
-        key = goal_period_key(goal.id)
-        for rule in attainment_badges_earned(item.progress.exact_attainment, rules):
-            if (rule.id, rep_id, key) in already:
-                continue
-            award = await store.record_award(
-                organisation.id,
+    # The deals that explain the awards: one statement for all of them.
+    deals = await _won_in_periods(organisation.id, [item for item, _ in earned], tz)
+    made = []
+    for item, rule in earned:
+        assert item.goal.owner_rep_id is not None
+        made.append(
+            store.NewAward(
                 rule,
-                rep_id=rep_id,
-                goal_id=goal.id,
-                period_key=key,
-                awarded_at=now,
-                explanation=await _explain(organisation.id, rule, item, tz),
+                item.goal.owner_rep_id,
+                item.goal.id,
+                goal_period_key(item.goal.id),
+                await _explain(rule, item, deals, tz),
             )
-            if award is not None:
-                new_awards.append(award)
-    return new_awards
+        )
+    return await store.record_awards(organisation.id, made, now)
 
 
 async def revoke_fallen_back(
@@ -142,8 +144,19 @@ async def _contributions(metric: Metric, deals: Sequence[Deal]) -> list[Decimal]
     ]
 
 
+async def _won_in_periods(
+    organisation_id: int, items: Sequence[Measured], tz: ZoneInfo
+) -> list[Deal]:
+    """The won deals of these goals' owners over the span of their periods, in closing
+    order (each goal picks its own from them)."""
+    spans = [period_of(item.goal).bounds(tz) for item in items]
+    owners = sorted({item.goal.owner_rep_id for item in items if item.goal.owner_rep_id})
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    return await sales.won_deals(owners, organisation_id, first, last)
+
+
 async def _explain(
-    organisation_id: int, rule: BadgeRule, item: Measured, tz: ZoneInfo
+    rule: BadgeRule, item: Measured, won: Sequence[Deal], tz: ZoneInfo
 ) -> dict[str, Any]:
     """The rule version, the figures, and for a cumulative deal metric the deals, in closing
     order, up to the one that carried the goal across the threshold."""
@@ -152,11 +165,13 @@ async def _explain(
     counted: list[str] = []
     if goal.metric in DEAL_CUMULATIVE:
         start, end = period_of(goal).bounds(tz)
-        owner = [goal.owner_rep_id] if goal.owner_rep_id is not None else None
         deals = [
             d
-            for d in await sales.won_deals(owner, organisation_id, start, end)
-            if _in_scope(d, goal.scope or {})
+            for d in won
+            if d.owner_id == goal.owner_rep_id
+            and d.closed_at is not None
+            and start <= d.closed_at < end
+            and _in_scope(d, goal.scope or {})
         ]
         crossed = crossing_index(await _contributions(goal.metric, deals), needed)
         counted = [d.external_id for d in (deals if crossed is None else deals[: crossed + 1])]
@@ -196,7 +211,7 @@ async def evaluate_reps(
     firsts = await sales.first_won_deals(
         [rep for rep in rep_ids if any((r.id, rep, "ever") not in already for r in first_win)]
     )
-    new_awards = []
+    earned: list[store.NewAward] = []
     for rep_id in rep_ids:
         candidates: list[tuple[BadgeRule, str]] = []
         first = firsts.get(rep_id)
@@ -236,26 +251,17 @@ async def evaluate_reps(
                 deals = [d.external_id for d in month_deals[: int(rule.threshold)]]
             if rule.kind is not BadgeKind.STREAK_DAILY:
                 figures = {"dealsWonThisMonth": won, "period": key}
-            award = await store.record_award(
-                organisation.id,
-                rule,
-                rep_id=rep_id,
-                goal_id=None,
-                period_key=key,
-                awarded_at=now,
-                explanation={
-                    "rule": {
-                        "code": rule.code,
-                        "version": rule.version,
-                        "threshold": str(rule.threshold),
-                    },
-                    "figures": figures,
-                    "deals": deals,
+            explanation = {
+                "rule": {
+                    "code": rule.code,
+                    "version": rule.version,
+                    "threshold": str(rule.threshold),
                 },
-            )
-            if award is not None:
-                new_awards.append(award)
-    return new_awards
+                "figures": figures,
+                "deals": deals,
+            }
+            earned.append(store.NewAward(rule, rep_id, None, key, explanation))
+    return await store.record_awards(organisation.id, earned, now) if earned else []
 
 
 async def _streak(

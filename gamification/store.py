@@ -113,6 +113,74 @@ async def record_award(
     return await Award.get(badge_id=rule.id, rep_id=rep_id, period_key=period_key)
 
 
+@dataclass(frozen=True)
+class NewAward:
+    rule: BadgeRule
+    rep_id: int
+    goal_id: int | None
+    period_key: str
+    explanation: dict[str, Any]
+
+
+async def record_awards(
+    organisation_id: int, awards: Sequence[NewAward], awarded_at: datetime
+) -> list[Award]:
+    """The awards that are new, made in one statement; an award made before is left as it
+    is (the unique constraint decides, so concurrent workers cannot both make it), and one
+    revoked before is reinstated."""
+    keys = {(a.rule.id, a.rep_id, a.period_key): a for a in awards}
+    reps = sorted({a.rep_id for a in awards})
+    existing = {
+        (row.badge_id, row.rep_id, row.period_key): row
+        for row in await Award.filter(
+            organisation_id=organisation_id,
+            rep_id__in=reps,
+            period_key__in=sorted({a.period_key for a in awards}),
+        )
+        if (row.badge_id, row.rep_id, row.period_key) in keys
+    }
+    made = [
+        Award(
+            organisation_id=organisation_id,
+            badge_id=a.rule.id,
+            rep_id=a.rep_id,
+            goal_id=a.goal_id,
+            period_key=a.period_key,
+            awarded_at=awarded_at,
+            explanation=a.explanation,
+        )
+        for key, a in keys.items()
+        if key not in existing
+    ]
+    if made:
+        await Award.bulk_create(made, ignore_conflicts=True)
+    new = [
+        row
+        for row in await Award.filter(
+            organisation_id=organisation_id,
+            rep_id__in=reps,
+            awarded_at=awarded_at,
+            period_key__in=sorted({a.period_key for a in made}),
+        )
+        if (row.badge_id, row.rep_id, row.period_key) in keys
+        and (row.badge_id, row.rep_id, row.period_key) not in existing
+    ]
+    for key, row in existing.items():
+        if row.revoked_at is not None:
+            reinstated = await record_award(
+                organisation_id,
+                keys[key].rule,
+                rep_id=row.rep_id,
+                goal_id=row.goal_id,
+                period_key=row.period_key,
+                awarded_at=awarded_at,
+                explanation=keys[key].explanation,
+            )
+            if reinstated is not None:
+                new.append(reinstated)
+    return new
+
+
 async def standing_goal_awards(organisation_id: int, goal_ids: Sequence[int]) -> list[Award]:
     """The threshold badges of these goals that stand (are not revoked), badges loaded."""
     return (

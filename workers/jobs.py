@@ -27,8 +27,8 @@ from workers.relay import sweep
 
 logger = logging.getLogger(__name__)
 
-# Outbox entries evaluated per transaction: each names a few reps (a batch of records).
-OUTBOX_BATCH = 200
+# Outbox entries evaluated per transaction: each names up to a hundred reps.
+OUTBOX_BATCH = 5
 
 # A backing service that is down (PostgreSQL restarting, a connection dropped): the job is
 # tried again later, backing off, instead of failing for good.

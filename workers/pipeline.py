@@ -67,14 +67,14 @@ async def evaluate(organisation: Organisation, rep_ids: Sequence[int], now: date
             )
             events += [(goal_channel(goal.id), event), (progress_channel(organisation.id), event)]
     events.append((figures_channel(organisation.id), FiguresMoved(rep_ids=list(rep_ids))))
-    for award in [*awards, *revoked]:
-        events.append((awards_channel(organisation.id), await _award_event(award)))
+    changed = [*awards, *revoked]
+    await Award.fetch_for_list(changed, "badge", "rep")
+    events += [(awards_channel(organisation.id), _award_event(award)) for award in changed]
     return Evaluation(len(awards), events)
 
 
-async def _award_event(award: Award) -> AwardChanged:
-    """An award, or its withdrawal, as subscribers see it."""
-    await award.fetch_related("badge", "rep")
+def _award_event(award: Award) -> AwardChanged:
+    """An award, or its withdrawal, as subscribers see it (badge and rep loaded)."""
     return AwardChanged(
         kind="REVOKED" if award.revoked_at is not None else "AWARDED",
         award_id=award.id,

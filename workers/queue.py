@@ -28,7 +28,7 @@ JobFunction = Callable[..., Awaitable[Any]]
 # once; those that follow within the window fold into one trailing run when it closes, which
 # sees everything committed meanwhile. A single change is evaluated in milliseconds, and a
 # burst (deals for one rep) costs two runs however long it is.
-COALESCE_WINDOW = timedelta(seconds=1)
+COALESCE_WINDOW = timedelta(milliseconds=100)
 # Closed windows are forgotten once this many are remembered.
 MAX_OPEN_WINDOWS = 10_000
 # How often an in-process job is tried while a backing service is down (arq's max_tries).

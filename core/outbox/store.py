@@ -7,11 +7,23 @@ from datetime import datetime
 
 from core.outbox.models import OutboxEntry
 
+# Reps per entry: an evaluation claims a few entries at a time, so an entry is a batch.
+REPS_PER_ENTRY = 100
+
 
 async def record(organisation_id: int, rep_ids: Collection[int]) -> None:
     """Note that these reps' figures moved; call inside the transaction that moved them."""
-    if rep_ids:
-        await OutboxEntry.create(organisation_id=organisation_id, rep_ids=sorted(set(rep_ids)))
+    reps = sorted(set(rep_ids))
+    if not reps:
+        return
+    await OutboxEntry.bulk_create(
+        [
+            OutboxEntry(
+                organisation_id=organisation_id, rep_ids=reps[start : start + REPS_PER_ENTRY]
+            )
+            for start in range(0, len(reps), REPS_PER_ENTRY)
+        ]
+    )
 
 
 async def pending_organisations(before: datetime | None = None) -> list[int]:
