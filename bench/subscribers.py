@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from core.auth.tokens import mint_token  # noqa: E402
 from core.db import close_database, migrate, open_database  # noqa: E402
 from core.goals.models import Goal, OwnerType  # noqa: E402
+from core.messages import ProgressChanged, encode  # noqa: E402
 from core.orgs import service as orgs  # noqa: E402
 from core.orgs.models import Role  # noqa: E402
 from domain.metrics import Metric  # noqa: E402
@@ -183,17 +184,20 @@ async def main() -> None:
             sent = time.perf_counter()
             await redis.publish(
                 f"{prefix}:goal:{goal.id}",
-                json.dumps(
-                    {
-                        "goalId": goal.id,
-                        "currentValue": "0",
-                        "target": "1",
-                        "attainment": "0",
-                        "expectedAttainment": "0",
-                        "projectedValue": None,
-                        "status": "ON_TRACK",
-                        "measuredAt": datetime.now(UTC).isoformat(),
-                    }
+                encode(
+                    ProgressChanged(
+                        goal_id=goal.id,
+                        owner_type="REP",
+                        owner_rep_id=None,
+                        owner_team_id=None,
+                        current_value=Decimal(0),
+                        target=Decimal(1),
+                        attainment=Decimal(0),
+                        expected_attainment=Decimal(0),
+                        projected_value=None,
+                        status="ON_TRACK",
+                        measured_at=datetime.now(UTC),
+                    )
                 ),
             )
             while len(arrivals) < size:  # noqa: ASYNC110 - arrivals come from many tasks
@@ -227,7 +231,6 @@ async def main() -> None:
                 f"{pct(latency, 0.5) / pct(baseline, 0.5):>11.1f}"
                 f"{pct(latency, 0.99) / pct(baseline, 0.99):>11.1f}"
             )
-        print("(ingest latency includes the one-second coalescing window of the jobs)")
         await redis.aclose()
     finally:
         for process in processes:

@@ -27,7 +27,7 @@ JobFunction = Callable[..., Awaitable[Any]]
 # Jobs given a coalescing key run on the leading edge: the first enqueue of a key runs at
 # once; those that follow within the window fold into one trailing run when it closes, which
 # sees everything committed meanwhile. A single change is evaluated in milliseconds, and a
-# burst (deals for one rep) costs two runs however long it is.
+# burst (an organisation's deals, webhook after webhook) costs a run per window.
 COALESCE_WINDOW = timedelta(milliseconds=100)
 # Closed windows are forgotten once this many are remembered.
 MAX_OPEN_WINDOWS = 10_000
