@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -33,6 +34,7 @@ from core.auth.tokens import API_KEY_PREFIX, InvalidToken, Viewer, bearer_token,
 from core.config import Settings
 from core.db import close_database, open_database
 from core.events import EventBus, create_bus
+from core.outages import OUTAGES, UNAVAILABLE
 from workers.jobs import JOBS, SCHEDULE, SWEEP_EVERY_SECONDS
 from workers.queue import ArqQueue, InProcessQueue, JobQueue, run_on_schedule
 from workers.relay import sweep_forever
@@ -152,4 +154,13 @@ def create_app(settings: Settings) -> Starlette:
             ),
         ],
         lifespan=lifespan,
+        exception_handlers=dict.fromkeys(OUTAGES, unavailable),
     )
+
+
+async def unavailable(request: Request, error: Exception) -> JSONResponse:
+    """A backing service down before a request reached GraphQL (reading who is asking):
+    a clear, retryable answer, shaped as GraphQL errors are."""
+    logger.warning("%s: a backing service is down: %r", request.url.path, error)
+    body = {"errors": [{"message": UNAVAILABLE, "extensions": {"code": "UNAVAILABLE"}}]}
+    return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
 
+from core.outages import UNAVAILABLE, is_outage
 from domain.errors import ErrorCode, FieldError
 
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
@@ -59,3 +61,20 @@ def should_mask(error: GraphQLError) -> bool:
 class BadUserInput(GraphQLError):
     def __init__(self, message: str) -> None:
         super().__init__(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+class Masking(MaskErrors):
+    """Our failures reach clients as "Unexpected error." — but a backing service that is
+    down is named as such (code UNAVAILABLE), so that a client knows to send it again."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if not is_outage(error.original_error):
+            return super().anonymise_error(error)
+        return GraphQLError(
+            UNAVAILABLE,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "UNAVAILABLE"},
+        )

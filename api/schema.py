@@ -10,7 +10,6 @@ from functools import partial
 import strawberry
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -26,7 +25,7 @@ from api.auth.queries import AuthQueries
 from api.checkins.mutations import CheckInMutations
 from api.checkins.queries import CheckInQueries
 from api.checkins.subscriptions import CheckInSubscriptions
-from api.errors import should_mask
+from api.errors import Masking, should_mask
 from api.gamification.achievements import (
     AchievementMutations,
     AchievementQueries,
@@ -105,7 +104,7 @@ def create_schema(settings: Settings) -> strawberry.Schema:
         # Clients send the same few operations again and again: parse and validate each once.
         partial(ParserCache, maxsize=DOCUMENT_CACHE),
         partial(ValidationCache, maxsize=DOCUMENT_CACHE),
-        partial(MaskErrors, should_mask_error=should_mask),
+        partial(Masking, should_mask_error=should_mask),
         CountErrors,
         InputScreen,
         PolicyGuard,

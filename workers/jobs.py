@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 from typing import Any
 
-import asyncpg
 from arq.worker import Function, Retry, func
-from redis.exceptions import ConnectionError as RedisDown
-from tortoise.exceptions import DBConnectionError
 from tortoise.transactions import in_transaction
 
 from core import clock
@@ -19,6 +15,7 @@ from core.checkins.service import remind_overdue as make_reminders
 from core.events import EventBus
 from core.goals.service import snapshot_running_goals
 from core.orgs.store import get_organisation, organisation_ids
+from core.outages import is_outage
 from core.outbox import store as outbox
 from gamification.closing import close_periods as close_due_periods
 from workers import pipeline
@@ -30,18 +27,6 @@ logger = logging.getLogger(__name__)
 # Outbox entries evaluated per transaction: each names up to a hundred reps.
 OUTBOX_BATCH = 5
 
-# A backing service that is down (PostgreSQL restarting, a connection dropped): the job is
-# tried again later, backing off, instead of failing for good.
-OUTAGES: tuple[type[BaseException], ...] = (
-    OSError,
-    asyncio.TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.exceptions.CannotConnectNowError,
-    asyncpg.exceptions.LockNotAvailableError,
-    asyncpg.exceptions.QueryCanceledError,
-    DBConnectionError,
-    RedisDown,
-)
 MAX_BACKOFF_SECONDS = 60
 
 
@@ -52,7 +37,9 @@ def retried_through_outages(job: JobFunction) -> JobFunction:
     async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         try:
             return await job(ctx, *args, **kwargs)
-        except OUTAGES as error:
+        except Exception as error:
+            if not is_outage(error):
+                raise
             tries = int(ctx.get("job_try", 1))
             logger.warning("%s: a backing service is down (%r); retrying", job.__name__, error)
             raise Retry(defer=min(2**tries, MAX_BACKOFF_SECONDS)) from error

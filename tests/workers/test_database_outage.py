@@ -76,6 +76,8 @@ async def test_deals_ingested_while_postgres_restarts_are_evaluated_once_it_is_b
             base = await asyncio.to_thread(stack.enter_context, api_server(env))
             worker = stack.enter_context(running(env, "worker"))
             answers: dict[int, tuple[float, dict | None]] = {}
+            statuses: list[int] = []
+            bodies: list[dict] = []
             async with httpx.AsyncClient(base_url=base, timeout=20) as http:
 
                 async def ingest(rep: User) -> None:
@@ -87,6 +89,8 @@ async def test_deals_ingested_while_postgres_restarts_are_evaluated_once_it_is_b
                             headers={"authorization": f"Bearer {org.token()}"},
                         )
                         answers[rep.id] = (time.monotonic() - began, response.json())
+                        statuses.append(response.status_code)
+                        bodies.append(response.json())
                     except httpx.HTTPError:
                         answers[rep.id] = (time.monotonic() - began, None)
 
@@ -115,6 +119,13 @@ async def test_deals_ingested_while_postgres_restarts_are_evaluated_once_it_is_b
     # were accepted in the end; each rep has its award once, and the outbox is empty.
     assert all(seconds < 20 for seconds, _ in answers.values())
     assert refused, "the outage refused some requests"
+    # Refused clearly: 503 with a GraphQL error coded UNAVAILABLE, or UNAVAILABLE in a 200.
+    assert set(statuses) <= {200, 503}
+    refusals = [body for body in bodies if not _accepted(body)]
+    assert refusals
+    assert all(
+        {e["extensions"]["code"] for e in body["errors"]} == {"UNAVAILABLE"} for body in refusals
+    )
     assert all(_accepted(body) for _, body in answers.values())
     assert awarded
     counts = [await Award.filter(rep_id=rep.id, badge__code="TARGET_HIT").count() for rep in reps]
