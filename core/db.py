@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 
 MODEL_MODULES = [
     "core.orgs.models",
@@ -18,9 +19,19 @@ MODEL_MODULES = [
 ]
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+# No statement runs longer than this in the API or a worker: a stuck one fails (and its
+# job is retried) instead of holding a connection and its locks. Migrations are exempt.
+STATEMENT_TIMEOUT_MS = 60_000
+
+
+def tortoise_config(database_url: str, statement_timeout: bool = False) -> dict[str, Any]:
+    connection: str | dict[str, Any] = database_url
+    if statement_timeout and database_url.startswith("postgres"):
+        connection = expand_db_url(database_url)
+        settings = connection["credentials"].setdefault("server_settings", {})
+        settings["statement_timeout"] = str(STATEMENT_TIMEOUT_MS)
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
@@ -45,7 +56,9 @@ async def migrate(database_url: str) -> None:
 
 async def open_database(database_url: str) -> None:
     # The global fallback lets requests, served in other tasks than the lifespan, see the ORM.
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    await Tortoise.init(
+        config=tortoise_config(database_url, statement_timeout=True), _enable_global_fallback=True
+    )
 
 
 async def close_database() -> None:
