@@ -19,9 +19,9 @@ from domain.records import DealRecord, DealStage
 from gamification import store
 from gamification.models import Award, PointsEntry, PointsEvent
 from tests.conftest import Org
-from tests.support.factories import make_goal
+from tests.support.factories import make_goal, revenue_goal_around
 from tests.support.graphql import graphql
-from tests.support.instants import LOS_ANGELES, local_date
+from tests.support.instants import LOS_ANGELES
 from workers.jobs import recompute_progress
 
 ACHIEVEMENTS = "{ myAchievements { points badges { badge { code } } } }"
@@ -55,18 +55,10 @@ async def test_a_badge_falls_with_its_figure_while_the_period_runs(
     (600, 60%), its 100 points and the deal's 10 reversed, FIRST_WIN stands. Won again:
     reinstated, and the points are back."""
     organisation = org.organisation
-    today = local_date(now, LOS_ANGELES)
     await store.create_points_rule(
         organisation.id, code="WIN", event=PointsEvent.DEAL_WON, points=10
     )
-    goal = await make_goal(
-        organisation.id,
-        rep_id=org.rep.id,
-        metric=Metric.REVENUE,
-        target=1000,
-        start=today - timedelta(days=10),
-        end=today + timedelta(days=10),
-    )
+    goal = await revenue_goal_around(organisation.id, org.rep.id, now, 1000, days=10)
     closed = now - timedelta(hours=2)
     bus = InProcessBus()
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from core.goals.models import Goal, OwnerType
 from domain.metrics import Metric
+from tests.support.instants import LOS_ANGELES
 
 
 async def make_goal(
@@ -38,4 +39,19 @@ async def make_goal(
         period_start=start,
         period_end=end,
         **extra,
+    )
+
+
+async def revenue_goal_around(
+    organisation_id: int, rep_id: int, now: datetime, target: int, days: int = 5
+) -> Goal:
+    """A rep's revenue goal from `days` before today to `days` after, Los Angeles time."""
+    today = now.astimezone(LOS_ANGELES).date()
+    return await make_goal(
+        organisation_id,
+        rep_id=rep_id,
+        metric=Metric.REVENUE,
+        target=target,
+        start=today - timedelta(days=days),
+        end=today + timedelta(days=days),
     )

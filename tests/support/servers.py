@@ -91,6 +91,13 @@ def running(env: Mapping[str, str], *args: str) -> Iterator[subprocess.Popen[byt
 @contextmanager
 def api_server(env: Mapping[str, str]) -> Iterator[str]:
     """A real uvicorn serving the app; yields its base URL once /healthz answers."""
+    with api_process(env) as (_, base):
+        yield base
+
+
+@contextmanager
+def api_process(env: Mapping[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """A real uvicorn serving the app, and its base URL, once /healthz answers."""
     port = free_port()
     with running(env, "serve", "--port", str(port)) as process:
         base = f"http://127.0.0.1:{port}"
@@ -107,4 +114,4 @@ def api_server(env: Mapping[str, str]) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise AssertionError("server did not become healthy within 30 s")
             time.sleep(0.1)
-        yield base
+        yield process, base

@@ -17,11 +17,9 @@ import httpx
 from core.orgs import service as orgs
 from core.orgs.models import Role, User
 from core.outbox.models import OutboxEntry
-from domain.metrics import Metric
 from gamification.models import Award
 from tests.conftest import Org
-from tests.support.factories import make_goal
-from tests.support.instants import LOS_ANGELES, local_date
+from tests.support.factories import revenue_goal_around
 from tests.support.proxy import outage_proxy
 from tests.support.servers import api_server, running
 from tests.support.waiting import until
@@ -34,7 +32,6 @@ REPS = 24
 async def test_deals_ingested_while_postgres_restarts_are_evaluated_once_it_is_back(
     production_env: dict[str, str], org: Org, now: datetime
 ) -> None:
-    today = local_date(now, LOS_ANGELES)
     reps = []
     for n in range(REPS):
         rep = await orgs.create_user(
@@ -45,14 +42,7 @@ async def test_deals_ingested_while_postgres_restarts_are_evaluated_once_it_is_b
             team_id=org.team.id,
         )
         assert isinstance(rep, User)
-        await make_goal(
-            org.organisation.id,
-            rep_id=rep.id,
-            metric=Metric.REVENUE,
-            target=100,
-            start=today - timedelta(days=3),
-            end=today + timedelta(days=3),
-        )
+        await revenue_goal_around(org.organisation.id, rep.id, now, 100, days=3)
         reps.append(rep)
     database = urlsplit(production_env["DATABASE_URL"])
     closed = now - timedelta(hours=1)

@@ -17,12 +17,10 @@ import httpx
 from core.orgs.models import Role, User
 from core.outbox.models import OutboxEntry
 from core.sales import service as sales
-from domain.metrics import Metric
 from domain.records import DealRecord, DealStage
 from gamification.models import Award
 from tests.conftest import Org
-from tests.support.factories import make_goal
-from tests.support.instants import LOS_ANGELES, local_date
+from tests.support.factories import revenue_goal_around
 from tests.support.servers import api_server, running
 from tests.support.waiting import until
 
@@ -32,7 +30,6 @@ INGEST = """mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) {
 
 async def _reps(org: Org, now: datetime, count: int) -> list[User]:
     """`count` reps, each with a goal of 100 around today."""
-    today = local_date(now, LOS_ANGELES)
     await User.bulk_create(
         [
             User(
@@ -47,14 +44,7 @@ async def _reps(org: Org, now: datetime, count: int) -> list[User]:
     )
     reps = await User.filter(email__startswith="many").order_by("id")
     for rep in reps:
-        await make_goal(
-            org.organisation.id,
-            rep_id=rep.id,
-            metric=Metric.REVENUE,
-            target=100,
-            start=today - timedelta(days=3),
-            end=today + timedelta(days=3),
-        )
+        await revenue_goal_around(org.organisation.id, rep.id, now, 100, days=3)
     return reps
 
 

@@ -7,7 +7,9 @@ relay leaves behind is swept up by a worker."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,13 +23,11 @@ from redis.exceptions import ConnectionError as RedisDown
 
 from core.outbox.models import OutboxEntry
 from core.sales import service as sales
-from domain.metrics import Metric
 from domain.records import DealRecord, DealStage
 from gamification.models import Award
 from tests.conftest import Org
-from tests.support.factories import make_goal
-from tests.support.instants import LOS_ANGELES, local_date
-from tests.support.servers import api_server, free_port, running
+from tests.support.factories import revenue_goal_around
+from tests.support.servers import api_process, api_server, free_port, running
 from tests.support.waiting import until
 
 INGEST = """mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) {
@@ -74,15 +74,7 @@ def deal(key: str, amount: int, closed: datetime) -> dict[str, object]:
 async def test_an_ingest_while_redis_is_down_is_kept_and_evaluated_after(
     production_env: dict[str, str], org: Org, now: datetime
 ) -> None:
-    today = local_date(now, LOS_ANGELES)
-    goal = await make_goal(
-        org.organisation.id,
-        rep_id=org.rep.id,
-        metric=Metric.REVENUE,
-        target=1000,
-        start=today - timedelta(days=5),
-        end=today + timedelta(days=5),
-    )
+    goal = await revenue_goal_around(org.organisation.id, org.rep.id, now, 1000)
     port = free_port()
     env = {**production_env, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
     closed = now - timedelta(hours=1)
@@ -134,15 +126,7 @@ async def test_what_a_dead_api_committed_but_never_relayed_is_swept_up(
     """The state an API killed right after its commit leaves behind — the deals and their
     outbox entry stored, nothing enqueued — made here by calling the ingestion service
     without the relay. A real worker's sweeper finds the entry and the rep is awarded."""
-    today = local_date(now, LOS_ANGELES)
-    goal = await make_goal(
-        org.organisation.id,
-        rep_id=org.rep.id,
-        metric=Metric.REVENUE,
-        target=1000,
-        start=today - timedelta(days=5),
-        end=today + timedelta(days=5),
-    )
+    goal = await revenue_goal_around(org.organisation.id, org.rep.id, now, 1000)
     closed = now - timedelta(hours=1)
     record = DealRecord(
         "orphan", "rita@acme.test", Decimal(1500), DealStage.WON, closed - timedelta(1), closed
@@ -160,3 +144,39 @@ async def test_what_a_dead_api_committed_but_never_relayed_is_swept_up(
 
     assert hit == 1
     assert await OutboxEntry.filter(organisation_id=org.organisation.id).count() == 0
+
+
+async def test_an_api_killed_after_its_commit_loses_nothing(
+    production_env: dict[str, str], org: Org, now: datetime
+) -> None:
+    """A real API whose relay cannot run (its Redis is down) commits an ingest and is killed
+    with -9 before Redis is back: nothing of it survives but the database. A worker started
+    afterwards sweeps the entry up and the rep is awarded."""
+    goal = await revenue_goal_around(org.organisation.id, org.rep.id, now, 1000)
+    port = free_port()
+    env = {**production_env, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+    closed = now - timedelta(hours=1)
+
+    with redis_server(port) as redis, api_process(env) as (api, base):
+        redis.terminate()
+        redis.wait(timeout=10)
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            answer = await http.post(
+                "/graphql",
+                json={"query": INGEST, "variables": {"deals": [deal("k1", 1500, closed)]}},
+                headers={"authorization": f"Bearer {org.token()}"},
+            )
+        os.kill(api.pid, signal.SIGKILL)
+        api.wait(timeout=10)
+    left = await OutboxEntry.filter(organisation_id=org.organisation.id).count()
+
+    with redis_server(port), running(env, "worker"):
+        hit = await until(
+            lambda: Award.filter(goal_id=goal.id, badge__code="TARGET_HIT").count(),
+            "a new worker to sweep up what the dead API committed",
+            deadline=60,
+        )
+
+    assert answer.json()["data"]["ingestDeals"]["accepted"] == 1
+    assert left == 1
+    assert hit == 1
