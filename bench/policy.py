@@ -28,6 +28,7 @@ from api.auth.throttle import LoginThrottle  # noqa: E402
 from api.context import Context  # noqa: E402
 from api.guard import PolicyGuard  # noqa: E402
 from api.schema import create_schema  # noqa: E402
+from bench.results import Row, report  # noqa: E402
 from core import clock  # noqa: E402
 from core.auth.tokens import Viewer  # noqa: E402
 from core.config import Settings  # noqa: E402
@@ -145,9 +146,18 @@ async def main() -> None:
         await timed(guarded, settings, viewer)  # warm caches and connections
         baseline = await timed(unguarded, settings, viewer)
         with_guard = await timed(guarded, settings, viewer)
-        print(f"manager dashboard, {REPS} reps, {2 * REPS + 1} goals (median of {RUNS}):")
-        print(f"  without the guard  {baseline:8.1f} ms")
-        print(f"  with the guard     {with_guard:8.1f} ms   ratio {with_guard / baseline:.2f}")
+        report(
+            [
+                Row(
+                    "policy",
+                    f"manager dashboard, {REPS} reps, {2 * REPS + 1} goals, median ms",
+                    "ms",
+                    with_guard,
+                    baseline,
+                    "the same schema without the access guard",
+                )
+            ]
+        )
     finally:
         await close_database()
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -28,6 +28,7 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.results import Row, report  # noqa: E402
 from core.db import close_database, migrate, open_database  # noqa: E402
 from core.goals.models import Goal, OwnerType  # noqa: E402
 from core.goals.service import measure_goals  # noqa: E402
@@ -157,7 +158,7 @@ async def main() -> None:
         start_ts = datetime(2026, 10, 1, tzinfo=UTC)
         end_ts = datetime(2027, 1, 1, 5, tzinfo=UTC)
         now = datetime(2026, 11, 15, tzinfo=UTC)
-        print(f"{'deals':>10} {'rollup ms':>10} {'raw SQL ms':>11} {'rollup / raw':>13}")
+        rows = []
         for size in SIZES:
             older = size - loaded
             # Older history: 20 years back at most, denser as it grows.
@@ -187,8 +188,18 @@ async def main() -> None:
 
             await rollup(), await aggregate()  # warm caches and plans
             ours, theirs = await timed(rollup), await timed(aggregate)
-            print(f"{size:>10,} {ours:>10.2f} {theirs:>11.2f} {ours / theirs:>13.2f}")
+            rows.append(
+                Row(
+                    "progress",
+                    f"team goal progress, {size:,} deals of history, ms",
+                    "ms",
+                    ours,
+                    theirs,
+                    "one hand-written SQL aggregate over the raw deals",
+                )
+            )
         await raw.close()
+        report(rows)
     finally:
         await close_database()
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

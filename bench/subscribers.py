@@ -32,6 +32,7 @@ from redis.asyncio import Redis
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results import Row, report  # noqa: E402
 from core.auth.tokens import mint_token  # noqa: E402
 from core.db import close_database, migrate, open_database  # noqa: E402
 from core.goals.models import Goal, OwnerType  # noqa: E402
@@ -164,10 +165,7 @@ async def main() -> None:
                     except httpx.TransportError:
                         await asyncio.sleep(0.2)
         redis = Redis.from_url(REDIS_URL)
-        print(
-            f"{'subscribers':>12}{'p50 ms':>9}{'p99 ms':>9}{'base p50':>10}{'base p99':>10}"
-            f"{'ratio p50':>11}{'ratio p99':>11}"
-        )
+        rows = []
         for deal_number, size in enumerate((100, 1000), start=1):
             arrivals: list[float] = []
             joined: list[None] = []
@@ -225,13 +223,20 @@ async def main() -> None:
                 )
             await asyncio.wait_for(asyncio.gather(*tasks), 120)
             latency = [(t - sent) * 1000 for t in arrivals]
-            print(
-                f"{size:>12}{pct(latency, 0.5):>9.1f}{pct(latency, 0.99):>9.1f}"
-                f"{pct(baseline, 0.5):>10.1f}{pct(baseline, 0.99):>10.1f}"
-                f"{pct(latency, 0.5) / pct(baseline, 0.5):>11.1f}"
-                f"{pct(latency, 0.99) / pct(baseline, 0.99):>11.1f}"
-            )
+            direct = "an event published straight on Redis to the same subscribers"
+            rows += [
+                Row(
+                    "subscribers",
+                    f"ingest → {size:,} subscribers p{q}, ms",
+                    "ms",
+                    pct(latency, share),
+                    pct(baseline, share),
+                    direct,
+                )
+                for q, share in (("50", 0.5), ("99", 0.99))
+            ]
         await redis.aclose()
+        report(rows)
     finally:
         for process in processes:
             process.terminate()
