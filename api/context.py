@@ -20,7 +20,6 @@ from core import clock
 from core.auth.tokens import Viewer
 from core.config import Settings
 from core.events import EventBus
-from core.goals.service import Structure
 from core.orgs import store as people
 from workers.queue import JobQueue
 
@@ -75,7 +74,7 @@ class Context:
         """What the viewer may read and do, worked out once per request."""
         if self._access is None:
             viewer = self.require_viewer()
-            structure = await Structure.load(viewer.organisation_id)
+            structure = await self.loaders.structure()
             managed = (
                 await people.teams_managed_by(viewer.user_id) if viewer.user_id is not None else []
             )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -48,8 +49,24 @@ def _grouped(
     return DataLoader(load)
 
 
+class Once(Generic[V]):
+    """A value read at most once per request, however many resolvers ask for it."""
+
+    def __init__(self, read: Callable[[], Awaitable[V]]) -> None:
+        self._read = read
+        self._task: asyncio.Future[V] | None = None
+
+    async def __call__(self) -> V:
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._read())
+        return await self._task
+
+
 @dataclass(frozen=True)
 class Loaders:
+    # The viewer's organisation and its team structure, read once per request.
+    own_organisation: Once[Organisation]
+    structure: Once[goals.Structure]
     organisation: DataLoader[int, Organisation | None]
     users: DataLoader[int, User | None]
     teams: DataLoader[int, Team | None]
@@ -69,20 +86,24 @@ class Loaders:
 def create_loaders(organisation_id: int, now: datetime) -> Loaders:
     """Loaders that only ever read `organisation_id`'s rows, measuring progress at `now`."""
     org = organisation_id
+    own_organisation = Once(lambda: people.get_organisation(org))
+    structure = Once(lambda: goals.Structure.load(org))
 
     async def organisations(ids: Sequence[int]) -> dict[int, Organisation]:
-        return {org: await people.get_organisation(org)} if org in ids else {}
+        return {org: await own_organisation()} if org in ids else {}
 
     async def load_progress(ids: Sequence[int]) -> list[Progress | None]:
         found = await goal_store.goals_by_ids(org, ids)
         measured = await goals.measure_goals(
-            await people.get_organisation(org), list(found.values()), now
+            await own_organisation(), list(found.values()), now, await structure()
         )
         return [measured.get(key) for key in ids]
 
     async def load_team_reps(ids: Sequence[int]) -> list[list[User]]:
-        structure = await goals.Structure.load(org)
-        wanted = {team: members(team, structure.parents, structure.teams_of) for team in ids}
+        structure_now = await structure()
+        wanted = {
+            team: members(team, structure_now.parents, structure_now.teams_of) for team in ids
+        }
         users = await people.users_by_ids(org, [u for found in wanted.values() for u in found])
         return [
             [users[u] for u in wanted[team] if u in users and users[u].role is Role.REP]
@@ -90,6 +111,8 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
         ]
 
     return Loaders(
+        own_organisation=own_organisation,
+        structure=structure,
         organisation=_by_key(organisations),
         users=_by_key(lambda ids: people.users_by_ids(org, ids)),
         teams=_by_key(lambda ids: people.teams_by_ids(org, ids)),

@@ -14,9 +14,7 @@ from api.ids import parse_id
 from api.pagination import Connection, keyset
 from api.policy import visible
 from core.checkins import models, service, store
-from core.goals.service import Structure
 from core.orgs import store as people
-from core.orgs.store import get_organisation
 from domain.periods import local_today
 from domain.teams import members
 
@@ -77,7 +75,7 @@ class CheckInQueries:
             raise BadUserInput("Ask for repId or managerId, not both.")
         if not 0 <= within_days <= MAX_WITHIN_DAYS:
             raise BadUserInput(f"withinDays: between 0 and {MAX_WITHIN_DAYS}.")
-        organisation = await get_organisation(access.viewer.organisation_id)
+        organisation = await info.context.loaders.own_organisation()
         reps: list[int] | None = None if access.rep_ids is None else sorted(access.rep_ids)
         holder = (parse_id(manager_id) or 0) if manager_id is not None else None
         if rep_id is not None:
@@ -85,7 +83,7 @@ class CheckInQueries:
             access.require(access.can_read_rep(reps[0]))
         elif holder is not None:
             access.require(access.can_read_rep(holder))
-            structure = await Structure.load(organisation.id)
+            structure = await info.context.loaders.structure()
             reps = sorted(
                 {
                     rep
@@ -111,7 +109,7 @@ class CheckInQueries:
         access = await info.context.access()
         rep = parse_id(rep_id) or 0
         access.require(access.can_read_rep(rep))
-        organisation = await get_organisation(access.viewer.organisation_id)
+        organisation = await info.context.loaders.own_organisation()
         return CheckInAgenda.of(await service.agenda(organisation, rep, info.context.now))
 
     @strawberry.field(

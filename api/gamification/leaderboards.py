@@ -15,7 +15,6 @@ from api.ids import parse_id
 from api.live import while_signed_in
 from core.events import figures_channel
 from core.messages import FiguresMoved
-from core.orgs.store import get_organisation
 from domain.metrics import Metric
 from domain.periods import Period
 from gamification.standings import leaderboard, minimum_sample_of
@@ -68,7 +67,7 @@ async def _board(
     team = (parse_id(team_id) or 0) if team_id is not None else None
     # Any member of the organisation may see its leaderboards; another's teams, no.
     access.require(team is None or team in access.organisation_teams)
-    organisation = await get_organisation(access.viewer.organisation_id)
+    organisation = await info.context.loaders.own_organisation()
     standings = await leaderboard(organisation, metric, period, team, minimum_sample)
     board = Leaderboard(
         metric=metric,

@@ -10,7 +10,6 @@ from api.ids import parse_id
 from api.orgs.types import Team, User
 from api.pagination import Connection, keyset
 from api.policy import visible
-from core.goals.service import Structure
 from core.orgs import models
 from core.orgs import store as people
 from domain.teams import members
@@ -50,7 +49,7 @@ class OrgQueries:
         if team_id is not None:
             team = parse_id(team_id) or 0
             access.require(access.can_read_team(team))
-            structure = await Structure.load(viewer.organisation_id)
+            structure = await info.context.loaders.structure()
             within = members(team, structure.parents, structure.teams_of)
         reps = people.reps_of(viewer.organisation_id, access.rep_ids, within)
         return await keyset(reps, first, after, User.of)
