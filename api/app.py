@@ -27,6 +27,7 @@ from api.auth.throttle import LoginThrottle
 from api.context import Context
 from api.limits import BodyLimit
 from api.ops import RequestContext, healthz, metrics, readyz
+from api.persisted import PersistedQueries
 from api.schema import create_schema
 from core import clock
 from core.auth.service import api_key_viewer, token_viewer
@@ -145,6 +146,7 @@ def create_app(settings: Settings) -> Starlette:
         middleware=[
             Middleware(RequestContext),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(PersistedQueries),
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,

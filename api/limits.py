@@ -28,7 +28,7 @@ class BodyLimit:
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, _replay([message]), send)
+                await self.app(scope, replay([message]), send)
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
@@ -39,33 +39,31 @@ class BodyLimit:
             if not message.get("more_body", False):
                 break
         body = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-        await self.app(scope, _replay([body], then=receive), send)
+        await self.app(scope, replay([body], then=receive), send)
 
     async def _refuse(self, send: Send) -> None:
-        payload = json.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"The request body is larger than {self.max_bytes} bytes.",
-                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
-                    }
-                ]
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(payload)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
+        message = f"The request body is larger than {self.max_bytes} bytes."
+        await send_errors(send, 413, message, "PAYLOAD_TOO_LARGE")
 
 
-def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
+async def send_errors(send: Send, status: int, message: str, code: str) -> None:
+    """Answer with one GraphQL-shaped error, before the request reaches GraphQL."""
+    payload = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+    body = payload.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def replay(messages: list[Message], then: Receive | None = None) -> Receive:
     """A receive that gives `messages` first, then waits on `then` (a disconnect)."""
     pending = list(messages)
 
