@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench.results import RESULTS_ENV, Row, table  # noqa: E402
 
-BENCHMARKS = ["policy.py", "progress.py", "imports.py", "awards.py", "subscribers.py"]
+BENCHMARKS = ["policy.py", "progress.py", "imports.py", "awards.py", "subscribers.py", "load.py"]
 
 
 def main() -> int:
