@@ -20,7 +20,15 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench.results import RESULTS_ENV, Row, table  # noqa: E402
 
-BENCHMARKS = ["policy.py", "progress.py", "imports.py", "awards.py", "subscribers.py", "load.py"]
+BENCHMARKS = [
+    "policy.py",
+    "progress.py",
+    "imports.py",
+    "ingest.py",
+    "awards.py",
+    "subscribers.py",
+    "load.py",
+]
 
 
 def main() -> int:
