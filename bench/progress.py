@@ -3,7 +3,8 @@
 The goal's quarter always holds the same 9,000 deals; only older history grows. Each size
 times the product's progress path (`measure_goals`: team structure + one rollup query) and,
 as the baseline measured in the same run, one hand-written SQL aggregate over the raw deals
-(indexed on owner, stage, closed_at). Prints the median of each and their ratio.
+(indexed on owner, stage, closed_at), sent through the ORM's pool as the product's
+statements are. Prints the median of each and their ratio.
 
     .venv/bin/python bench/progress.py            # needs PostgreSQL (TEST_POSTGRES_URL)
 
@@ -25,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import asyncpg
+from tortoise import connections
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -184,7 +186,10 @@ async def main() -> None:
                 await measure_goals(organisation, [goal], now)
 
             async def aggregate() -> None:
-                await raw.fetchval(RAW, organisation.id, reps, start_ts, end_ts)
+                # Through the ORM's own pool, as the product's statements go.
+                await connections.get("default").execute_query(
+                    RAW, [organisation.id, reps, start_ts, end_ts]
+                )
 
             await rollup(), await aggregate()  # warm caches and plans
             ours, theirs = await timed(rollup), await timed(aggregate)
