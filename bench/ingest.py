@@ -8,13 +8,10 @@ batches, each of new deals).
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,37 +21,28 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import SECRET, free_port, fresh_database, healthy, process_env  # noqa: E402
 from bench.results import Row, report  # noqa: E402
 from core.auth.tokens import mint_token  # noqa: E402
 from core.db import close_database, migrate, open_database  # noqa: E402
 from core.orgs import service as orgs  # noqa: E402
 from core.orgs.models import Role, User  # noqa: E402
 
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 BATCH = 1000
 RUNS = 7
 REPS = 50
-SECRET = "bench-" + "x" * 40
 INGEST = "mutation($d: [DealInput!]!) { ingestDeals(deals: $d) { __typename } }"
 BARE = """CREATE TABLE bare (external_id text, owner text, amount numeric, stage text,
   created timestamptz, closed timestamptz)"""
 
 
 async def main() -> None:
-    name = f"pacesetter_bench_ingest_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(ADMIN_URL)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "REDIS_URL": REDIS_URL,
-        "QUEUE_NAME": f"bench:{name}",
-        "EVENTS_PREFIX": f"bench-{name}",
-        "JWT_SECRET": SECRET,
-        "LOG_LEVEL": "WARNING",
-    }
+    async with fresh_database("ingest") as (name, url):
+        await measure(name, url)
+
+
+async def measure(name: str, url: str) -> None:
+    env = process_env(name, url)
     server = None
     try:
         await migrate(url)
@@ -75,9 +63,7 @@ async def main() -> None:
             )
             reps.append(rep)  # type: ignore[arg-type]
         await close_database()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
+        port = free_port()
         server = subprocess.Popen(  # noqa: ASYNC220 - started once, before anything is timed
             [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
             cwd=ROOT,
@@ -106,13 +92,7 @@ async def main() -> None:
         raw = await asyncpg.connect(url)
         await raw.execute(BARE)
         async with httpx.AsyncClient(base_url=base, timeout=120) as http:
-            for _ in range(150):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
+            await healthy(base)
             for run in range(RUNS + 1):
                 deals = batch(run)
                 began = time.perf_counter()
@@ -157,8 +137,6 @@ async def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 if __name__ == "__main__":

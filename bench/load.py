@@ -12,34 +12,28 @@ on the same machine: on two cores they take CPU from the server, so the figures 
 from __future__ import annotations
 
 import asyncio
-import os
 import random
-import socket
 import subprocess
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from api import demo  # noqa: E402
+from bench.common import SECRET, free_port, fresh_database, healthy, process_env  # noqa: E402
 from bench.results import Row, report  # noqa: E402
 from core.auth.tokens import mint_token  # noqa: E402
 from core.db import close_database, migrate, open_database  # noqa: E402
 from core.orgs.models import Role, Team, User  # noqa: E402
 
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 30.0
 TIMEOUT = 30.0
-SECRET = "bench-" + "x" * 40
 
 DASHBOARD = """query($team: ID!) { team(id: $team) { name reps(first: 20) { edges { node {
   name goals(first: 10) { edges { node { target progress { currentValue attainment status }
@@ -90,19 +84,12 @@ async def hammer(
 
 
 async def main() -> None:
-    name = f"pacesetter_bench_load_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(ADMIN_URL)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "REDIS_URL": REDIS_URL,
-        "QUEUE_NAME": f"bench:{name}",
-        "EVENTS_PREFIX": f"bench-{name}",
-        "JWT_SECRET": SECRET,
-        "LOG_LEVEL": "WARNING",
-    }
+    async with fresh_database("load") as (name, url):
+        await measure(name, url)
+
+
+async def measure(name: str, url: str) -> None:
+    env = process_env(name, url)
     processes: list[subprocess.Popen[bytes]] = []
     try:
         await migrate(url)
@@ -115,9 +102,7 @@ async def main() -> None:
         manager = await User.get(id=team.manager_id)
         reps = await User.filter(organisation_id=organisation.id, role=Role.REP)
         await close_database()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
+        port = free_port()
         for args in (["serve", "--port", str(port)], ["worker"]):
             processes.append(
                 subprocess.Popen(  # noqa: ASYNC220 - started once, before anything is timed
@@ -129,14 +114,7 @@ async def main() -> None:
                 )
             )
         base = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient() as http:
-            for _ in range(150):
-                try:
-                    if (await http.get(f"{base}/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
+        await healthy(base)
         bearer = {"authorization": f"Bearer {mint_token(manager, SECRET)}"}
         ingest = {"authorization": f"Bearer {mint_token(made.admin, SECRET)}"}
         today = datetime.now(UTC).date()
@@ -201,8 +179,6 @@ async def main() -> None:
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 FREE_PORT = (
