@@ -100,8 +100,18 @@ async def record_award(
             explanation=explanation,
         )
     except IntegrityError:
-        pass
-    # Awarded before: earned again after it was revoked, it is reinstated (once).
+        return await _reinstate(rule, rep_id, period_key, awarded_at, explanation)
+
+
+async def _reinstate(
+    rule: BadgeRule,
+    rep_id: int,
+    period_key: str,
+    awarded_at: datetime,
+    explanation: dict[str, Any],
+) -> Award | None:
+    """An award revoked before and earned again, reinstated (once); None when there is no
+    revoked award to reinstate."""
     withdrawn = Award.filter(
         badge_id=rule.id, rep_id=rep_id, period_key=period_key, revoked_at__isnull=False
     )
@@ -167,17 +177,12 @@ async def record_awards(
     ]
     for key, row in existing.items():
         if row.revoked_at is not None:
-            reinstated = await record_award(
-                organisation_id,
-                keys[key].rule,
-                rep_id=row.rep_id,
-                goal_id=row.goal_id,
-                period_key=row.period_key,
-                awarded_at=awarded_at,
-                explanation=keys[key].explanation,
+            found = keys[key]
+            back = await _reinstate(
+                found.rule, row.rep_id, row.period_key, awarded_at, found.explanation
             )
-            if reinstated is not None:
-                new.append(reinstated)
+            if back is not None:
+                new.append(back)
     return new
 
 

@@ -535,7 +535,7 @@ async def rep_figures(
     figures = []
     for index in range(len(periods)):
         values = {metric: value_of(metric, totals[(index, metric)]) for metric in metrics}
-        figures.append({m: shown(v) if v is not None else None for m, v in values.items()})
+        figures.append({m: _shown(v) for m, v in values.items()})
     return figures
 
 

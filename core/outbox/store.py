@@ -48,7 +48,3 @@ async def claim(organisation_id: int, limit: int) -> list[OutboxEntry]:
 
 async def remove(entries: Collection[OutboxEntry]) -> None:
     await OutboxEntry.filter(id__in=[entry.id for entry in entries]).delete()
-
-
-async def backlog() -> int:
-    return await OutboxEntry.all().count()
