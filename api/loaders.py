@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -27,6 +27,7 @@ from gamification.models import Award
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 def _by_key(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]]) -> DataLoader[K, V | None]:
@@ -47,6 +48,26 @@ def _grouped(
         return [groups[key] for key in keys]
 
     return DataLoader(load)
+
+
+def at_once(
+    loader: DataLoader[K, V], key: K, shape: Callable[[V], T]
+) -> T | Coroutine[Any, Any, T]:
+    """`shape` of the loader's value for `key`: at once when a level above has loaded it (no
+    coroutine, no task for the executor to gather), else once the loader has it."""
+    loaded = loader.cache_map.get(key)
+    if (
+        loaded is not None
+        and loaded.done()
+        and not loaded.cancelled()
+        and loaded.exception() is None
+    ):
+        return shape(loaded.result())
+
+    async def later() -> T:
+        return shape(await loader.load(key))
+
+    return later()
 
 
 class Once(Generic[V]):
@@ -74,7 +95,8 @@ class Loaders:
     goals: DataLoader[int, Goal | None]
     children: DataLoader[int, list[Goal]]
     series: DataLoader[str, list[Goal]]
-    progress: DataLoader[int, Progress | None]
+    # Keyed by the goal itself (equal by id), which every asker already holds.
+    progress: DataLoader[Goal, Progress | None]
     snapshots: DataLoader[int, list[ProgressSnapshot]]
     goal_awards: DataLoader[int, list[Award]]
     team_reps: DataLoader[int, list[User]]
@@ -92,12 +114,9 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
     async def organisations(ids: Sequence[int]) -> dict[int, Organisation]:
         return {org: await own_organisation()} if org in ids else {}
 
-    async def load_progress(ids: Sequence[int]) -> list[Progress | None]:
-        found = await goal_store.goals_by_ids(org, ids)
-        measured = await goals.measure_goals(
-            await own_organisation(), list(found.values()), now, await structure()
-        )
-        return [measured.get(key) for key in ids]
+    async def load_progress(keys: Sequence[Goal]) -> list[Progress | None]:
+        measured = await goals.read_progress(await own_organisation(), keys, now, structure)
+        return [measured.get(goal.id) for goal in keys]
 
     async def load_team_reps(ids: Sequence[int]) -> list[list[User]]:
         structure_now = await structure()

@@ -36,6 +36,8 @@ class Progress:
     # current / target × 100 unrounded: what thresholds are compared with (9,999.90 of
     # 10,000 shows as 100.00 but has not reached 100).
     exact_attainment: Decimal | None = None
+    # The current value unrounded: what the read model stores (core/goals/figures.py).
+    exact_value: Decimal | None = None
 
 
 def pace_of(progress: Progress) -> Decimal | None:
@@ -86,6 +88,7 @@ def compute_progress(
         projected_value=shown(projected) if projected is not None else None,
         status=_status(share, expected, elapsed, thresholds, cumulative),
         exact_attainment=share * HUNDRED if share is not None else None,
+        exact_value=current,
     )
 
 

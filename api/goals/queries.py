@@ -37,4 +37,6 @@ class GoalQueries:
         assert organisation is not None
         query = store.goals_of(organisation.id, access.goal_filter(), owner_type)
         fiscal = organisation.fiscal_year_start_month
-        return await keyset(query, first, after, lambda goal: Goal.of(goal, fiscal))
+        page = await keyset(query, first, after, lambda goal: Goal.of(goal, fiscal))
+        await Goal.prefetch(info, [edge.node.model for edge in page.edges])
+        return page

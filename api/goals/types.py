@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -10,6 +12,8 @@ import strawberry
 
 from api.context import Info
 from api.gamification.types import Award
+from api.loaders import at_once
+from api.lookahead import asks_for
 from api.orgs.types import Organisation, Team, User
 from api.sales.types import Product
 from core.goals import models
@@ -198,7 +202,19 @@ class Goal:
             info.context.require_viewer().organisation_id
         )
         assert organisation is not None
+        await Goal.prefetch(info, goals)
         return [Goal.of(goal, organisation.fiscal_year_start_month) for goal in goals]
+
+    @staticmethod
+    async def prefetch(info: Info, goals: Sequence[models.Goal]) -> None:
+        """Load the progress and awards of a level's goals in bulk, when the query asks for
+        them: each goal's fields then resolve at once, without a coroutine of their own."""
+        loaders, wanted = info.context.loaders, []
+        if asks_for(info, "progress"):
+            wanted.append(loaders.progress.load_many(goals))
+        if asks_for(info, "awards"):
+            wanted.append(loaders.goal_awards.load_many([goal.id for goal in goals]))
+        await asyncio.gather(*wanted)
 
     @strawberry.field
     async def owner(self, info: Info) -> GoalOwner | None:
@@ -215,16 +231,20 @@ class Goal:
     @strawberry.field(
         description="Null when the goal's figures cannot be computed (see measurementProblem)."
     )
-    async def progress(self, info: Info) -> GoalProgress | None:
-        progress = await info.context.loaders.progress.load(self.model.id)
-        return GoalProgress.of(self.model.id, progress, info.context.now) if progress else None
+    def progress(self, info: Info) -> GoalProgress | None:
+        now, goal = info.context.now, self.model.id
+        return at_once(  # type: ignore[return-value]  # a value, or a coroutine of one
+            info.context.loaders.progress,
+            self.model,
+            lambda found: GoalProgress.of(goal, found, now) if found else None,
+        )
 
     @strawberry.field(
         description="Why the goal cannot be measured (its stored target is not a number, "
         "say); null when it can."
     )
     async def measurement_problem(self, info: Info) -> str | None:
-        if await info.context.loaders.progress.load(self.model.id) is not None:
+        if await info.context.loaders.progress.load(self.model) is not None:
             return None
         return "This goal's figures cannot be computed: check its target and period."
 
@@ -234,10 +254,12 @@ class Goal:
         return [ProgressSnapshot.of(snapshot) for snapshot in snapshots]
 
     @strawberry.field
-    async def awards(self, info: Info) -> list[Award]:
-        return [
-            Award.of(award) for award in await info.context.loaders.goal_awards.load(self.model.id)
-        ]
+    def awards(self, info: Info) -> list[Award]:
+        return at_once(  # type: ignore[return-value]  # a value, or a coroutine of one
+            info.context.loaders.goal_awards,
+            self.model.id,
+            lambda awards: [Award.of(award) for award in awards],
+        )
 
     @strawberry.field
     async def parent(self, info: Info) -> Goal | None:

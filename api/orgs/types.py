@@ -97,7 +97,9 @@ class User:
         assert organisation is not None
         fiscal = organisation.fiscal_year_start_month
         goals = await info.context.loaders.rep_goals.load(self.model.id)
-        return in_memory(goals, first, after, lambda goal: Goal.of(goal, fiscal))
+        page = in_memory(goals, first, after, lambda goal: Goal.of(goal, fiscal))
+        await Goal.prefetch(info, [edge.node.model for edge in page.edges])
+        return page
 
 
 @strawberry.type

@@ -105,3 +105,35 @@ class ProgressSnapshot(Model):
     class Meta:
         table = "progress_snapshot"
         indexes = (("goal_id", "taken_at"),)
+
+
+class GoalFigure(Model):
+    """A goal's current figure as the pipeline last measured it: the read model behind
+    progress. Only a valid row is read; anything that can move the figure makes it invalid
+    (in the transaction that moves it) at a newer version, and a measurement is stored only
+    over an older version, so a slow measurement never overwrites a newer truth."""
+
+    goal: fields.OneToOneRelation[Goal] = fields.OneToOneField(
+        "models.Goal", related_name="figure", on_delete=fields.CASCADE, primary_key=True
+    )
+    organisation_id = fields.IntField(db_index=True)
+    # The exact figure as text (a rate has more places than any fixed scale keeps); null
+    # when there is none yet (a rate over nothing).
+    value = fields.TextField(null=True)
+    valid = fields.BooleanField()
+    version = fields.BigIntField()
+
+    goal_id: int
+
+    class Meta:
+        table = "goal_figure"
+
+
+class FiguresVersion(Model):
+    """An organisation's count of changes to what its figures are measured from."""
+
+    organisation_id = fields.IntField(primary_key=True, generated=False)
+    version = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "figures_version"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from core.goals import store
+from core.goals import figures, store
 from core.goals.models import BaselineSource, Goal, OwnerType
 from core.metrics import store as rollups
 from core.metrics.store import Measure, Scope
@@ -187,7 +187,7 @@ async def create_goal(
         (period, kind, _baseline_period(new, periods[0][0], period, today, fiscal))
         for period, kind in periods
     ]
-    figures: dict[Hashable, Decimal | None] = {}
+    looked_up: dict[Hashable, Decimal | None] = {}
     if new.metric is not None and planned:
         measures = []
         for index, (period, _, baseline_period) in enumerate(planned):
@@ -199,14 +199,14 @@ async def create_goal(
                 measures.append(
                     _measure(("history", index, position), new.metric, scope, past, fiscal)
                 )
-        figures = {
+        looked_up = {
             key: value_of(new.metric, t)
             for key, t in (await _totals(organisation.id, measures)).items()
         }
     has_cost_data = await sales.has_cost_data(organisation.id)
     drafts = []
     for index, slot in enumerate(planned or [None]):
-        baseline, source = _baseline(new, figures.get(("baseline", index)))
+        baseline, source = _baseline(new, looked_up.get(("baseline", index)))
         # Numbers that cannot be computed with are reported by SMART; nothing is derived
         # from them.
         spec = new.target
@@ -216,7 +216,7 @@ async def create_goal(
         target = resolve(spec, baseline) if spec is not None and usable_numbers else None
         history = [
             v
-            for key, v in figures.items()
+            for key, v in looked_up.items()
             if isinstance(key, tuple) and key[:2] == ("history", index) and v is not None
         ]
         best = max(history) if history else None
@@ -288,6 +288,7 @@ async def create_goal(
         )
     async with in_transaction():
         created = await store.create_goals(goals)
+        await figures.created(organisation.id, [goal.id for goal in created])
     await _backfill_history(organisation, created, now)
     return created
 
@@ -384,17 +385,45 @@ async def measure_goals(
     measured = {}
     for goal in goals:
         try:
-            measured[goal.id] = _progress(goal, totals[goal.id], now, tz, thresholds)
+            measured[goal.id] = _progress(
+                goal, value_of(goal.metric, totals[goal.id]), now, tz, thresholds
+            )
         except (ArithmeticError, ValueError) as error:
             logger.error("goal %s cannot be measured: %r", goal.id, error)
     return measured
 
 
+async def read_progress(
+    organisation: Organisation,
+    goals: Sequence[Goal],
+    now: datetime,
+    structure: Callable[[], Awaitable[Structure]],
+) -> dict[int, Progress]:
+    """Progress of these goals as a reader sees it: from the stored figures where they are
+    valid (a lookup), measured from the rollups where not."""
+    found = await figures.stored(organisation.id, [goal.id for goal in goals])
+    tz = ZoneInfo(organisation.timezone)
+    thresholds = thresholds_of(organisation)
+    progress: dict[int, Progress] = {}
+    unknown = []
+    for goal in goals:
+        if goal.id not in found:
+            unknown.append(goal)
+            continue
+        try:
+            progress[goal.id] = _progress(goal, found[goal.id], now, tz, thresholds)
+        except (ArithmeticError, ValueError) as error:
+            logger.error("goal %s cannot be measured: %r", goal.id, error)
+    if unknown:
+        progress.update(await measure_goals(organisation, unknown, now, await structure()))
+    return progress
+
+
 def _progress(
-    goal: Goal, totals: Totals, at: datetime, tz: ZoneInfo, thresholds: PaceThresholds
+    goal: Goal, value: Decimal | None, at: datetime, tz: ZoneInfo, thresholds: PaceThresholds
 ) -> Progress:
     return compute_progress(
-        value_of(goal.metric, totals),
+        value,
         goal.target,
         period_of(goal).elapsed_fraction(at, tz),
         thresholds,
@@ -434,7 +463,17 @@ async def _backfill_history(
     thresholds = thresholds_of(organisation)
     by_goal = {goal.id: goal for goal in goals}
     snapshots = [
-        (at, goal_id, _progress(by_goal[goal_id], totals[(goal_id, day)], at, tz, thresholds))
+        (
+            at,
+            goal_id,
+            _progress(
+                by_goal[goal_id],
+                value_of(by_goal[goal_id].metric, totals[(goal_id, day)]),
+                at,
+                tz,
+                thresholds,
+            ),
+        )
         for (goal_id, day), at in instants.items()
     ]
     await store.add_snapshots_at(snapshots)
@@ -445,6 +484,7 @@ async def measure_affected_goals(
 ) -> list[Measured]:
     """Measure every goal whose figures include these reps, noting which moved since their
     last snapshot."""
+    version = await figures.version_of(organisation.id)
     structure = await Structure.load(organisation.id)
     teams = {
         team
@@ -452,7 +492,18 @@ async def measure_affected_goals(
         for team in ancestors(structure.teams_of.get(rep), structure.parents)
     }
     goals = await store.goals_touching(organisation.id, rep_ids, sorted(teams))
-    return await _measured(organisation, goals, now, structure)
+    measured = await _measured(organisation, goals, now, structure)
+    await _store_figures(organisation, version, {m.goal.id: m.progress for m in measured})
+    return measured
+
+
+async def _store_figures(
+    organisation: Organisation, version: int, progress: Mapping[int, Progress]
+) -> None:
+    """Keep what was measured at `version` as the goals' figures (see core/goals/figures)."""
+    await figures.store(
+        organisation.id, version, {goal: found.exact_value for goal, found in progress.items()}
+    )
 
 
 async def _measured(
@@ -489,8 +540,10 @@ async def snapshot_running_goals(organisation: Organisation, now: datetime) -> i
     """The daily snapshot of every running goal, moved or not, so trends have a point per
     day. Returns how many were taken."""
     today = local_today(now, ZoneInfo(organisation.timezone))
+    version = await figures.version_of(organisation.id)
     goals = await store.goals_running_on(organisation.id, today)
     progress = await measure_goals(organisation, goals, now)
+    await _store_figures(organisation, version, progress)
     await store.add_snapshots(list(progress.items()), now)
     return len(progress)
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tortoise.transactions import in_transaction
+
+from core.goals import figures
 from core.orgs import service as orgs
 from core.orgs.models import Role, Team, User
 from domain.errors import ErrorCode, FieldError
@@ -97,8 +100,12 @@ class Directory:
         team_id = team.id if team is not None else user.team_id
         external_id = row.external_id or user.external_id
         if (user.name, user.team_id, user.external_id) != (row.name, team_id, external_id):
+            moved = user.team_id != team_id
             user.name, user.team_id, user.external_id = row.name, team_id, external_id
-            await user.save(update_fields=["name", "team_id", "external_id"])
+            async with in_transaction():
+                await user.save(update_fields=["name", "team_id", "external_id"])
+                if moved:
+                    await figures.restructured(self.organisation_id)
             self.touched.add(user.id)
         return user
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from core import clock
+from core.goals import figures
 from core.metrics import store as rollups
 from core.orgs import store as people
 from core.orgs.models import Organisation, User
@@ -256,7 +257,7 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
         await store.upsert(Deal, changed, DEAL_FIELDS)
         await rollups.apply(connection, org_id, deltas)
         # In the same transaction: what moved is evaluated if and only if it is stored.
-        await outbox.record(org_id, result.affected_rep_ids)
+        await _moved(org_id, result.affected_rep_ids)
     return result
 
 
@@ -301,7 +302,7 @@ async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]
         await store.upsert(Lead, leads, LEAD_FIELDS)
         await rollups.apply(connection, org_id, deltas)
         # In the same transaction: what moved is evaluated if and only if it is stored.
-        await outbox.record(org_id, result.affected_rep_ids)
+        await _moved(org_id, result.affected_rep_ids)
     return result
 
 
@@ -368,5 +369,12 @@ async def ingest_products(
         await store.upsert(Product, products, store.PRODUCT_UPSERT_FIELDS)
         await rollups.apply(connection, org_id, deltas)
         # In the same transaction: what moved is evaluated if and only if it is stored.
-        await outbox.record(org_id, result.affected_rep_ids)
+        await _moved(org_id, result.affected_rep_ids)
     return result
+
+
+async def _moved(organisation_id: int, rep_ids: set[int]) -> None:
+    """In the transaction that moved these reps' figures: their goals' stored figures are
+    stale, and the reps are to be evaluated."""
+    await figures.moved(organisation_id, rep_ids)
+    await outbox.record(organisation_id, rep_ids)

@@ -1,5 +1,5 @@
 """The hand-built metric data set again on the embedded SQLite database: the rollup SQL must
-give the same figures in both dialects."""
+give the same figures in both dialects, and the read model must keep them."""
 
 from __future__ import annotations
 
@@ -22,4 +22,6 @@ async def test_every_metric_on_sqlite(tmp_path: Path) -> None:
         **{f"ana {m}": str(v) for m, v in ANA_DECEMBER.items()},
         **{f"east {m}": str(v) for m, v in EAST_DECEMBER.items()},
         **{f"organisation {m}": str(v) for m, v in ORGANISATION_DECEMBER.items()},
+        # One goal per figure above, each stored in the read model and read back the same.
+        "read back": str(2 * len(ANA_DECEMBER) + len(ORGANISATION_DECEMBER)),
     }

@@ -13,7 +13,17 @@ from tortoise import Tortoise, connections
 
 from core import clock
 from core.db import tortoise_config
-from tests.support.world import AFTER, ANA_DECEMBER, ORGANISATION_DECEMBER, build_world, value
+from core.goals import figures
+from core.goals import service as goals
+from core.goals.models import Goal
+from tests.support.world import (
+    AFTER,
+    ANA_DECEMBER,
+    ORGANISATION_DECEMBER,
+    World,
+    build_world,
+    value,
+)
 
 
 async def main(url: str) -> None:
@@ -29,6 +39,7 @@ async def main(url: str) -> None:
             found[f"east {metric}"] = await value(world, metric, team=world.east)
         for metric in ORGANISATION_DECEMBER:
             found[f"organisation {metric}"] = await value(world, metric)
+        found["read back"] = await read_back(world)
         print(
             json.dumps(
                 {key: str(figure) if figure is not None else None for key, figure in found.items()}
@@ -36,6 +47,27 @@ async def main(url: str) -> None:
         )
     finally:
         await Tortoise.close_connections()
+
+
+async def read_back(world: World) -> int:
+    """Store every goal's measured figure in the read model, read progress back through it,
+    and count the goals whose figures come back the same."""
+    organisation = world.organisation
+    made = await Goal.filter(organisation_id=organisation.id)
+    version = await figures.version_of(organisation.id)
+    measured = await goals.measure_goals(organisation, made, AFTER)
+    await figures.store(
+        organisation.id, version, {goal: found.exact_value for goal, found in measured.items()}
+    )
+    stored = await figures.stored(organisation.id, [goal.id for goal in made])
+    read = await goals.read_progress(
+        organisation, made, AFTER, lambda: goals.Structure.load(organisation.id)
+    )
+    return sum(
+        1
+        for goal in made
+        if goal.id in stored and read[goal.id].current_value == measured[goal.id].current_value
+    )
 
 
 if __name__ == "__main__":
