@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from tortoise.exceptions import BaseORMException
 
-from core import clock
+from core import clock, collector
 from core.config import ConfigurationError, Settings, get_settings
 from core.logs import configure as configure_logging
 
@@ -45,8 +45,11 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
     from api.app import create_app
 
+    collector.tune()
+    app = create_app(settings)
+    collector.settle()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=host,
         port=port,
         log_level=settings.log_level.lower(),
@@ -67,6 +70,7 @@ def _worker(settings: Settings) -> None:
 
     from workers.settings import create_worker
 
+    collector.tune()
     while True:
         try:
             create_worker(settings).run()

@@ -56,7 +56,7 @@ PROJECT_REPS = """query($team: ID!) { reps(first: 50, teamId: $team) { edges { n
   name email } } } }"""
 BASELINE_DASHBOARD = """query($team: Int!) { teamById(id: $team) { name reps(first: 20) { nodes {
   name goals(first: 10) { nodes { target progress { currentValue attainment status }
-  awards { nodes { badgeByBadgeId { code } } } } } } } } }"""
+  awards { nodes { badgeDefinitionByBadgeId { code } } } } } } } } }"""
 BASELINE_REPS = """query($team: Int!) { teamById(id: $team) { reps(first: 50) { nodes {
   name email } } } }"""
 
@@ -126,6 +126,8 @@ def project_dashboard(answer: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def baseline_dashboard(answer: dict[str, Any]) -> list[tuple[Any, ...]]:
+    if "data" not in answer:
+        raise SystemExit(f"PostGraphile answered {answer}")
     team = answer["data"]["teamById"]
     return [
         (
@@ -135,7 +137,7 @@ def baseline_dashboard(answer: dict[str, Any]) -> list[tuple[Any, ...]]:
                 {
                     "progress": goal["progress"],
                     "awards": [
-                        {"badge": award["badgeByBadgeId"]} for award in goal["awards"]["nodes"]
+                        {"badge": award["badgeDefinitionByBadgeId"]} for award in goal["awards"]["nodes"]
                     ],
                 }
             ),
