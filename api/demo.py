@@ -1,4 +1,4 @@
-"""A deterministic, realistic demo organisation: a sales director over three teams of twenty
+"""A deterministic, realistic demo organisation: a sales director over three teams, twenty
 reps, eighteen months of accounts, leads and deals (seasonal, with repeat customers and
 churn), goals of every metric, gamification rules, a bonus plan, a contest and check-ins.
 

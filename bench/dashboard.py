@@ -20,99 +20,30 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from api import demo  # noqa: E402
-from bench.common import (  # noqa: E402
-    SECRET,
-    free_port,
-    fresh_database,
-    healthy,
-    node_tool,
-    process_env,
-    volley,
-)
+from bench.common import SECRET, free_port, fresh_database, healthy, process_env, volley  # noqa: E402
 from bench.results import Row, report  # noqa: E402
+from bench.stack import (  # noqa: E402
+    BASELINE_DASHBOARD,
+    BASELINE_REPS,
+    PROJECT_DASHBOARD,
+    PROJECT_REPS,
+    seed,
+    settled,
+    start_postgraphile,
+    start_project,
+)
 from core.auth.tokens import mint_token  # noqa: E402
-from core.db import close_database, migrate, open_database  # noqa: E402
-from core.orgs.models import Team, User  # noqa: E402
 
 SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 15
 CONNECTIONS = 16
-
-PROJECT_DASHBOARD = """query($team: ID!) { team(id: $team) { name reps(first: 20) { edges { node {
-  name goals(first: 10) { edges { node { target progress { currentValue attainment status }
-  awards { badge { code } } } } } } } } } }"""
-PROJECT_REPS = """query($team: ID!) { reps(first: 50, teamId: $team) { edges { node {
-  name email } } } }"""
-BASELINE_DASHBOARD = """query($team: Int!) { teamById(id: $team) { name reps(first: 20) { nodes {
-  name goals(first: 10) { nodes { target progress { currentValue attainment status }
-  awards { nodes { badgeDefinitionByBadgeId { code } } } } } } } } }"""
-BASELINE_REPS = """query($team: Int!) { teamById(id: $team) { reps(first: 50) { nodes {
-  name email } } } }"""
-
-# What PostGraphile needs to answer like the project: functions on the demo's tables.
-FUNCTIONS = """
-CREATE TYPE goal_progress_figures AS (current_value numeric, attainment numeric, status text);
-
--- Everyone with the REP role in the team or a team below it, by id (domain.teams.members).
-CREATE FUNCTION team_reps(t team) RETURNS SETOF app_user AS $$
-  WITH RECURSIVE below(id) AS (
-    SELECT t.id UNION SELECT c.id FROM team c JOIN below ON c.parent_id = below.id)
-  SELECT u.* FROM app_user u WHERE u.team_id IN (SELECT id FROM below) AND u.role = 'REP'
-  ORDER BY u.id
-$$ LANGUAGE sql STABLE;
-
-CREATE FUNCTION app_user_goals(u app_user) RETURNS SETOF goal AS $$
-  SELECT g.* FROM goal g WHERE g.owner_rep_id = u.id ORDER BY g.id
-$$ LANGUAGE sql STABLE;
-
-CREATE FUNCTION goal_awards(g goal) RETURNS SETOF award AS $$
-  SELECT a.* FROM award a WHERE a.goal_id = g.id AND a.revoked_at IS NULL
-  ORDER BY a.awarded_at, a.id
-$$ LANGUAGE sql STABLE;
-
--- domain.progress.compute_progress over the stored figure (goal_figure) and the clock.
-CREATE FUNCTION goal_progress(g goal) RETURNS goal_progress_figures AS $$
-  WITH o AS (SELECT timezone, on_track_pace, at_risk_pace FROM organisation
-             WHERE id = g.organisation_id),
-  f AS (SELECT value::numeric AS value FROM goal_figure WHERE goal_id = g.id AND valid),
-  b AS (SELECT (g.period_start::timestamp AT TIME ZONE o.timezone) AS first,
-               ((g.period_end + 1)::timestamp AT TIME ZONE o.timezone) AS after FROM o),
-  e AS (SELECT CASE WHEN now() <= b.first THEN 0 WHEN now() >= b.after THEN 1
-               ELSE extract(epoch FROM now() - b.first) / extract(epoch FROM b.after - b.first)
-               END AS elapsed FROM b),
-  c AS (SELECT g.metric IN ('REVENUE', 'DEALS_WON', 'NEW_CUSTOMERS', 'GROSS_PROFIT',
-               'UNITS_SOLD', 'LEADS', 'QUALIFIED_LEADS') AS cumulative),
-  s AS (SELECT f.value,
-          CASE WHEN f.value IS NULL THEN NULL
-               WHEN g.target_kind = 'MOVE' AND g.target_start < g.target
-                 THEN greatest(0, (f.value - g.target_start) / (g.target - g.target_start))
-               ELSE f.value / g.target END AS share,
-          CASE WHEN c.cumulative THEN e.elapsed WHEN e.elapsed > 0 THEN 1 ELSE 0 END
-            AS expected,
-          e.elapsed, c.cumulative
-        FROM f, e, c)
-  SELECT round(s.value, 2), round(s.share * 100, 2),
-    CASE WHEN s.share >= 1 AND (s.cumulative OR s.elapsed >= 1) THEN 'ACHIEVED'
-         WHEN s.elapsed >= 1 THEN 'MISSED'
-         WHEN s.elapsed = 0 THEN 'ON_TRACK'
-         WHEN s.share IS NULL THEN 'OFF_TRACK'
-         WHEN s.share / s.expected >= o.on_track_pace THEN 'ON_TRACK'
-         WHEN s.share / s.expected >= o.at_risk_pace THEN 'AT_RISK'
-         ELSE 'OFF_TRACK' END
-  FROM s, o
-$$ LANGUAGE sql STABLE;
-"""
 
 
 def project_dashboard(answer: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -137,7 +68,8 @@ def baseline_dashboard(answer: dict[str, Any]) -> list[tuple[Any, ...]]:
                 {
                     "progress": goal["progress"],
                     "awards": [
-                        {"badge": award["badgeDefinitionByBadgeId"]} for award in goal["awards"]["nodes"]
+                        {"badge": award["badgeDefinitionByBadgeId"]}
+                        for award in goal["awards"]["nodes"]
                     ],
                 }
             ),
@@ -174,55 +106,17 @@ async def main() -> None:
         await measure(name, url)
 
 
-async def settled(url: str) -> None:
-    """Until the worker has evaluated everything the seed ingested."""
-    connection = await asyncpg.connect(url)
-    try:
-        for _ in range(600):
-            if await connection.fetchval("SELECT count(*) FROM outbox") == 0:
-                return
-            await asyncio.sleep(0.5)
-        raise TimeoutError("the outbox did not drain")
-    finally:
-        await connection.close()
-
-
 async def measure(name: str, url: str) -> None:
-    env = process_env(name, url)
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        await migrate(url)
-        await open_database(url)
-        await demo.seed_demo(datetime.now(UTC))
-        team = await Team.get(name="Sales")
-        assert team.manager_id is not None
-        director = await User.get(id=team.manager_id)
-        await close_database()
+        seeded = await seed(url)
+        team, director = seeded.team, seeded.director
         port, baseline_port = free_port(), free_port()
-        started = [
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-            [sys.executable, "-m", "api.cli", "worker"],
-        ]
-        for args in started:
-            processes.append(subprocess.Popen(args, cwd=ROOT, env=env))  # noqa: ASYNC220
+        processes += start_project(process_env(name, url), port)
         await settled(url)
-        connection = await asyncpg.connect(url)
-        await connection.execute(FUNCTIONS)
-        await connection.close()
-        processes.append(
-            subprocess.Popen(  # noqa: ASYNC220 - started once, before anything is timed
-                [
-                    str(node_tool("postgraphile")),
-                    *("--connection", url, "--schema", "public", "--host", "127.0.0.1"),
-                    *("--port", str(baseline_port), "--disable-query-log"),
-                    "--disable-default-mutations",
-                ],
-                stdout=subprocess.DEVNULL,
-            )
-        )
+        processes.append(await start_postgraphile(url, baseline_port))
         base, baseline = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{baseline_port}"
         await healthy(base)
-        await _graphql_up(f"{baseline}/graphql")
         bearer = {"authorization": f"Bearer {mint_token(director, SECRET)}"}
         ours = {"team": str(team.id)}
         theirs = {"team": team.id}
@@ -282,19 +176,6 @@ async def measure(name: str, url: str) -> None:
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
-
-
-async def _graphql_up(url: str) -> None:
-    async with httpx.AsyncClient() as http:
-        for _ in range(150):
-            try:
-                answer = await http.post(url, json={"query": "{ __typename }"})
-                if answer.status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer")
 
 
 if __name__ == "__main__":

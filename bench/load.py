@@ -1,10 +1,12 @@
-"""Benchmark: capacity under a mixed load. One `pacesetter serve` process (and a worker) on a
-fresh PostgreSQL database seeded with the demo organisation; CLIENTS concurrent clients for
-SECONDS, each looping over a mix: a manager's team dashboard, the reps list, a leaderboard
-(reads) and one deal ingested (writes, one in five). Reports operations per second, p50 and
-p99 latency and the errors (timeouts at 30 s included). Baseline, same run, same clients:
-`GET /healthz` — what the server does with no work at all. The clients run in this process,
-on the same machine: on two cores they take CPU from the server, so the figures are a floor.
+"""Benchmark: capacity under load. One `pacesetter serve` process (and a worker) on a fresh
+PostgreSQL database seeded with the demo organisation; CLIENTS concurrent clients for
+SECONDS, each looping over a mix: the director's team dashboard, the reps list, a
+leaderboard (reads) and one deal ingested (writes, one in five). Reports requests per
+second, p50 and p99 latency and the errors (timeouts at 30 s included), against `GET
+/healthz` from the same clients — what the server does with no work at all. Then the reads
+alone (dashboard and reps list), against the same reads from one PostGraphile 4 process over
+the same database (bench/stack.py). The clients run in this process, on the same machine: on
+two cores they take CPU from the server, so the figures are a floor.
 
     .venv/bin/python bench/load.py [CLIENTS] [SECONDS]   # needs PostgreSQL and Redis
 """
@@ -24,21 +26,24 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api import demo  # noqa: E402
 from bench.common import SECRET, free_port, fresh_database, healthy, process_env  # noqa: E402
 from bench.results import Row, report  # noqa: E402
+from bench.stack import (  # noqa: E402
+    BASELINE_DASHBOARD,
+    BASELINE_REPS,
+    PROJECT_DASHBOARD,
+    PROJECT_REPS,
+    seed,
+    settled,
+    start_postgraphile,
+    start_project,
+)
 from core.auth.tokens import mint_token  # noqa: E402
-from core.db import close_database, migrate, open_database  # noqa: E402
-from core.orgs.models import Role, Team, User  # noqa: E402
 
 CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 30.0
 TIMEOUT = 30.0
 
-DASHBOARD = """query($team: ID!) { team(id: $team) { name reps(first: 20) { edges { node {
-  name goals(first: 10) { edges { node { target progress { currentValue attainment status }
-  awards { badge { code } } } } } } } } } }"""
-REPS = "{ reps(first: 50) { edges { node { name email } } } }"
 BOARD = """query($start: Date!, $end: Date!) { leaderboard(metric: REVENUE, periodStart: $start,
   periodEnd: $end) { entries { name rank value } } }"""
 INGEST = "mutation($d: [DealInput!]!) { ingestDeals(deals: $d) { __typename } }"
@@ -55,6 +60,7 @@ async def hammer(
     """CLIENTS clients looping over `work` (each its own random order) for `seconds`:
     operations per second, latencies in ms, errors."""
     latencies: list[float] = []
+    reasons: list[str] = []  # the first few failures, printed
     errors = 0
     ends = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
@@ -72,14 +78,19 @@ async def hammer(
                     else:
                         response = await http.get(path)
                     failed = response.status_code != 200 or "errors" in response.text[:20]
-                except httpx.HTTPError:
-                    failed = True
+                    why = f"{response.status_code} {response.text[:160]}"
+                except httpx.HTTPError as error:
+                    failed, why = True, repr(error)
+                if failed and len(reasons) < 3:
+                    reasons.append(why)
                 latencies.append((time.monotonic() - began) * 1000)
                 errors += failed
 
         started = time.monotonic()
         await asyncio.gather(*(client(n) for n in range(CLIENTS)))
         elapsed = time.monotonic() - started
+    for why in reasons:
+        print(f"  failed: {why}")
     return len(latencies) / elapsed, latencies, errors
 
 
@@ -89,40 +100,24 @@ async def main() -> None:
 
 
 async def measure(name: str, url: str) -> None:
-    env = process_env(name, url)
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        await migrate(url)
-        await open_database(url)
-        made = await demo.seed_demo(datetime.now(UTC))
-        organisation = made.organisation
-        team = await Team.filter(organisation_id=organisation.id).exclude(manager_id=None).first()
-        assert team is not None
-        assert team.manager_id is not None
-        manager = await User.get(id=team.manager_id)
-        reps = await User.filter(organisation_id=organisation.id, role=Role.REP)
-        await close_database()
-        port = free_port()
-        for args in (["serve", "--port", str(port)], ["worker"]):
-            processes.append(
-                subprocess.Popen(  # noqa: ASYNC220 - started once, before anything is timed
-                    [sys.executable, "-m", "api.cli", *args],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-        base = f"http://127.0.0.1:{port}"
+        seeded = await seed(url)
+        port, baseline_port = free_port(), free_port()
+        processes += start_project(process_env(name, url), port)
+        await settled(url)
+        processes.append(await start_postgraphile(url, baseline_port))
+        base, baseline = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{baseline_port}"
         await healthy(base)
-        bearer = {"authorization": f"Bearer {mint_token(manager, SECRET)}"}
-        ingest = {"authorization": f"Bearer {mint_token(made.admin, SECRET)}"}
+        bearer = {"authorization": f"Bearer {mint_token(seeded.director, SECRET)}"}
+        ingest = {"authorization": f"Bearer {mint_token(seeded.admin, SECRET)}"}
         today = datetime.now(UTC).date()
         month = {"start": today.replace(day=1).isoformat(), "end": today.isoformat()}
+        ours, theirs = {"team": str(seeded.team.id)}, {"team": seeded.team.id}
 
         def deal(n: int) -> dict:
             closed = datetime.now(UTC) - timedelta(minutes=1)
-            rep = reps[n % len(reps)]
+            rep = seeded.reps[n % len(seeded.reps)]
             record = {
                 "externalId": f"load-{n}",
                 "ownerEmail": rep.email,
@@ -133,57 +128,72 @@ async def measure(name: str, url: str) -> None:
             }
             return {"json": {"query": INGEST, "variables": {"d": [record]}}, "headers": ingest}
 
-        reads = [
-            ("/graphql", {"json": {"query": DASHBOARD, "variables": {"team": str(team.id)}}}),
-            ("/graphql", {"json": {"query": REPS}}),
-            ("/graphql", {"json": {"query": BOARD, "variables": month}}),
-        ]
-        work = [(path, {**request, "headers": bearer}) for path, request in reads] * 4
-        work += [("/graphql", deal(n)) for n in range(3)]
-        mixed_rate, mixed, mixed_errors = await hammer(base, work, SECONDS)
-        floor_rate, floor, floor_errors = await hammer(base, [("/healthz", {})], SECONDS / 3)
-        print(
-            f"{CLIENTS} clients, {SECONDS:.0f} s: {len(mixed):,} operations, "
-            f"{mixed_errors} errors; /healthz: {len(floor):,} requests, {floor_errors} errors"
-        )
-        health = "GET /healthz from the same clients"
-        report(
-            [
+        def asked(query: str, variables: dict, headers: dict) -> tuple[str, dict]:
+            return (
+                "/graphql",
+                {"json": {"query": query, "variables": variables}, "headers": headers},
+            )
+
+        reads = [asked(PROJECT_DASHBOARD, ours, bearer), asked(PROJECT_REPS, ours, bearer)]
+        baseline_reads = [asked(BASELINE_DASHBOARD, theirs, {}), asked(BASELINE_REPS, theirs, {})]
+        board = asked(BOARD, month, bearer)
+        work = [*reads, board] * 4 + [("/graphql", deal(n)) for n in range(3)]
+
+        mixed = await hammer(base, work, SECONDS)
+        floor = await hammer(base, [("/healthz", {})], SECONDS / 3)
+        read_only = await hammer(base, reads, SECONDS / 2)
+        other = await hammer(baseline, baseline_reads, SECONDS / 2)
+        for label, (_, done, failed) in (
+            ("mixed", mixed),
+            ("/healthz", floor),
+            ("reads", read_only),
+            ("PostGraphile reads", other),
+        ):
+            print(f"{CLIENTS} clients, {label}: {len(done):,} requests, {failed} errors")
+        rows = []
+        for what, ours_side, theirs_side, against in (
+            ("mixed load", mixed, floor, "GET /healthz from the same clients"),
+            ("reads", read_only, other, "PostGraphile 4, the same reads"),
+        ):
+            rows += [
                 Row(
                     "load",
-                    f"mixed load, {CLIENTS} clients: operations per s",
+                    f"{what}, {CLIENTS} clients: requests per s",
                     "per s",
-                    mixed_rate,
-                    floor_rate,
-                    health,
+                    ours_side[0],
+                    theirs_side[0],
+                    against,
                 ),
                 Row(
                     "load",
-                    f"mixed load, {CLIENTS} clients: p50 ms",
+                    f"{what}, {CLIENTS} clients: p50 ms",
                     "ms",
-                    pct(mixed, 0.5),
-                    pct(floor, 0.5),
-                    health,
+                    pct(ours_side[1], 0.5),
+                    pct(theirs_side[1], 0.5),
+                    against,
                 ),
                 Row(
                     "load",
-                    f"mixed load, {CLIENTS} clients: p99 ms",
+                    f"{what}, {CLIENTS} clients: p99 ms",
                     "ms",
-                    pct(mixed, 0.99),
-                    pct(floor, 0.99),
-                    health,
+                    pct(ours_side[1], 0.99),
+                    pct(theirs_side[1], 0.99),
+                    against,
+                ),
+                Row(
+                    "load",
+                    f"{what}, {CLIENTS} clients: errors",
+                    "count",
+                    ours_side[2],
+                    theirs_side[2],
+                    against,
                 ),
             ]
-        )
+        report(rows)
     finally:
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
-
-
-FREE_PORT = (
-    "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
-)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ BENCHMARKS = [
     "ingest.py",
     "awards.py",
     "subscribers.py",
+    "dashboard.py",
     "load.py",
 ]
 
