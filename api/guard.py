@@ -1,5 +1,6 @@
-"""The access policy applied to every field of every operation, so that no resolver, relation
-or list can hand a client an object it may not see (`api/visibility.py` says what that is).
+"""The access policy put on the schema's fields when it is built, so that no resolver,
+relation or list can hand a client an object it may not see (`api/visibility.py` says what
+that is): every field is considered, and each that can carry a guarded object is wrapped.
 
 An object that fails its rule becomes null in a nullable field, leaves a list (or a
 connection's edges), and is FORBIDDEN in a field that cannot be null. Fields named in the
@@ -19,10 +20,10 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLSchema,
     GraphQLUnionType,
+    default_field_resolver,
     get_named_type,
 )
 from starlette.requests import Request
-from strawberry.extensions import SchemaExtension
 
 from api.errors import BadUserInput, Forbidden
 from api.pagination import Edge
@@ -51,91 +52,116 @@ def _guarded_names(schema: GraphQLSchema) -> frozenset[str]:
     return frozenset(names)
 
 
-class PolicyGuard(SchemaExtension):
-    _names: dict[int, frozenset[str]] = {}
+def guard(schema: GraphQLSchema) -> None:
+    """Put the policy on every field of `schema` that needs it, once, when the schema is
+    built: a field whose value may hold a guarded object, a field with a rule of its own,
+    and every root and mutation field. The other fields (names, figures, dates) keep their
+    resolvers as they are: nothing runs for them per request."""
+    guarded = _guarded_names(schema)
+    for type_name, kind in schema.type_map.items():
+        if not isinstance(kind, GraphQLObjectType) or type_name.startswith("__"):
+            continue
+        for field_name, field in kind.fields.items():
+            resolve = field.resolve or default_field_resolver
+            if type_name in ROOTS:
+                field.resolve = _bind(_root, resolve, guarded)
+            elif type_name == "Mutation":
+                field.resolve = _bind(_mutation, resolve, guarded)
+            elif (rule := FIELDS.get((type_name, field_name))) is not None:
+                field.resolve = _ruled(rule, resolve)
+            elif get_named_type(field.type).name in guarded:
+                field.resolve = _screening(resolve)
 
-    def resolve(
-        self,
-        _next: Callable[..., Any],
-        root: Any,
-        info: GraphQLResolveInfo,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        parent = info.parent_type.name
-        if parent.startswith("__") or info.field_name.startswith("__"):  # introspection
-            return _next(root, info, *args, **kwargs)
-        if parent in ROOTS:
-            return self._root(_next, root, info, *args, **kwargs)
-        if parent == "Mutation":
-            return self._mutation(_next, root, info, *args, **kwargs)
-        rule = FIELDS.get((parent, info.field_name))
+
+def _bind(step: Callable[..., Any], resolve: Callable[..., Any], guarded: frozenset[str]) -> Any:
+    def resolver(root: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        return step(resolve, guarded, root, info, **kwargs)
+
+    return resolver
+
+
+def _ruled(rule: Callable[[Access, Any], bool], resolve: Callable[..., Any]) -> Any:
+    """A field null unless its rule lets the viewer see it."""
+
+    def resolver(root: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
         known = info.context.known_access
-        if rule is not None:
-            if known is not None:  # the common case, without a coroutine per field
-                return _next(root, info, *args, **kwargs) if rule(known, root) else None
-            return self._field(rule, _next, root, info, *args, **kwargs)
-        result = _next(root, info, *args, **kwargs)
-        if get_named_type(info.return_type).name not in self._guarded(info.schema):
-            return result
+        if known is not None:  # the common case, without a coroutine per field
+            return resolve(root, info, **kwargs) if rule(known, root) else None
+        return _field(rule, resolve, root, info, **kwargs)
+
+    return resolver
+
+
+def _screening(resolve: Callable[..., Any]) -> Any:
+    """A field whose objects (or list of them) leave the answer when the viewer may not see
+    them."""
+
+    def resolver(root: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        result = resolve(root, info, **kwargs)
+        known = info.context.known_access
         if known is not None and not isawaitable(result):
             return _screen(result, info, known)
-        return self._screened(result, info)
+        return _screened(result, info)
 
-    def _guarded(self, schema: GraphQLSchema) -> frozenset[str]:
-        names = self._names.get(id(schema))
-        if names is None:
-            names = self._names[id(schema)] = _guarded_names(schema)
-        return names
+    return resolver
 
-    async def _root(
-        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kw: Any
-    ) -> Any:
-        parent = info.parent_type.name
-        if parent == "Subscription" and isinstance(info.context.request, Request):
-            raise BadUserInput("Subscriptions run over a websocket (graphql-transport-ws).")
-        viewer = info.context.viewer
-        if viewer is not None and not (await info.context.access()).may_read:
-            raise Forbidden("This API key may only send data (scope `ingest`).")
-        result = _next(root, info, *args, **kw)
-        if isawaitable(result):
-            result = await result
-        if hasattr(result, "__aiter__"):  # a subscription: its events are filtered by it
-            return result
-        if get_named_type(info.return_type).name not in self._guarded(info.schema):
-            return result
-        return await self._screened(result, info)
 
-    async def _mutation(
-        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kw: Any
-    ) -> Any:
-        result = _next(root, info, *args, **kw)
-        if isawaitable(result):
-            result = await result
-        # What the viewer may see can have changed (a team created under theirs).
-        info.context.refresh()
-        if get_named_type(info.return_type).name not in self._guarded(info.schema):
-            return result
-        return await self._screened(result, info)
+async def _root(
+    resolve: Callable[..., Any],
+    guarded: frozenset[str],
+    root: Any,
+    info: GraphQLResolveInfo,
+    **kwargs: Any,
+) -> Any:
+    if info.parent_type.name == "Subscription" and isinstance(info.context.request, Request):
+        raise BadUserInput("Subscriptions run over a websocket (graphql-transport-ws).")
+    viewer = info.context.viewer
+    if viewer is not None and not (await info.context.access()).may_read:
+        raise Forbidden("This API key may only send data (scope `ingest`).")
+    result = resolve(root, info, **kwargs)
+    if isawaitable(result):
+        result = await result
+    if hasattr(result, "__aiter__"):  # a subscription: its events are filtered by it
+        return result
+    if get_named_type(info.return_type).name not in guarded:
+        return result
+    return await _screened(result, info)
 
-    async def _field(
-        self,
-        rule: Callable[[Access, Any], bool],
-        _next: Callable[..., Any],
-        root: Any,
-        info: GraphQLResolveInfo,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        if not rule(await info.context.access(), root):
-            return None
-        result = _next(root, info, *args, **kwargs)
-        return await result if isawaitable(result) else result
 
-    async def _screened(self, result: Any, info: GraphQLResolveInfo) -> Any:
-        if isawaitable(result):
-            result = await result
-        return _screen(result, info, await info.context.access())
+async def _mutation(
+    resolve: Callable[..., Any],
+    guarded: frozenset[str],
+    root: Any,
+    info: GraphQLResolveInfo,
+    **kwargs: Any,
+) -> Any:
+    result = resolve(root, info, **kwargs)
+    if isawaitable(result):
+        result = await result
+    # What the viewer may see can have changed (a team created under theirs).
+    info.context.refresh()
+    if get_named_type(info.return_type).name not in guarded:
+        return result
+    return await _screened(result, info)
+
+
+async def _field(
+    rule: Callable[[Access, Any], bool],
+    resolve: Callable[..., Any],
+    root: Any,
+    info: GraphQLResolveInfo,
+    **kwargs: Any,
+) -> Any:
+    if not rule(await info.context.access(), root):
+        return None
+    result = resolve(root, info, **kwargs)
+    return await result if isawaitable(result) else result
+
+
+async def _screened(result: Any, info: GraphQLResolveInfo) -> Any:
+    if isawaitable(result):
+        result = await result
+    return _screen(result, info, await info.context.access())
 
 
 def _screen(result: Any, info: GraphQLResolveInfo, access: Access) -> Any:

@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterator
 from enum import Enum
 from typing import Any
 
-from graphql import GraphQLResolveInfo
-from strawberry.extensions import SchemaExtension
+from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, default_field_resolver
 
 from api.errors import BadUserInput
 from domain.errors import ErrorCode, FieldError
@@ -69,19 +68,25 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-class InputScreen(SchemaExtension):
-    def resolve(
-        self,
-        _next: Callable[..., Any],
-        root: Any,
-        info: GraphQLResolveInfo,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        for name, value in kwargs.items():
-            if (info.field_name, name) in RECORD_BATCHES:
-                continue
-            found = next(problems(name, value, name), None)
-            if found is not None:
-                raise BadUserInput(found.message)
-        return _next(root, info, *args, **kwargs)
+def screen_inputs(schema: GraphQLSchema) -> None:
+    """Screen the arguments of every field of `schema` that takes any, once, when the schema
+    is built (a field without arguments costs nothing per request)."""
+    for type_name, kind in schema.type_map.items():
+        if not isinstance(kind, GraphQLObjectType) or type_name.startswith("__"):
+            continue
+        for field_name, field in kind.fields.items():
+            names = [name for name in field.args if (field_name, name) not in RECORD_BATCHES]
+            if names:
+                field.resolve = _screened(field.resolve or default_field_resolver, names)
+
+
+def _screened(resolve: Callable[..., Any], names: list[str]) -> Any:
+    def resolver(root: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        for name in names:
+            if name in kwargs:
+                found = next(problems(name, kwargs[name], name), None)
+                if found is not None:
+                    raise BadUserInput(found.message)
+        return resolve(root, info, **kwargs)
+
+    return resolver

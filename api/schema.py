@@ -39,8 +39,8 @@ from api.gamification.subscriptions import AwardSubscriptions
 from api.goals.mutations import GoalMutations
 from api.goals.queries import GoalQueries
 from api.goals.subscriptions import GoalSubscriptions
-from api.guard import PolicyGuard
-from api.inputs import InputScreen
+from api.guard import guard
+from api.inputs import screen_inputs
 from api.ops import CountErrors, Introspection
 from api.orgs.mutations import CalendarMutations, OrgMutations
 from api.orgs.queries import OrgQueries
@@ -92,6 +92,16 @@ DECIMAL = dataclasses.replace(DecimalDefinition, serialize=written)
 
 
 def create_schema(settings: Settings) -> strawberry.Schema:
+    """The API's schema: arguments screened and the access policy on every field that
+    needs it (compiled into the fields' resolvers, not run as a middleware on every one)."""
+    built = unguarded_schema(settings)
+    guard(built._schema)
+    return built
+
+
+def unguarded_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with its arguments screened but without the access policy: only for
+    measuring what the policy costs (bench/policy.py)."""
     # Factories, so that every operation gets its own extension instances.
     # The limits' rules are made once, so that a validated document can be reused.
     limits = [
@@ -106,17 +116,17 @@ def create_schema(settings: Settings) -> strawberry.Schema:
         partial(ValidationCache, maxsize=DOCUMENT_CACHE),
         partial(Masking, should_mask_error=should_mask),
         CountErrors,
-        InputScreen,
-        PolicyGuard,
     ]
     extensions.append(partial(Introspection, settings))
-    return strawberry.Schema(
+    built = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         scalar_overrides={Decimal: DECIMAL},
     )
+    screen_inputs(built._schema)
+    return built
 
 
 # The schema with default settings, whatever the environment says: what `export-schema`

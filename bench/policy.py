@@ -26,8 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.auth.throttle import LoginThrottle  # noqa: E402
 from api.context import Context  # noqa: E402
-from api.guard import PolicyGuard  # noqa: E402
-from api.schema import create_schema  # noqa: E402
+from api.schema import create_schema, unguarded_schema  # noqa: E402
 from bench.results import Row, report  # noqa: E402
 from core import clock  # noqa: E402
 from core.auth.tokens import Viewer  # noqa: E402
@@ -141,8 +140,7 @@ async def main() -> None:
         viewer = await seed()
         settings = Settings(database_url=url, jwt_secret="b" * 40, max_tokens=100_000)
         guarded = create_schema(settings)
-        unguarded = create_schema(settings)
-        unguarded.extensions = [e for e in unguarded.extensions if e is not PolicyGuard]
+        unguarded = unguarded_schema(settings)
         await timed(guarded, settings, viewer)  # warm caches and connections
         baseline = await timed(unguarded, settings, viewer)
         with_guard = await timed(guarded, settings, viewer)
