@@ -4,10 +4,12 @@ the limits that keep one request from taking the server down."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from decimal import Decimal
 from functools import partial
 
 import strawberry
+from dateutil.parser import isoparse
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -17,7 +19,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.schema.types.base_scalars import DecimalDefinition
+from strawberry.schema.types.base_scalars import DateTimeDefinition, DecimalDefinition, wrap_parser
 from strawberry.tools import merge_types
 
 from api.auth.mutations import AuthMutations
@@ -91,6 +93,18 @@ Subscription = merge_types(
 DECIMAL = dataclasses.replace(DecimalDefinition, serialize=written)
 
 
+def _instant(value: str) -> datetime:
+    # What clients send (2026-11-18T12:00:00Z, offsets, fractions) `fromisoformat` reads
+    # many times faster than dateutil, which stays for the rest of ISO 8601.
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return isoparse(value)
+
+
+DATETIME = dataclasses.replace(DateTimeDefinition, parse_value=wrap_parser(_instant, "DateTime"))
+
+
 def create_schema(settings: Settings) -> strawberry.Schema:
     """The API's schema: arguments screened and the access policy on every field that
     needs it (compiled into the fields' resolvers, not run as a middleware on every one)."""
@@ -123,7 +137,7 @@ def unguarded_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
-        scalar_overrides={Decimal: DECIMAL},
+        scalar_overrides={Decimal: DECIMAL, datetime: DATETIME},
     )
     screen_inputs(built._schema)
     return built

@@ -11,6 +11,7 @@ import strawberry
 
 from api.context import Info
 from api.errors import InputError, InputErrors
+from api.flat_inputs import flat
 from api.sales.types import DealStageEnum, LeadStatusEnum
 from core.orgs.models import Organisation
 from core.orgs.store import get_organisation
@@ -27,6 +28,7 @@ from domain.records import (
 from workers.relay import after_commit
 
 
+@flat
 @strawberry.input(description="A deal as the CRM has it; upserted by externalId.")
 class DealInput:
     external_id: str
@@ -48,6 +50,7 @@ class DealInput:
         return DealRecord(**vars(self))
 
 
+@flat
 @strawberry.input(description="A lead as the CRM has it; upserted by externalId.")
 class LeadInput:
     external_id: str
@@ -66,6 +69,7 @@ class LeadInput:
         return LeadRecord(**vars(self))
 
 
+@flat
 @strawberry.input
 class AccountInput:
     external_id: str
@@ -77,6 +81,7 @@ class AccountInput:
         return AccountRecord(**vars(self))
 
 
+@flat
 @strawberry.input
 class ProductInput:
     external_id: str
