@@ -118,14 +118,18 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
         measured = await goals.read_progress(await own_organisation(), keys, now, structure)
         return [measured.get(goal.id) for goal in keys]
 
+    users = _by_key(lambda ids: people.users_by_ids(org, ids))
+
     async def load_team_reps(ids: Sequence[int]) -> list[list[User]]:
         structure_now = await structure()
         wanted = {
             team: members(team, structure_now.parents, structure_now.teams_of) for team in ids
         }
-        users = await people.users_by_ids(org, [u for found in wanted.values() for u in found])
+        found = await people.users_by_ids(org, [u for team in wanted.values() for u in team])
+        # Whoever asks for one of them next (an award's rep, a goal's owner) has them.
+        users.prime_many(found)
         return [
-            [users[u] for u in wanted[team] if u in users and users[u].role is Role.REP]
+            [found[u] for u in wanted[team] if u in found and found[u].role is Role.REP]
             for team in ids
         ]
 
@@ -133,7 +137,7 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
         own_organisation=own_organisation,
         structure=structure,
         organisation=_by_key(organisations),
-        users=_by_key(lambda ids: people.users_by_ids(org, ids)),
+        users=users,
         teams=_by_key(lambda ids: people.teams_by_ids(org, ids)),
         products=_by_key(lambda ids: sales.products_by_ids(org, ids)),
         goals=_by_key(lambda ids: goal_store.goals_by_ids(org, ids)),

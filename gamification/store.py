@@ -216,7 +216,7 @@ async def awards_for_goals(organisation_id: int, goal_ids: Sequence[int]) -> lis
         await Award.filter(
             organisation_id=organisation_id, goal_id__in=list(set(goal_ids)), revoked_at=None
         )
-        .prefetch_related("badge")
+        .select_related("badge")
         .order_by("awarded_at", "id")
     )
 
