@@ -117,25 +117,43 @@ def _false(params: Params) -> str:
 
 async def store(organisation_id: int, version: int, values: Mapping[int, Decimal | None]) -> None:
     """Store measured figures (goal id → exact value), measured at `version`: each only
-    over a row of that version or older."""
+    over a row of that version or older, and only where it changes the row (a valid row
+    with the same figure stays as it is: nothing has moved it since)."""
+    if not values:
+        return
     connection = _connection()
     items = sorted(values.items())
+    texts = [None if value is None else str(value) for _, value in items]
+    if connection.capabilities.dialect == "postgres":
+        # One statement for any number of goals: the figures as two arrays.
+        await connection.execute_query(
+            "INSERT INTO goal_figure (goal_id, organisation_id, value, valid, version) "
+            "SELECT goal, $2, value, TRUE, $3 FROM unnest($1::int[], $4::text[]) "
+            f"AS measured(goal, value) {_UPSERT.format(differs='IS DISTINCT FROM')}",
+            [[goal for goal, _ in items], organisation_id, version, texts],
+        )
+        return
     for start in range(0, len(items), CHUNK):
         params = Params(connection)
-        true = "TRUE" if params.postgres else "1"
         rows = ", ".join(
-            f"({params.integer(goal)}, {params.integer(organisation_id)}, "
-            f"{params.text(None if value is None else str(value))}, {true}, "
-            f"CAST({params(version)} AS BIGINT))"
-            for goal, value in items[start : start + CHUNK]
+            f"({params.integer(goal)}, {params.integer(organisation_id)}, {params.text(text)}, "
+            f"1, CAST({params(version)} AS BIGINT))"
+            for (goal, _), text in zip(
+                items[start : start + CHUNK], texts[start : start + CHUNK], strict=True
+            )
         )
         await connection.execute_query(
             "INSERT INTO goal_figure (goal_id, organisation_id, value, valid, version) "
-            f"VALUES {rows} ON CONFLICT (goal_id) DO UPDATE SET value = excluded.value, "
-            "valid = excluded.valid, version = excluded.version "
-            "WHERE goal_figure.version <= excluded.version",
+            f"VALUES {rows} {_UPSERT.format(differs='IS NOT')}",
             params.values,
         )
+
+
+_UPSERT = (
+    "ON CONFLICT (goal_id) DO UPDATE SET value = excluded.value, valid = excluded.valid, "
+    "version = excluded.version WHERE goal_figure.version <= excluded.version "
+    "AND (NOT goal_figure.valid OR goal_figure.value {differs} excluded.value)"
+)
 
 
 async def stored(organisation_id: int, goal_ids: Sequence[int]) -> dict[int, Decimal | None]:
