@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import ErrorCode, FieldError
+from domain.expressions import Expression, ExpressionError
 from domain.money import kept
 from domain.records import (
     AccountRecord,
@@ -72,10 +73,18 @@ FIELDS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.PRODUCTS: (("external_id", "name"), ("unit_price", "unit_cost", "currency")),
     Kind.REPS: (("email", "name"), ("team", "manager", "external_id")),
 }
-# Fields whose values may be mapped, and what they map onto.
+# Fields whose values map onto a fixed set (any field may take a value map).
 ENUMS: dict[str, type[StrEnum]] = {"stage": DealStage, "status": LeadStatus}
+# Fields that may be computed from columns (`[computed] cost = "Sales - Profit"`).
+NUMBERS = frozenset({"amount", "cost", "quantity", "unit_price", "unit_cost"})
 ANY_OTHER = "*"
 ISO = "iso"
+# How indexes name a column read by an expression or a default rather than by a field.
+COLUMN = "column:"
+SECTIONS = frozenset(
+    {"csv", "columns", "values", "formats", "owners", "rates"}
+    | {"constants", "defaults", "computed", "skip"}
+)
 
 
 class MappingError(ValueError):
@@ -104,9 +113,24 @@ class Owners:
 
 
 @dataclass(frozen=True)
+class Default:
+    """What a blank cell holds instead: a constant, or another column's value."""
+
+    value: str | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True)
 class ImportMapping:
     columns: dict[str, str]
+    # Per field, a cell's text (lowercased) → what the field holds; `*` for any other.
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Fields every row holds the same value of (an order sheet's stage: WON).
+    constants: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, Default] = field(default_factory=dict)
+    computed: dict[str, Expression] = field(default_factory=dict)
+    # Per field, the cell texts (lowercased) of rows to leave out: skipped, not rejected.
+    skip: dict[str, frozenset[str]] = field(default_factory=dict)
     formats: Formats = field(default_factory=Formats)
     owners: Owners = field(default_factory=Owners)
     # Amounts in another currency are multiplied by its rate into the organisation's.
@@ -129,32 +153,79 @@ def _strings(value: Any, key: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _fields_of(kind: Kind, data: Mapping[str, Any], section: str) -> dict[str, Any]:
+    """A section keyed by field names, each a field `kind` has."""
+    required, optional = FIELDS[kind]
+    table = _table(data, section)
+    for name in table:
+        if name not in required + optional:
+            raise MappingError(f"{section}.{name}: {kind} have no such field")
+    return table
+
+
+def _text(value: Any, key: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise MappingError(f"{key} must be a text or a number")
+    return str(value)
+
+
 def load_mapping(kind: Kind, data: Mapping[str, Any]) -> ImportMapping:
     """A mapping from a parsed TOML document, checked against what `kind` can hold."""
-    unknown = set(data) - {"csv", "columns", "values", "formats", "owners", "rates"}
+    unknown = set(data) - SECTIONS
     if unknown:
         raise MappingError(f"unknown section(s): {', '.join(sorted(unknown))}")
-    required, optional = FIELDS[kind]
-    columns = _table(data, "columns")
+    required, _ = FIELDS[kind]
+    columns = _fields_of(kind, data, "columns")
     for name, column in columns.items():
-        if name not in required + optional:
-            raise MappingError(f"columns.{name}: {kind} have no such field")
         if not isinstance(column, str) or not column:
             raise MappingError(f"columns.{name} must name a column")
-    missing = [name for name in required if name not in columns]
+    constants = {
+        name: _text(value, f"constants.{name}")
+        for name, value in _fields_of(kind, data, "constants").items()
+    }
+    computed = {}
+    for name, text in _fields_of(kind, data, "computed").items():
+        if name not in NUMBERS:
+            raise MappingError(f"computed.{name}: only {', '.join(sorted(NUMBERS))} are computed")
+        try:
+            computed[name] = Expression.parse(_text(text, f"computed.{name}"))
+        except ExpressionError as error:
+            raise MappingError(f"computed.{name}: {error}") from None
+    for name in set(columns) & (set(constants) | set(computed)):
+        raise MappingError(f"{name} is given a column and a constant or an expression")
+    missing = [name for name in required if name not in columns | constants | computed.keys()]
     if missing:
         raise MappingError(f"columns: {', '.join(missing)} must be mapped for {kind}")
     values: dict[str, dict[str, str]] = {}
-    for name, table in _table(data, "values").items():
-        if name not in ENUMS or not isinstance(table, dict):
-            raise MappingError(f"values.{name}: only {', '.join(ENUMS)} take a value map")
-        allowed = {member.value for member in ENUMS[name]}
+    for name, table in _fields_of(kind, data, "values").items():
+        if not isinstance(table, dict):
+            raise MappingError(f"values.{name} must be a table of cell text = value")
+        allowed = {member.value for member in ENUMS[name]} if name in ENUMS else None
         for source, target in table.items():
-            if target not in allowed:
+            if allowed is not None and target not in allowed:
                 raise MappingError(
                     f"values.{name}.{source!r}: {target!r} is not one of {sorted(allowed)}"
                 )
-        values[name] = {str(k).strip().lower(): v for k, v in table.items()}
+        values[name] = {
+            str(k).strip().lower(): _text(v, f"values.{name}.{k}") for k, v in table.items()
+        }
+    defaults = {}
+    for name, given in _fields_of(kind, data, "defaults").items():
+        if isinstance(given, dict):
+            column = given.get("column")
+            if set(given) != {"column"} or not isinstance(column, str) or not column:
+                raise MappingError(f'defaults.{name} must be a value or {{ column = "…" }}')
+            defaults[name] = Default(column=column)
+        else:
+            defaults[name] = Default(value=_text(given, f"defaults.{name}"))
+    skip = {}
+    for name, cells in _fields_of(kind, data, "skip").items():
+        if name not in columns:
+            raise MappingError(f"skip.{name}: a row is skipped by a mapped column's text")
+        listed = [cells] if isinstance(cells, str) else cells
+        if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
+            raise MappingError(f"skip.{name} must be a text or a list of texts")
+        skip[name] = frozenset(c.strip().lower() for c in listed)
     formats = _table(data, "formats")
     timezone = formats.get("timezone")
     if timezone is not None:
@@ -178,6 +249,10 @@ def load_mapping(kind: Kind, data: Mapping[str, Any]) -> ImportMapping:
     return ImportMapping(
         columns=dict(columns),
         values=values,
+        constants=constants,
+        defaults=defaults,
+        computed=computed,
+        skip=skip,
         formats=Formats(
             datetimes=_strings(formats.get("datetime", ISO), "formats.datetime"),
             dates=_strings(formats.get("date", ISO), "formats.date"),
@@ -194,13 +269,19 @@ def load_mapping(kind: Kind, data: Mapping[str, Any]) -> ImportMapping:
 
 
 def column_indexes(mapping: ImportMapping, header: Sequence[str]) -> dict[str, int]:
-    """Where each mapped field sits in the file; a mapped column missing from it is an
-    error of the mapping against this file."""
+    """Where each mapped field sits in the file, and each column an expression or a default
+    reads (as `column:<name>`); a column missing from the file is an error of the mapping
+    against this file."""
     positions = {name.strip(): index for index, name in enumerate(header)}
-    missing = [c for c in mapping.columns.values() if c not in positions]
+    read = [column for expression in mapping.computed.values() for column in expression.columns]
+    read += [d.column for d in mapping.defaults.values() if d.column is not None]
+    missing = [c for c in [*mapping.columns.values(), *read] if c not in positions]
     if missing:
-        raise MappingError(f"the file has no column(s): {', '.join(repr(c) for c in missing)}")
-    return {name: positions[column] for name, column in mapping.columns.items()}
+        unique = dict.fromkeys(missing)
+        raise MappingError(f"the file has no column(s): {', '.join(repr(c) for c in unique)}")
+    indexes = {name: positions[column] for name, column in mapping.columns.items()}
+    indexes.update({COLUMN + column: positions[column] for column in read})
+    return indexes
 
 
 @dataclass(frozen=True)
@@ -219,12 +300,31 @@ class _Row:
         self.values, self.indexes, self.context = values, indexes, context
         self.errors: list[FieldError] = []
 
-    def text(self, name: str) -> str | None:
-        index = self.indexes.get(name)
+    def cell(self, key: str) -> str | None:
+        """The text of a field's column (or `column:<name>`), None when blank."""
+        index = self.indexes.get(key)
         if index is None or index >= len(self.values):
             return None
         value = self.values[index].strip()
         return value or None
+
+    def text(self, name: str) -> str | None:
+        """A field's text: its cell, its constant or its default, through its value map
+        (an enum's map is applied by `choice`)."""
+        mapping = self.context.mapping
+        value = mapping.constants.get(name) or self.cell(name)
+        if value is None and (default := mapping.defaults.get(name)) is not None:
+            value = default.value if default.column is None else self.cell(COLUMN + default.column)
+        table = mapping.values.get(name)
+        if value is None or table is None or name in ENUMS:
+            return value
+        return table.get(value.lower(), table.get(ANY_OTHER, value))
+
+    def skipped(self) -> bool:
+        return any(
+            (self.cell(name) or "").lower() in cells
+            for name, cells in self.context.mapping.skip.items()
+        )
 
     def required(self, name: str) -> str:
         value = self.text(name)
@@ -240,9 +340,15 @@ class _Row:
         return repr(self.context.mapping.columns.get(name, name))
 
     def number(self, name: str, required: bool = False) -> Decimal | None:
+        expression = self.context.mapping.computed.get(name)
+        if expression is not None:
+            return self._computed(name, expression, required)
         raw = self.required(name) if required else self.text(name)
         if not raw:
             return None
+        return self._decimal(name, raw, self._column(name))
+
+    def _decimal(self, name: str, raw: str, where: str) -> Decimal | None:
         formats = self.context.mapping.formats
         cleaned = raw.strip("$€£¥ ")
         if formats.thousands_separator:
@@ -253,9 +359,32 @@ class _Row:
         except InvalidOperation:
             value = Decimal("NaN")
         if not value.is_finite():
-            self.fail(name, ErrorCode.INVALID, f"{self._column(name)}: {raw!r} is not a number")
+            self.fail(name, ErrorCode.INVALID, f"{where}: {raw!r} is not a number")
             return None
         return value
+
+    def _computed(self, name: str, expression: Expression, required: bool) -> Decimal | None:
+        """The expression over the row's columns; a blank column leaves it blank."""
+        found = {}
+        for column in expression.columns:
+            raw = self.cell(COLUMN + column)
+            if raw is None:
+                if required:
+                    self.fail(
+                        name,
+                        ErrorCode.REQUIRED,
+                        f"{column!r} is empty ({name} = {expression.text})",
+                    )
+                return None
+            value = self._decimal(name, raw, repr(column))
+            if value is None:
+                return None
+            found[column] = value
+        try:
+            return expression.evaluate(found)
+        except ArithmeticError:
+            self.fail(name, ErrorCode.INVALID, f"{name} = {expression.text}: division by zero")
+            return None
 
     def moment(self, name: str, required: bool = False) -> datetime | None:
         """A time with its offset: a date alone is the start of that local day, and a time
@@ -505,11 +634,20 @@ PARSERS = {
 }
 
 
+class Skipped:
+    """A row the mapping's `[skip]` leaves out."""
+
+
+SKIPPED = Skipped()
+
+
 def parse_row(
     kind: Kind, values: Sequence[str], indexes: Mapping[str, int], context: Context
-) -> Parsed | list[FieldError]:
-    """One row as a record of `kind`, or every reason it cannot be one."""
+) -> Parsed | Skipped | list[FieldError]:
+    """One row as a record of `kind`, SKIPPED, or every reason it cannot be one."""
     row = _Row(values, indexes, context)
+    if row.skipped():
+        return SKIPPED
     parsed = PARSERS[kind](row)
     if row.errors or parsed is None:
         return row.errors

@@ -102,7 +102,12 @@ class RejectedRecord:
 
 @strawberry.type
 class IngestPayload:
-    accepted: int = strawberry.field(description="Records stored (created or updated).")
+    accepted: int = strawberry.field(
+        description="Records stored: created, updated, or already stored as they are."
+    )
+    unchanged: int = strawberry.field(
+        description="Of the accepted, those already stored as they are: nothing rewritten."
+    )
     rejected: list[RejectedRecord]
 
 
@@ -133,6 +138,7 @@ async def _ingest(
     await after_commit(info.context.queue)
     return IngestPayload(
         accepted=result.accepted,
+        unchanged=result.unchanged,
         rejected=[
             RejectedRecord(
                 index=rejected.index,

@@ -113,10 +113,12 @@ def rejects_path(request: ImportRequest) -> Path:
 def describe(summary: ImportSummary) -> tuple[str, int]:
     """The summary line for people, and the exit status for scripts."""
     rejects = summary.rejects_file
-    words = (
-        f"{summary.kind}: {summary.rows} rows read, {summary.imported} imported, "
-        f"{summary.rejected} rejected"
-    )
+    words = f"{summary.kind}: {summary.rows} rows read, {summary.imported} imported, "
+    if summary.unchanged:
+        words += f"{summary.unchanged} unchanged, "
+    words += f"{summary.rejected} rejected"
+    if summary.skipped:
+        words += f", {summary.skipped} skipped"
     if summary.created_users or summary.created_teams:
         words += f"; created {summary.created_users} people and {summary.created_teams} teams"
     if summary.rolled_back:

@@ -27,6 +27,7 @@ from domain.imports import (
     MappingError,
     Parsed,
     RepRow,
+    Skipped,
     column_indexes,
     parse_row,
 )
@@ -56,6 +57,10 @@ class ImportSummary:
     rows: int = 0
     imported: int = 0
     rejected: int = 0
+    # Rows stored already as they are: nothing rewritten (not counted in `imported`).
+    unchanged: int = 0
+    # Rows the mapping's [skip] leaves out.
+    skipped: int = 0
     created_users: int = 0
     created_teams: int = 0
     # Strict mode found bad rows: nothing was stored.
@@ -214,6 +219,9 @@ class _Run:
                 self.summary.rows -= 1  # blank lines are not rows
                 continue
             parsed = parse_row(self.kind, values, self.indexes, self.context)
+            if isinstance(parsed, Skipped):
+                self.summary.skipped += 1
+                continue
             if isinstance(parsed, list):
                 self.reject(line, parsed, values)
                 continue
@@ -281,7 +289,8 @@ class _Run:
         for rejected in result.rejected:
             index = keep[rejected.index]
             self.reject(batch.lines[index], rejected.errors, batch.values[index])
-        self.summary.imported += result.accepted
+        self.summary.imported += result.accepted - result.unchanged
+        self.summary.unchanged += result.unchanged
         self.summary.affected_rep_ids |= result.affected_rep_ids
 
     async def _without_repeats(

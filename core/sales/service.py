@@ -48,6 +48,8 @@ class RejectedRecord:
 @dataclass
 class IngestResult:
     accepted: int = 0
+    # Of the accepted, those that arrived as they are stored: nothing was rewritten.
+    unchanged: int = 0
     rejected: list[RejectedRecord] = field(default_factory=list)
     # Reps whose figures may have moved: owners old and new of every changed record.
     affected_rep_ids: set[int] = field(default_factory=set)
@@ -233,6 +235,7 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
         before = await store.deals_by_external_id(org_id, ids)
         # A record sent again as it is stays as it is: not rewritten, nothing re-measured.
         changed = [d for d in deals if store.changed(d, before.get(d.external_id), DEAL_FIELDS)]
+        result.unchanged = len(deals) - len(changed)
         costs = await store.unit_costs(
             [d.product_id for d in [*deals, *before.values()] if d.product_id is not None]
         )
@@ -285,7 +288,8 @@ async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]
     async with in_transaction() as connection:
         await rollups.lock_organisation(connection, org_id)
         before = await store.leads_by_external_id(org_id, (lead.external_id for lead in leads))
-        leads = [x for x in leads if store.changed(x, before.get(x.external_id), LEAD_FIELDS)]
+        changed = [x for x in leads if store.changed(x, before.get(x.external_id), LEAD_FIELDS)]
+        result.unchanged, leads = len(leads) - len(changed), changed
         converted_to = {
             lead.converted_deal_external_id
             for lead in [*leads, *before.values()]

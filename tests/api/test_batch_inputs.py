@@ -15,7 +15,7 @@ from tests.conftest import Org
 from tests.support.graphql import graphql
 
 DEALS = """mutation($deals: [DealInput!]!) { ingestDeals(deals: $deals) {
-  ... on IngestPayload { accepted rejected { index errors { code } } } } }"""
+  ... on IngestPayload { accepted unchanged rejected { index errors { code } } } } }"""
 LEADS = """mutation($leads: [LeadInput!]!) { ingestLeads(leads: $leads) {
   ... on IngestPayload { accepted } } }"""
 
@@ -44,7 +44,10 @@ async def test_every_field_and_default_of_a_batch_arrives(client: httpx.AsyncCli
         },
     ]
     body = await graphql(client, DEALS, org.token(), deals=deals)
-    assert body["data"]["ingestDeals"] == {"accepted": 2, "rejected": []}
+    assert body["data"]["ingestDeals"] == {"accepted": 2, "unchanged": 0, "rejected": []}
+    # Sent again as they are: accepted, and nothing rewritten.
+    body = await graphql(client, DEALS, org.token(), deals=deals)
+    assert body["data"]["ingestDeals"] == {"accepted": 2, "unchanged": 2, "rejected": []}
 
     full = await Deal.get(organisation_id=org.organisation.id, external_id="full")
     assert (full.amount, full.cost, full.quantity, full.stage) == (

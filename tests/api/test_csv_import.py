@@ -14,8 +14,9 @@ import httpx
 
 from core.metrics.models import DealDay
 from core.orgs.models import Team, User
-from core.sales.models import Deal
+from core.sales.models import Deal, Product
 from domain.metrics import Metric
+from domain.records import DealStage
 from tests.conftest import Org
 from tests.support.factories import make_goal
 from tests.support.graphql import graphql
@@ -100,7 +101,7 @@ async def test_a_mapped_csv_is_imported_and_a_second_run_changes_nothing(
     second = await asyncio.to_thread(run_import, production_env, *args)
 
     assert first == (0, "deals: 5 rows read, 5 imported, 0 rejected.")
-    assert second == first
+    assert second == (0, "deals: 5 rows read, 0 imported, 5 unchanged, 0 rejected.")
     figures = {
         metric: (await graphql(client, PROGRESS, org.token(), id=goal.id))["data"]["goal"][
             "progress"
@@ -445,3 +446,77 @@ async def test_reimporting_exact_amounts_and_daylight_saving_times_changes_nothi
     assert sum(r.revenue_ticks for r in await DealDay.all()) == 29_585_775 + 1_000_000
     progress = (await graphql(client, PROGRESS, org.token(), id=goal.id))["data"]["goal"]
     assert progress["progress"]["currentValue"] == "2958.58"
+
+
+# A retail order sheet as exported: no stage (every order is won), no amount or cost
+# columns, product names as the sales team types them, and internal orders to leave out.
+ORDER_MAPPING = """
+[columns]
+external_id = "Order ID"
+owner = "Rep"
+created_at = "Order Date"
+closed_at = "Order Date"
+product_external_id = "Product"
+quantity = "Qty"
+region = "Region"
+
+[constants]
+stage = "WON"
+
+[computed]
+amount = "Qty * Unit Price"
+cost = "Sales - Profit"
+
+[values.product_external_id]
+"GTXPro" = "GTX-PRO"
+"GTX Pro" = "GTX-PRO"
+
+[skip]
+region = "Internal"
+
+[formats]
+date = "%m/%d/%Y"
+
+[owners]
+match = "name"
+"""
+ORDER_SHEET = """Order ID,Order Date,Rep,Product,Qty,Unit Price,Sales,Profit,Region
+O-1,10/05/2026,Rita Rep,GTXPro,3,19.99,59.97,20.00,West
+O-2,10/06/2026,Rita Rep,GTX Pro,1,"1,250.00","1,250.00",400.50,West
+O-3,10/07/2026,Rita Rep,GTXPro,2,19.99,39.98,10.00,Internal
+"""
+
+
+async def test_an_order_sheet_imports_with_a_mapping_alone(
+    production_env: dict[str, str], client: httpx.AsyncClient, org: Org, tmp_path: Path
+) -> None:
+    await Product.create(organisation_id=org.organisation.id, external_id="GTX-PRO", name="GTX Pro")
+    goal = await make_goal(
+        org.organisation.id,
+        rep_id=org.rep.id,
+        metric=Metric.GROSS_PROFIT,
+        target=1000,
+        start=date(2026, 10, 1),
+        end=date(2026, 10, 31),
+    )
+    args = (
+        "deals",
+        str(write(tmp_path, "orders.csv", ORDER_SHEET)),
+        "--mapping",
+        str(write(tmp_path, "orders.toml", ORDER_MAPPING)),
+        "--organisation",
+        str(org.organisation.id),
+    )
+
+    status, said = await asyncio.to_thread(run_import, production_env, *args)
+
+    assert (status, said) == (0, "deals: 3 rows read, 2 imported, 0 rejected, 1 skipped.")
+    stored = {d.external_id: d for d in await Deal.filter(organisation_id=org.organisation.id)}
+    assert sorted(stored) == ["O-1", "O-2"]
+    # 3 × 19.99 = 59.97 at a cost of 59.97 − 20.00; 1 × 1,250.00 at 1,250.00 − 400.50.
+    assert (stored["O-1"].amount, stored["O-1"].cost) == (Decimal("59.97"), Decimal("39.97"))
+    assert (stored["O-2"].amount, stored["O-2"].cost) == (Decimal("1250"), Decimal("849.5"))
+    assert {d.stage for d in stored.values()} == {DealStage.WON}
+    # Gross profit: 20.00 + 400.50.
+    body = await graphql(client, PROGRESS, org.token(), id=str(goal.id))
+    assert body["data"]["goal"]["progress"]["currentValue"] == "420.50"
