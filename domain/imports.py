@@ -83,7 +83,7 @@ ISO = "iso"
 COLUMN = "column:"
 SECTIONS = frozenset(
     {"csv", "columns", "values", "formats", "owners", "rates"}
-    | {"constants", "defaults", "computed", "skip"}
+    | {"constants", "defaults", "computed", "skip", "lines"}
 )
 
 
@@ -131,6 +131,8 @@ class ImportMapping:
     computed: dict[str, Expression] = field(default_factory=dict)
     # Per field, the cell texts (lowercased) of rows to leave out: skipped, not rejected.
     skip: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Deals given as order lines: the order column, whose consecutive lines are one deal.
+    lines_by: str | None = None
     formats: Formats = field(default_factory=Formats)
     owners: Owners = field(default_factory=Owners)
     # Amounts in another currency are multiplied by its rate into the organisation's.
@@ -175,10 +177,17 @@ def load_mapping(kind: Kind, data: Mapping[str, Any]) -> ImportMapping:
     if unknown:
         raise MappingError(f"unknown section(s): {', '.join(sorted(unknown))}")
     required, _ = FIELDS[kind]
-    columns = _fields_of(kind, data, "columns")
+    columns = dict(_fields_of(kind, data, "columns"))
     for name, column in columns.items():
         if not isinstance(column, str) or not column:
             raise MappingError(f"columns.{name} must name a column")
+    lines = _table(data, "lines")
+    lines_by = lines.get("by")
+    if lines:
+        if kind is not Kind.DEALS or set(lines) != {"by"} or not isinstance(lines_by, str):
+            raise MappingError('lines: deals take [lines] by = "<order column>"')
+        if columns.setdefault("external_id", lines_by) != lines_by:
+            raise MappingError("lines.by: the order column is the deal's external_id column")
     constants = {
         name: _text(value, f"constants.{name}")
         for name, value in _fields_of(kind, data, "constants").items()
@@ -247,7 +256,8 @@ def load_mapping(kind: Kind, data: Mapping[str, Any]) -> ImportMapping:
     if not isinstance(delimiter, str) or len(delimiter) != 1:
         raise MappingError("csv.delimiter must be one character")
     return ImportMapping(
-        columns=dict(columns),
+        columns=columns,
+        lines_by=lines_by,
         values=values,
         constants=constants,
         defaults=defaults,

@@ -124,6 +124,19 @@ class _Batch:
     lines: list[int] = field(default_factory=list)
     values: list[list[str]] = field(default_factory=list)
     parsed: list[Parsed] = field(default_factory=list)
+    # The further lines of each entry (order lines summed into its deal): line and values.
+    more: list[list[tuple[int, list[str]]]] = field(default_factory=list)
+
+    def append(self, line: int, values: list[str], parsed: Parsed) -> None:
+        self.lines.append(line)
+        self.values.append(values)
+        self.parsed.append(parsed)
+        self.more.append([])
+
+    def pop(self) -> list[tuple[int, list[str]]]:
+        """Take the last entry out: every line of it."""
+        self.parsed.pop()
+        return [(self.lines.pop(), self.values.pop()), *self.more.pop()]
 
 
 async def import_file(
@@ -208,6 +221,9 @@ class _Run:
         self.started = clock.now()
         self.directory: Directory | None = None
         self.rep_emails: set[str] = set()
+        # The order the last line belonged to, and whether one of its lines was refused.
+        self.order: str | None = None
+        self.order_refused = False
         self.refused: list[tuple[int, Sequence[FieldError], Sequence[str]]] = []
 
     async def all(self, rows: Iterator[tuple[int, list[str]]], report: Callable[[], None]) -> None:
@@ -222,23 +238,59 @@ class _Run:
             if isinstance(parsed, Skipped):
                 self.summary.skipped += 1
                 continue
+            if self.mapping.lines_by is not None and self._line_of_order(
+                batch, line, values, parsed
+            ):
+                continue
             if isinstance(parsed, list):
                 self.reject(line, parsed, values)
                 continue
-            batch.lines.append(line)
-            batch.values.append(values)
-            batch.parsed.append(parsed)
+            # A batch ends between entries, never inside an order's lines.
             if len(batch.lines) >= BATCH:
                 await self.store(batch)
                 self.write_rejects()
                 batch = _Batch()
                 report()
+            batch.append(line, values, parsed)
         await self.store(batch)
         self.write_rejects()
         report()
         self.summary.created_users = self.directory.created_users
         self.summary.created_teams = self.directory.created_teams
         self.summary.affected_rep_ids |= self.directory.touched
+
+    def _line_of_order(
+        self, batch: _Batch, line: int, values: list[str], parsed: Parsed | list[FieldError]
+    ) -> bool:
+        """Fold an order line into the deal of the lines before it (amounts, costs and
+        quantities summed), or reject it with them: an order with a bad line is not stored
+        in part. False for the first line of an order. Lines of one order are consecutive,
+        as exports write them; an order seen again later is a repeated external id."""
+        order = _cell(values, self.indexes["external_id"])
+        if order is None or order != self.order:
+            self.order, self.order_refused = order, isinstance(parsed, list)
+            return False
+        if self.order_refused:
+            self.reject(line, [_ORDER_REFUSED], values)
+            return True
+        if isinstance(parsed, list):
+            self.order_refused = True
+            for earlier_line, earlier_values in batch.pop():
+                self.reject(earlier_line, [_ORDER_REFUSED], earlier_values)
+            self.reject(line, parsed, values)
+            return True
+        first, extra = batch.parsed[-1].record, parsed.record
+        assert isinstance(first, DealRecord)
+        assert isinstance(extra, DealRecord)
+        batch.parsed[-1] = replace(batch.parsed[-1], record=_summed(first, extra))
+        batch.more[-1].append((line, values))
+        return True
+
+    def reject_entry(self, batch: _Batch, index: int, errors: Sequence[FieldError]) -> None:
+        """Reject an entry of the batch: each of its lines."""
+        self.reject(batch.lines[index], errors, batch.values[index])
+        for line, values in batch.more[index]:
+            self.reject(line, errors, values)
 
     def reject(self, line: int, errors: Sequence[FieldError], values: Sequence[str]) -> None:
         self.summary.rejected += 1
@@ -278,7 +330,7 @@ class _Run:
                     parsed.owner, self.mapping.owners.match, self.mapping.owners.create
                 )
                 if isinstance(owner, FieldError):
-                    self.reject(batch.lines[index], [owner], batch.values[index])
+                    self.reject_entry(batch, index, [owner])
                     continue
                 assert isinstance(record, DealRecord | LeadRecord)
                 record = replace(record, owner_email=owner.email)
@@ -288,7 +340,7 @@ class _Run:
         result = await INGEST[self.kind](self.organisation, records)
         for rejected in result.rejected:
             index = keep[rejected.index]
-            self.reject(batch.lines[index], rejected.errors, batch.values[index])
+            self.reject_entry(batch, index, rejected.errors)
         self.summary.imported += result.accepted - result.unchanged
         self.summary.unchanged += result.unchanged
         self.summary.affected_rep_ids |= result.affected_rep_ids
@@ -315,8 +367,25 @@ class _Run:
         kept_records: list[Any] = []
         for index, record in zip(keep, records, strict=True):
             if record.external_id in stored:
-                self.reject(batch.lines[index], [repeat], batch.values[index])
+                self.reject_entry(batch, index, [repeat])
             else:
                 kept.append(index)
                 kept_records.append(record)
         return kept, kept_records
+
+
+_ORDER_REFUSED = FieldError(
+    "external_id", ErrorCode.INVALID, "another line of this order was refused"
+)
+
+
+def _cell(values: Sequence[str], index: int) -> str | None:
+    return values[index].strip() or None if index < len(values) else None
+
+
+def _summed(deal: DealRecord, line: DealRecord) -> DealRecord:
+    """A deal with one more line: its amount, cost and quantity added."""
+    cost = None if deal.cost is None and line.cost is None else (deal.cost or 0) + (line.cost or 0)
+    return replace(
+        deal, amount=deal.amount + line.amount, cost=cost, quantity=deal.quantity + line.quantity
+    )

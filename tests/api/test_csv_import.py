@@ -520,3 +520,63 @@ async def test_an_order_sheet_imports_with_a_mapping_alone(
     # Gross profit: 20.00 + 400.50.
     body = await graphql(client, PROGRESS, org.token(), id=str(goal.id))
     assert body["data"]["goal"]["progress"]["currentValue"] == "420.50"
+
+
+# An order-line database: one row per product of an order, an order's lines together.
+LINES_MAPPING = """
+[columns]
+owner = "Rep"
+created_at = "Ordered"
+closed_at = "Ordered"
+quantity = "Qty"
+
+[lines]
+by = "Order"
+
+[constants]
+stage = "WON"
+
+[computed]
+amount = "Qty * Price"
+cost = "Qty * Unit Cost"
+
+[owners]
+match = "name"
+"""
+ORDER_LINES = """Order,Ordered,Rep,Qty,Price,Unit Cost
+A-1,2026-10-05,Rita Rep,2,100.00,40.00
+A-1,2026-10-05,Rita Rep,1,250.50,100.25
+A-2,2026-10-06,Rita Rep,1,80.00,30.00
+A-2,2026-10-06,Rita Rep,many,80.00,30.00
+A-3,2026-10-07,Rita Rep,4,12.50,5.00
+"""
+
+
+async def test_order_lines_become_one_deal_per_order(
+    production_env: dict[str, str], org: Org, tmp_path: Path
+) -> None:
+    args = (
+        "deals",
+        str(write(tmp_path, "lines.csv", ORDER_LINES)),
+        "--mapping",
+        str(write(tmp_path, "lines.toml", LINES_MAPPING)),
+        "--organisation",
+        str(org.organisation.id),
+    )
+
+    status, said = await asyncio.to_thread(run_import, production_env, *args)
+
+    # A-2 has a bad line: neither of its lines is stored, so it is not stored in part.
+    assert status == 3
+    assert said.startswith("deals: 5 rows read, 2 imported, 2 rejected.")
+    stored = {d.external_id: d for d in await Deal.filter(organisation_id=org.organisation.id)}
+    assert sorted(stored) == ["A-1", "A-3"]
+    # A-1: 2 × 100.00 + 1 × 250.50 = 450.50, costing 2 × 40.00 + 100.25 = 180.25, 3 units.
+    a1 = stored["A-1"]
+    assert (a1.amount, a1.cost, a1.quantity) == (Decimal("450.5"), Decimal("180.25"), 3)
+    a3 = stored["A-3"]
+    assert (a3.amount, a3.cost, a3.quantity) == (Decimal(50), Decimal(20), 4)
+    rejects = (tmp_path / "lines.csv.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert [row.split(",")[0] for row in rejects[1:]] == ["4", "5"]
+    assert "another line of this order was refused" in rejects[1]
+    assert "'Qty': 'many' is not a number" in rejects[2]
