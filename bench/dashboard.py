@@ -18,7 +18,6 @@ it serves anyone everything), so the comparison flatters the baseline.
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -28,17 +27,15 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import SECRET, free_port, fresh_database, healthy, process_env, volley  # noqa: E402
+from bench.common import SECRET, volley  # noqa: E402
 from bench.results import Row, report  # noqa: E402
 from bench.stack import (  # noqa: E402
     BASELINE_DASHBOARD,
     BASELINE_REPS,
     PROJECT_DASHBOARD,
     PROJECT_REPS,
-    seed,
-    settled,
-    start_postgraphile,
-    start_project,
+    Stack,
+    side_by_side,
 )
 from core.auth.tokens import mint_token  # noqa: E402
 
@@ -102,80 +99,67 @@ def same_answers(project: list[tuple[Any, ...]], baseline: list[tuple[Any, ...]]
 
 
 async def main() -> None:
-    async with fresh_database("dashboard") as (name, url):
-        await measure(name, url)
+    async with side_by_side("dashboard") as stack:
+        await measure(stack)
 
 
-async def measure(name: str, url: str) -> None:
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        seeded = await seed(url)
-        team, director = seeded.team, seeded.director
-        port, baseline_port = free_port(), free_port()
-        processes += start_project(process_env(name, url), port)
-        await settled(url)
-        processes.append(await start_postgraphile(url, baseline_port))
-        base, baseline = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{baseline_port}"
-        await healthy(base)
-        bearer = {"authorization": f"Bearer {mint_token(director, SECRET)}"}
-        ours = {"team": str(team.id)}
-        theirs = {"team": team.id}
-        pairs = [
-            ("dashboard", PROJECT_DASHBOARD, BASELINE_DASHBOARD),
-            ("reps list", PROJECT_REPS, BASELINE_REPS),
+async def measure(stack: Stack) -> None:
+    team, base, baseline = stack.seeded.team, stack.project, stack.baseline
+    bearer = {"authorization": f"Bearer {mint_token(stack.seeded.director, SECRET)}"}
+    ours = {"team": str(team.id)}
+    theirs = {"team": team.id}
+    pairs = [
+        ("dashboard", PROJECT_DASHBOARD, BASELINE_DASHBOARD),
+        ("reps list", PROJECT_REPS, BASELINE_REPS),
+    ]
+    async with httpx.AsyncClient(timeout=60) as http:
+        mine = await http.post(
+            f"{base}/graphql",
+            json={"query": PROJECT_DASHBOARD, "variables": ours},
+            headers=bearer,
+        )
+        other = await http.post(
+            f"{baseline}/graphql", json={"query": BASELINE_DASHBOARD, "variables": theirs}
+        )
+    same_answers(project_dashboard(mine.json()), baseline_dashboard(other.json()))
+    rows = []
+    for label, project_query, baseline_query in pairs:
+        project = await volley(
+            f"{base}/graphql",
+            {"query": project_query, "variables": ours},
+            bearer,
+            CONNECTIONS,
+            SECONDS,
+        )
+        other_side = await volley(
+            f"{baseline}/graphql",
+            {"query": baseline_query, "variables": theirs},
+            {},
+            CONNECTIONS,
+            SECONDS,
+        )
+        print(f"{label}: project {project}\n{label}: PostGraphile {other_side}")
+        if project.failures or other_side.failures:
+            raise SystemExit(f"{label}: failed requests")
+        rows += [
+            Row(
+                "dashboard",
+                f"{label}, {CONNECTIONS} connections: requests per s",
+                "per s",
+                project.per_second,
+                other_side.per_second,
+                "PostGraphile 4, one process",
+            ),
+            Row(
+                "dashboard",
+                f"{label}, {CONNECTIONS} connections: p50 ms",
+                "ms",
+                project.p50,
+                other_side.p50,
+                "PostGraphile 4, one process",
+            ),
         ]
-        async with httpx.AsyncClient(timeout=60) as http:
-            mine = await http.post(
-                f"{base}/graphql",
-                json={"query": PROJECT_DASHBOARD, "variables": ours},
-                headers=bearer,
-            )
-            other = await http.post(
-                f"{baseline}/graphql", json={"query": BASELINE_DASHBOARD, "variables": theirs}
-            )
-        same_answers(project_dashboard(mine.json()), baseline_dashboard(other.json()))
-        rows = []
-        for label, project_query, baseline_query in pairs:
-            project = await volley(
-                f"{base}/graphql",
-                {"query": project_query, "variables": ours},
-                bearer,
-                CONNECTIONS,
-                SECONDS,
-            )
-            other_side = await volley(
-                f"{baseline}/graphql",
-                {"query": baseline_query, "variables": theirs},
-                {},
-                CONNECTIONS,
-                SECONDS,
-            )
-            print(f"{label}: project {project}\n{label}: PostGraphile {other_side}")
-            if project.failures or other_side.failures:
-                raise SystemExit(f"{label}: failed requests")
-            rows += [
-                Row(
-                    "dashboard",
-                    f"{label}, {CONNECTIONS} connections: requests per s",
-                    "per s",
-                    project.per_second,
-                    other_side.per_second,
-                    "PostGraphile 4, one process",
-                ),
-                Row(
-                    "dashboard",
-                    f"{label}, {CONNECTIONS} connections: p50 ms",
-                    "ms",
-                    project.p50,
-                    other_side.p50,
-                    "PostGraphile 4, one process",
-                ),
-            ]
-        report(rows)
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
+    report(rows)
 
 
 if __name__ == "__main__":

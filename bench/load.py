@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -26,17 +25,15 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import SECRET, free_port, fresh_database, healthy, process_env  # noqa: E402
+from bench.common import SECRET  # noqa: E402
 from bench.results import Row, report  # noqa: E402
 from bench.stack import (  # noqa: E402
     BASELINE_DASHBOARD,
     BASELINE_REPS,
     PROJECT_DASHBOARD,
     PROJECT_REPS,
-    seed,
-    settled,
-    start_postgraphile,
-    start_project,
+    Stack,
+    side_by_side,
 )
 from core.auth.tokens import mint_token  # noqa: E402
 
@@ -95,105 +92,69 @@ async def hammer(
 
 
 async def main() -> None:
-    async with fresh_database("load") as (name, url):
-        await measure(name, url)
+    async with side_by_side("load") as stack:
+        await measure(stack)
 
 
-async def measure(name: str, url: str) -> None:
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        seeded = await seed(url)
-        port, baseline_port = free_port(), free_port()
-        processes += start_project(process_env(name, url), port)
-        await settled(url)
-        processes.append(await start_postgraphile(url, baseline_port))
-        base, baseline = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{baseline_port}"
-        await healthy(base)
-        bearer = {"authorization": f"Bearer {mint_token(seeded.director, SECRET)}"}
-        ingest = {"authorization": f"Bearer {mint_token(seeded.admin, SECRET)}"}
-        today = datetime.now(UTC).date()
-        month = {"start": today.replace(day=1).isoformat(), "end": today.isoformat()}
-        ours, theirs = {"team": str(seeded.team.id)}, {"team": seeded.team.id}
+async def measure(stack: Stack) -> None:
+    seeded, base, baseline = stack.seeded, stack.project, stack.baseline
+    bearer = {"authorization": f"Bearer {mint_token(seeded.director, SECRET)}"}
+    ingest = {"authorization": f"Bearer {mint_token(seeded.admin, SECRET)}"}
+    today = datetime.now(UTC).date()
+    month = {"start": today.replace(day=1).isoformat(), "end": today.isoformat()}
+    ours, theirs = {"team": str(seeded.team.id)}, {"team": seeded.team.id}
 
-        def deal(n: int) -> dict:
-            closed = datetime.now(UTC) - timedelta(minutes=1)
-            rep = seeded.reps[n % len(seeded.reps)]
-            record = {
-                "externalId": f"load-{n}",
-                "ownerEmail": rep.email,
-                "amount": "100",
-                "stage": "WON",
-                "createdAt": (closed - timedelta(days=1)).isoformat(),
-                "closedAt": closed.isoformat(),
-            }
-            return {"json": {"query": INGEST, "variables": {"d": [record]}}, "headers": ingest}
+    def deal(n: int) -> dict:
+        closed = datetime.now(UTC) - timedelta(minutes=1)
+        rep = seeded.reps[n % len(seeded.reps)]
+        record = {
+            "externalId": f"load-{n}",
+            "ownerEmail": rep.email,
+            "amount": "100",
+            "stage": "WON",
+            "createdAt": (closed - timedelta(days=1)).isoformat(),
+            "closedAt": closed.isoformat(),
+        }
+        return {"json": {"query": INGEST, "variables": {"d": [record]}}, "headers": ingest}
 
-        def asked(query: str, variables: dict, headers: dict) -> tuple[str, dict]:
-            return (
-                "/graphql",
-                {"json": {"query": query, "variables": variables}, "headers": headers},
-            )
+    def asked(query: str, variables: dict, headers: dict) -> tuple[str, dict]:
+        return (
+            "/graphql",
+            {"json": {"query": query, "variables": variables}, "headers": headers},
+        )
 
-        reads = [asked(PROJECT_DASHBOARD, ours, bearer), asked(PROJECT_REPS, ours, bearer)]
-        baseline_reads = [asked(BASELINE_DASHBOARD, theirs, {}), asked(BASELINE_REPS, theirs, {})]
-        board = asked(BOARD, month, bearer)
-        work = [*reads, board] * 4 + [("/graphql", deal(n)) for n in range(3)]
+    reads = [asked(PROJECT_DASHBOARD, ours, bearer), asked(PROJECT_REPS, ours, bearer)]
+    baseline_reads = [asked(BASELINE_DASHBOARD, theirs, {}), asked(BASELINE_REPS, theirs, {})]
+    board = asked(BOARD, month, bearer)
+    work = [*reads, board] * 4 + [("/graphql", deal(n)) for n in range(3)]
 
-        mixed = await hammer(base, work, SECONDS)
-        floor = await hammer(base, [("/healthz", {})], SECONDS / 3)
-        read_only = await hammer(base, reads, SECONDS / 2)
-        other = await hammer(baseline, baseline_reads, SECONDS / 2)
-        for label, (_, done, failed) in (
-            ("mixed", mixed),
-            ("/healthz", floor),
-            ("reads", read_only),
-            ("PostGraphile reads", other),
-        ):
-            print(f"{CLIENTS} clients, {label}: {len(done):,} requests, {failed} errors")
-        rows = []
-        for what, ours_side, theirs_side, against in (
+    mixed = await hammer(base, work, SECONDS)
+    floor = await hammer(base, [("/healthz", {})], SECONDS / 3)
+    read_only = await hammer(base, reads, SECONDS / 2)
+    other = await hammer(baseline, baseline_reads, SECONDS / 2)
+    for label, (_, done, failed) in (
+        ("mixed", mixed),
+        ("/healthz", floor),
+        ("reads", read_only),
+        ("PostGraphile reads", other),
+    ):
+        print(f"{CLIENTS} clients, {label}: {len(done):,} requests, {failed} errors")
+    # Each figure of a side: (label, unit, how it is read off (rate, latencies, errors)).
+    figures = [
+        ("requests per s", "per s", lambda side: side[0]),
+        ("p50 ms", "ms", lambda side: pct(side[1], 0.5)),
+        ("p99 ms", "ms", lambda side: pct(side[1], 0.99)),
+        ("errors", "count", lambda side: side[2]),
+    ]
+    rows = [
+        Row("load", f"{what}, {CLIENTS} clients: {label}", unit, of(ours_side), of(theirs), against)
+        for what, ours_side, theirs, against in (
             ("mixed load", mixed, floor, "GET /healthz from the same clients"),
             ("reads", read_only, other, "PostGraphile 4, the same reads"),
-        ):
-            rows += [
-                Row(
-                    "load",
-                    f"{what}, {CLIENTS} clients: requests per s",
-                    "per s",
-                    ours_side[0],
-                    theirs_side[0],
-                    against,
-                ),
-                Row(
-                    "load",
-                    f"{what}, {CLIENTS} clients: p50 ms",
-                    "ms",
-                    pct(ours_side[1], 0.5),
-                    pct(theirs_side[1], 0.5),
-                    against,
-                ),
-                Row(
-                    "load",
-                    f"{what}, {CLIENTS} clients: p99 ms",
-                    "ms",
-                    pct(ours_side[1], 0.99),
-                    pct(theirs_side[1], 0.99),
-                    against,
-                ),
-                Row(
-                    "load",
-                    f"{what}, {CLIENTS} clients: errors",
-                    "count",
-                    ours_side[2],
-                    theirs_side[2],
-                    against,
-                ),
-            ]
-        report(rows)
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
+        )
+        for label, unit, of in figures
+    ]
+    report(rows)
 
 
 if __name__ == "__main__":

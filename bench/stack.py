@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +17,7 @@ import asyncpg
 import httpx
 
 from api import demo
-from bench.common import node_tool
+from bench.common import free_port, fresh_database, healthy, node_tool, process_env
 from core.db import close_database, migrate, open_database
 from core.orgs.models import Role, Team, User
 
@@ -164,3 +166,33 @@ async def graphql_up(url: str) -> None:
                 pass
             await asyncio.sleep(0.2)
     raise TimeoutError(f"{url} did not answer")
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Both servers up over the seeded demo: where each answers, and who is in it."""
+
+    seeded: Seeded
+    project: str
+    baseline: str
+
+
+@asynccontextmanager
+async def side_by_side(kind: str) -> AsyncIterator[Stack]:
+    """A database of this run with the demo, served by the project (once its worker has
+    evaluated what the seed ingested) and by PostGraphile; everything stopped after."""
+    async with fresh_database(kind) as (name, url):
+        processes: list[subprocess.Popen[bytes]] = []
+        try:
+            seeded = await seed(url)
+            port, baseline_port = free_port(), free_port()
+            processes += start_project(process_env(name, url), port)
+            await settled(url)
+            processes.append(await start_postgraphile(url, baseline_port))
+            stack = Stack(seeded, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{baseline_port}")
+            await healthy(stack.project)
+            yield stack
+        finally:
+            for process in processes:
+                process.terminate()
+                process.wait(timeout=30)
