@@ -361,13 +361,11 @@ async def measure_goals(
     now: datetime,
     structure: Structure | None = None,
 ) -> dict[int, Progress]:
-    """Progress of many goals at once, from the rollups, in a few statements in all. A goal
-    whose figures cannot be computed (a target stored before targets were checked, say) is
-    logged and left out: it never stops the others being measured."""
+    """Progress of many goals at once, from the rollups, in a few statements in all (a
+    goal that cannot be measured is left out, see `_standing`)."""
     if not goals:
         return {}
     structure = structure or await Structure.load(organisation.id)
-    tz = ZoneInfo(organisation.timezone)
     totals = await _totals(
         organisation.id,
         [
@@ -381,16 +379,28 @@ async def measure_goals(
             for goal in goals
         ],
     )
+    values = {goal.id: value_of(goal.metric, totals[goal.id]) for goal in goals}
+    return _standing(organisation, goals, values, now)
+
+
+def _standing(
+    organisation: Organisation,
+    goals: Sequence[Goal],
+    values: Mapping[int, Decimal | None],
+    now: datetime,
+) -> dict[int, Progress]:
+    """Where each goal stands at `now` with its current value. A goal whose figures cannot
+    be computed (a target stored before targets were checked, say) is logged and left out:
+    it never stops the others."""
+    tz = ZoneInfo(organisation.timezone)
     thresholds = thresholds_of(organisation)
-    measured = {}
+    standing = {}
     for goal in goals:
         try:
-            measured[goal.id] = _progress(
-                goal, value_of(goal.metric, totals[goal.id]), now, tz, thresholds
-            )
+            standing[goal.id] = _progress(goal, values[goal.id], now, tz, thresholds)
         except (ArithmeticError, ValueError) as error:
             logger.error("goal %s cannot be measured: %r", goal.id, error)
-    return measured
+    return standing
 
 
 async def read_progress(
@@ -402,18 +412,9 @@ async def read_progress(
     """Progress of these goals as a reader sees it: from the stored figures where they are
     valid (a lookup), measured from the rollups where not."""
     found = await figures.stored(organisation.id, [goal.id for goal in goals])
-    tz = ZoneInfo(organisation.timezone)
-    thresholds = thresholds_of(organisation)
-    progress: dict[int, Progress] = {}
-    unknown = []
-    for goal in goals:
-        if goal.id not in found:
-            unknown.append(goal)
-            continue
-        try:
-            progress[goal.id] = _progress(goal, found[goal.id], now, tz, thresholds)
-        except (ArithmeticError, ValueError) as error:
-            logger.error("goal %s cannot be measured: %r", goal.id, error)
+    known = [goal for goal in goals if goal.id in found]
+    unknown = [goal for goal in goals if goal.id not in found]
+    progress = _standing(organisation, known, found, now)
     if unknown:
         progress.update(await measure_goals(organisation, unknown, now, await structure()))
     return progress
