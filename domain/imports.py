@@ -4,7 +4,7 @@ written, and the parsing of one row into a record (or the reasons it cannot be o
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -71,7 +71,7 @@ FIELDS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     Kind.ACCOUNTS: (("external_id", "name"), ("segment", "region")),
     Kind.PRODUCTS: (("external_id", "name"), ("unit_price", "unit_cost", "currency")),
-    Kind.REPS: (("email", "name"), ("team", "manager", "external_id")),
+    Kind.REPS: (("name",), ("email", "external_id", "team", "parent_team", "manager")),
 }
 # Fields whose values map onto a fixed set (any field may take a value map).
 ENUMS: dict[str, type[StrEnum]] = {"stage": DealStage, "status": LeadStatus}
@@ -104,9 +104,13 @@ class Formats:
     currency: str | None = None
 
 
+# How a row names its owner: a person's email, their name, or the id the CRM gives them.
+MATCHES = ("email", "name", "external_id")
+
+
 @dataclass(frozen=True)
 class Owners:
-    """How a row's owner is found: by email or by name; created when asked to."""
+    """How a row's owner is found (one of MATCHES); created when asked to."""
 
     match: str = "email"
     create: bool = False
@@ -121,8 +125,20 @@ class Default:
 
 
 @dataclass(frozen=True)
+class Lookup:
+    """A field read from another file: this file's `key` column is found in the other
+    file's `on` column, and the field is that row's `column`."""
+
+    file: str
+    key: str
+    on: str
+    column: str
+
+
+@dataclass(frozen=True)
 class ImportMapping:
     columns: dict[str, str]
+    lookups: dict[str, Lookup] = field(default_factory=dict)
     # Per field, a cell's text (lowercased) → what the field holds; `*` for any other.
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     # Fields every row holds the same value of (an order sheet's stage: WON).
@@ -178,6 +194,13 @@ def load_mapping(kind: Kind, data: Mapping[str, Any]) -> ImportMapping:
         raise MappingError(f"unknown section(s): {', '.join(sorted(unknown))}")
     required, _ = FIELDS[kind]
     columns = dict(_fields_of(kind, data, "columns"))
+    lookups = {
+        name: _lookup(column, f"columns.{name}")
+        for name, column in columns.items()
+        if isinstance(column, dict)
+    }
+    for name in lookups:
+        del columns[name]
     for name, column in columns.items():
         if not isinstance(column, str) or not column:
             raise MappingError(f"columns.{name} must name a column")
@@ -200,9 +223,10 @@ def load_mapping(kind: Kind, data: Mapping[str, Any]) -> ImportMapping:
             computed[name] = Expression.parse(_text(text, f"computed.{name}"))
         except ExpressionError as error:
             raise MappingError(f"computed.{name}: {error}") from None
-    for name in set(columns) & (set(constants) | set(computed)):
+    for name in (columns.keys() | lookups.keys()) & (constants.keys() | computed.keys()):
         raise MappingError(f"{name} is given a column and a constant or an expression")
-    missing = [name for name in required if name not in columns | constants | computed.keys()]
+    given = columns.keys() | lookups.keys() | constants.keys() | computed.keys()
+    missing = [name for name in required if name not in given]
     if missing:
         raise MappingError(f"columns: {', '.join(missing)} must be mapped for {kind}")
     values: dict[str, dict[str, str]] = {}
@@ -243,8 +267,8 @@ def load_mapping(kind: Kind, data: Mapping[str, Any]) -> ImportMapping:
         except (ZoneInfoNotFoundError, ValueError):
             raise MappingError(f"formats.timezone: unknown timezone {timezone!r}") from None
     owners = _table(data, "owners")
-    if owners.get("match", "email") not in ("email", "name"):
-        raise MappingError('owners.match must be "email" or "name"')
+    if owners.get("match", "email") not in MATCHES:
+        raise MappingError(f"owners.match must be one of {', '.join(MATCHES)}")
     rates = {}
     for currency, rate in _table(data, "rates").items():
         try:
@@ -257,6 +281,7 @@ def load_mapping(kind: Kind, data: Mapping[str, Any]) -> ImportMapping:
         raise MappingError("csv.delimiter must be one character")
     return ImportMapping(
         columns=columns,
+        lookups=lookups,
         lines_by=lines_by,
         values=values,
         constants=constants,
@@ -278,6 +303,15 @@ def load_mapping(kind: Kind, data: Mapping[str, Any]) -> ImportMapping:
     )
 
 
+def _lookup(given: dict[str, Any], key: str) -> Lookup:
+    texts = {k: v for k, v in given.items() if isinstance(v, str) and v}
+    if set(given) - {"from", "key", "on", "column"} or not {"from", "key", "column"} <= set(texts):
+        raise MappingError(
+            f'{key} must name a column or {{ from = "file.csv", key = "…", column = "…" }}'
+        )
+    return Lookup(texts["from"], texts["key"], texts.get("on", texts["key"]), texts["column"])
+
+
 def column_indexes(mapping: ImportMapping, header: Sequence[str]) -> dict[str, int]:
     """Where each mapped field sits in the file, and each column an expression or a default
     reads (as `column:<name>`); a column missing from the file is an error of the mapping
@@ -285,6 +319,7 @@ def column_indexes(mapping: ImportMapping, header: Sequence[str]) -> dict[str, i
     positions = {name.strip(): index for index, name in enumerate(header)}
     read = [column for expression in mapping.computed.values() for column in expression.columns]
     read += [d.column for d in mapping.defaults.values() if d.column is not None]
+    read += [lookup.key for lookup in mapping.lookups.values()]
     missing = [c for c in [*mapping.columns.values(), *read] if c not in positions]
     if missing:
         unique = dict.fromkeys(missing)
@@ -301,6 +336,32 @@ class Context:
     mapping: ImportMapping
     timezone: ZoneInfo
     currency: str
+    # Per looked-up field, the other file's key (lowercased) → its value; AMBIGUOUS when
+    # that file gives one key two values.
+    tables: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+# A key the other file gives more than one value.
+AMBIGUOUS = "\x00ambiguous"
+
+
+def lookup_table(
+    rows: Iterable[Sequence[str]], header: Sequence[str], lookup: Lookup
+) -> dict[str, str]:
+    """A lookup's table from the other file's rows: key → value, AMBIGUOUS for a key given two
+    different values; blank keys are left out."""
+    positions = {name.strip(): index for index, name in enumerate(header)}
+    missing = [c for c in (lookup.on, lookup.column) if c not in positions]
+    if missing:
+        raise MappingError(f"{lookup.file} has no column(s): {', '.join(repr(c) for c in missing)}")
+    on, column = positions[lookup.on], positions[lookup.column]
+    table: dict[str, str] = {}
+    for row in rows:
+        key = row[on].strip().lower() if on < len(row) else ""
+        value = row[column].strip() if column < len(row) else ""
+        if key and table.setdefault(key, value) != value:
+            table[key] = AMBIGUOUS
+    return table
 
 
 class _Row:
@@ -323,12 +384,25 @@ class _Row:
         (an enum's map is applied by `choice`)."""
         mapping = self.context.mapping
         value = mapping.constants.get(name) or self.cell(name)
+        if name in mapping.lookups:
+            value = self._looked_up(name, mapping.lookups[name])
         if value is None and (default := mapping.defaults.get(name)) is not None:
             value = default.value if default.column is None else self.cell(COLUMN + default.column)
         table = mapping.values.get(name)
         if value is None or table is None or name in ENUMS:
             return value
         return table.get(value.lower(), table.get(ANY_OTHER, value))
+
+    def _looked_up(self, name: str, lookup: Lookup) -> str | None:
+        key = self.cell(COLUMN + lookup.key)
+        if key is None:
+            return None
+        found = self.context.tables[name].get(key.lower())
+        if found is None or found == AMBIGUOUS:
+            reason = "not found" if found is None else "found with more than one value"
+            self.fail(COLUMN + lookup.key, ErrorCode.NOT_FOUND, f"{reason} in {lookup.file}")
+            return None
+        return found or None
 
     def skipped(self) -> bool:
         return any(
@@ -339,15 +413,12 @@ class _Row:
     def required(self, name: str) -> str:
         value = self.text(name)
         if value is None:
-            self.fail(name, ErrorCode.REQUIRED, f"{self._column(name)} is empty")
+            self.fail(name, ErrorCode.REQUIRED, "empty")
             return ""
         return value
 
     def fail(self, name: str, code: ErrorCode, message: str) -> None:
         self.errors.append(FieldError(name, code, message))
-
-    def _column(self, name: str) -> str:
-        return repr(self.context.mapping.columns.get(name, name))
 
     def number(self, name: str, required: bool = False) -> Decimal | None:
         expression = self.context.mapping.computed.get(name)
@@ -356,9 +427,9 @@ class _Row:
         raw = self.required(name) if required else self.text(name)
         if not raw:
             return None
-        return self._decimal(name, raw, self._column(name))
+        return self._decimal(name, raw)
 
-    def _decimal(self, name: str, raw: str, where: str) -> Decimal | None:
+    def _decimal(self, name: str, raw: str) -> Decimal | None:
         formats = self.context.mapping.formats
         cleaned = raw.strip("$€£¥ ")
         if formats.thousands_separator:
@@ -369,7 +440,7 @@ class _Row:
         except InvalidOperation:
             value = Decimal("NaN")
         if not value.is_finite():
-            self.fail(name, ErrorCode.INVALID, f"{where}: {raw!r} is not a number")
+            self.fail(name, ErrorCode.INVALID, "not a number")
             return None
         return value
 
@@ -381,19 +452,17 @@ class _Row:
             if raw is None:
                 if required:
                     self.fail(
-                        name,
-                        ErrorCode.REQUIRED,
-                        f"{column!r} is empty ({name} = {expression.text})",
+                        COLUMN + column, ErrorCode.REQUIRED, f"empty ({name} = {expression.text})"
                     )
                 return None
-            value = self._decimal(name, raw, repr(column))
+            value = self._decimal(COLUMN + column, raw)
             if value is None:
                 return None
             found[column] = value
         try:
             return expression.evaluate(found)
         except ArithmeticError:
-            self.fail(name, ErrorCode.INVALID, f"{name} = {expression.text}: division by zero")
+            self.fail(name, ErrorCode.INVALID, "division by zero")
             return None
 
     def moment(self, name: str, required: bool = False) -> datetime | None:
@@ -415,9 +484,7 @@ class _Row:
             day = _parse_date(raw, formats.dates)
             found = datetime.combine(day, time()) if day is not None else None
         if found is None:
-            self.fail(
-                name, ErrorCode.INVALID, f"{self._column(name)}: {raw!r} is not a date we can read"
-            )
+            self.fail(name, ErrorCode.INVALID, "not a date we can read")
             return None
         if found.tzinfo is None:
             found = found.replace(tzinfo=self.context.timezone, fold=0)
@@ -436,10 +503,7 @@ class _Row:
             return enum[raw.upper()]
         if raw:
             self.fail(
-                name,
-                ErrorCode.INVALID,
-                f"{self._column(name)}: {raw!r} is not a known {name} and the mapping has no "
-                f"value for it",
+                name, ErrorCode.INVALID, f"not a known {name} and the mapping has no value for it"
             )
         return default
 
@@ -524,11 +588,20 @@ class Parsed:
 
 @dataclass(frozen=True)
 class RepRow:
-    email: str
+    """A person as an export has them: a name, and an email or a CRM id when it has one."""
+
     name: str
-    team: str | None
-    manager: str | None
-    external_id: str | None
+    email: str | None = None
+    team: str | None = None
+    manager: str | None = None
+    external_id: str | None = None
+    parent_team: str | None = None
+
+    def identities(self) -> list[tuple[str, str]]:
+        """What makes two rows of a file the same person: the same CRM id or email, or,
+        for rows with neither, the same name."""
+        found = [(k, v) for k, v in (("external_id", self.external_id), ("email", self.email)) if v]
+        return found or [("name", self.name.strip().lower())]
 
 
 def _owner(row: _Row) -> OwnerRef:
@@ -557,7 +630,7 @@ def _deal(row: _Row) -> Parsed | None:
     cost = row.converted(row.number("cost"))
     quantity = row.number("quantity")
     if quantity is not None and quantity != quantity.to_integral_value():
-        row.fail("quantity", ErrorCode.INVALID, f"quantity {quantity} is not a whole number")
+        row.fail("quantity", ErrorCode.INVALID, "not a whole number")
     stage = row.choice("stage", DealStage)
     created_at = row.moment("created_at", required=True)
     closed_at = row.moment("closed_at")
@@ -621,16 +694,17 @@ def _product(row: _Row) -> Parsed | None:
 
 
 def _rep(row: _Row) -> Parsed | None:
-    email = row.required("email")
+    email = row.text("email")
     if email and "@" not in email:
-        row.fail("email", ErrorCode.INVALID, f"{email!r} is not an email address")
+        row.fail("email", ErrorCode.INVALID, "not an email address")
     return Parsed(
         RepRow(
-            email=email.lower(),
             name=row.required("name"),
+            email=email.lower() if email else None,
             team=row.text("team"),
             manager=row.text("manager"),
             external_id=row.text("external_id"),
+            parent_team=row.text("parent_team"),
         )
     )
 
@@ -662,3 +736,43 @@ def parse_row(
     if row.errors or parsed is None:
         return row.errors
     return parsed
+
+
+# Ingestion names fields as the API does; an import names them as its mapping does.
+_IMPORT_FIELD = {"ownerEmail": "owner"}
+_NO_SUCH = {
+    ("owner", ErrorCode.NOT_FOUND): "no such person",
+    ("account_external_id", ErrorCode.NOT_FOUND): "no such account",
+    ("product_external_id", ErrorCode.NOT_FOUND): "no such product",
+}
+
+
+def _import_field(name: str) -> str:
+    return _IMPORT_FIELD.get(name) or re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def described(
+    error: FieldError, mapping: ImportMapping, values: Sequence[str], indexes: Mapping[str, int]
+) -> str:
+    """A refusal in the file's own terms: the column and the text it holds, then why
+    (`column "product" = "GTXPro": no such product`)."""
+    column: str | None
+    if error.field.startswith(COLUMN):
+        key, column = error.field, error.field.removeprefix(COLUMN)
+    else:
+        key = _import_field(error.field)
+        column = mapping.columns.get(key)
+    reason = _NO_SUCH.get((key, error.code), error.message)
+    if key in mapping.lookups:
+        lookup = mapping.lookups[key]
+        key, column = COLUMN + lookup.key, lookup.key
+        reason = f"{lookup.file} gives {lookup.column!r}: {reason}"
+    if column is None:
+        if key in mapping.computed:
+            return f'{key} = "{mapping.computed[key].text}": {reason}'
+        if key in mapping.constants:
+            return f'{key} = "{mapping.constants[key]}" (a constant): {reason}'
+        return f"{key}: {reason}"
+    index = indexes.get(key)
+    text = values[index].strip() if index is not None and index < len(values) else ""
+    return f'column "{column}" = "{text}": {reason}'

@@ -89,7 +89,14 @@ async def run_import(request: ImportRequest) -> ImportSummary:
     rejects = rejects_path(request)
     progress = TerminalProgress(sys.stderr, request.kind.value) if sys.stderr.isatty() else None
     return await import_file(
-        organisation, request.kind, request.file, mapping, rejects, request.strict, progress
+        organisation,
+        request.kind,
+        request.file,
+        mapping,
+        rejects,
+        request.strict,
+        progress,
+        request.mapping.parent,
     )
 
 

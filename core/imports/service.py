@@ -29,6 +29,8 @@ from domain.imports import (
     RepRow,
     Skipped,
     column_indexes,
+    described,
+    lookup_table,
     parse_row,
 )
 from domain.records import DealRecord, LeadRecord
@@ -87,9 +89,7 @@ class _Counting(io.RawIOBase):
         return len(data)
 
 
-_SAME_EMAIL = FieldError(
-    "email", ErrorCode.DUPLICATE_IN_BATCH, "an earlier row of this file has the same email"
-)
+_SAME_PERSON = "an earlier row of this file is the same person"
 
 
 class _Rejects:
@@ -97,8 +97,15 @@ class _Rejects:
     created at the first refused row, and only if no file of that name exists: an import
     never overwrites a file it did not create."""
 
-    def __init__(self, path: Path, header: Sequence[str], delimiter: str) -> None:
-        self._path, self._header, self._delimiter = path, header, delimiter
+    def __init__(
+        self,
+        path: Path,
+        header: Sequence[str],
+        mapping: ImportMapping,
+        indexes: dict[str, int],
+    ) -> None:
+        self._path, self._header, self._delimiter = path, header, mapping.delimiter
+        self._mapping, self._indexes = mapping, indexes
         self._file: IO[str] | None = None
         self._writer: Any = None
 
@@ -107,7 +114,9 @@ class _Rejects:
             self._file = self._path.open("x", encoding="utf-8", newline="")
             self._writer = csv.writer(self._file, delimiter=self._delimiter)
             self._writer.writerow(["line", "reason", *self._header])
-        reason = "; ".join(f"{error.field}: {error.message}" for error in errors)
+        # One bad cell read by several computed fields is said once.
+        reasons = (described(error, self._mapping, values, self._indexes) for error in errors)
+        reason = "; ".join(dict.fromkeys(reasons))
         self._writer.writerow([line, reason, *values])
 
     def close(self) -> None:
@@ -147,11 +156,14 @@ async def import_file(
     rejects_path: Path,
     strict: bool = False,
     progress: Progress | None = None,
+    folder: Path | None = None,
 ) -> ImportSummary:
     """Import every row of the file; with `strict`, nothing unless every row is good.
+    Files the mapping looks values up in are found in `folder` (the mapping's own).
 
     The file is read with blocking calls: an import is its process's only task.
     """
+    tables = _lookup_tables(mapping, folder or path.parent)
     summary = ImportSummary(kind, organisation.id, rejects_file=rejects_path)
     total = path.stat().st_size  # noqa: ASYNC240
     with path.open("rb") as raw:
@@ -162,8 +174,8 @@ async def import_file(
         if header is None:
             raise MappingError("the file is empty: it needs a header row")
         indexes = column_indexes(mapping, header)
-        rejects = _Rejects(rejects_path, header, mapping.delimiter)
-        run = _Run(organisation, kind, mapping, indexes, rejects, summary)
+        rejects = _Rejects(rejects_path, header, mapping, indexes)
+        run = _Run(organisation, kind, mapping, indexes, rejects, summary, tables)
         try:
             if strict:
                 try:
@@ -184,6 +196,20 @@ async def import_file(
         finally:
             rejects.close()
     return summary
+
+
+def _lookup_tables(mapping: ImportMapping, folder: Path) -> dict[str, dict[str, str]]:
+    """Each looked-up field's table, read whole from its file (a list of accounts or
+    products: small beside the file being imported)."""
+    tables = {}
+    for name, lookup in mapping.lookups.items():
+        try:
+            with (folder / lookup.file).open(encoding=mapping.encoding, newline="") as file:
+                reader = csv.reader(file, delimiter=mapping.delimiter)
+                tables[name] = lookup_table(reader, next(reader, []), lookup)
+        except OSError as error:
+            raise MappingError(f"cannot read {lookup.file}: {error.strerror}") from None
+    return tables
 
 
 def _report(
@@ -210,6 +236,7 @@ class _Run:
         indexes: dict[str, int],
         rejects: _Rejects,
         summary: ImportSummary,
+        tables: dict[str, dict[str, str]],
     ) -> None:
         self.organisation, self.kind, self.mapping = organisation, kind, mapping
         self.indexes, self.rejects, self.summary = indexes, rejects, summary
@@ -217,10 +244,11 @@ class _Run:
             mapping,
             ZoneInfo(mapping.formats.timezone or organisation.timezone),
             organisation.currency,
+            tables,
         )
         self.started = clock.now()
         self.directory: Directory | None = None
-        self.rep_emails: set[str] = set()
+        self.people: set[tuple[str, str]] = set()
         # The order the last line belonged to, and whether one of its lines was refused.
         self.order: str | None = None
         self.order_refused = False
@@ -309,13 +337,16 @@ class _Run:
         if self.kind is Kind.REPS:
             for line, values, parsed in zip(batch.lines, batch.values, batch.parsed, strict=True):
                 assert isinstance(parsed.record, RepRow)
-                # A person is one row: a second row with their email is a mistake in the
-                # file, not a rename.
-                if parsed.record.email in self.rep_emails:
-                    self.reject(line, [_SAME_EMAIL], values)
+                # A person is one row: a second row for them is a mistake in the file,
+                # not a rename.
+                identities = parsed.record.identities()
+                seen = [key for key, value in identities if (key, value) in self.people]
+                if seen:
+                    error = FieldError(seen[0], ErrorCode.DUPLICATE_IN_BATCH, _SAME_PERSON)
+                    self.reject(line, [error], values)
                     continue
-                self.rep_emails.add(parsed.record.email)
-                user = await self.directory.put_rep(parsed.record)
+                self.people.update(identities)
+                user = await self.directory.put_rep(parsed.record, line)
                 if isinstance(user, FieldError):
                     self.reject(line, [user], values)
                 else:
@@ -326,8 +357,9 @@ class _Run:
         for index, parsed in enumerate(batch.parsed):
             record = parsed.record
             if parsed.owner is not None:
+                owners = self.mapping.owners
                 owner = await self.directory.owner(
-                    parsed.owner, self.mapping.owners.match, self.mapping.owners.create
+                    parsed.owner, owners.match, owners.create, batch.lines[index]
                 )
                 if isinstance(owner, FieldError):
                     self.reject_entry(batch, index, [owner])

@@ -151,14 +151,14 @@ def rejected_rows(
 
 
 EXPECTED_REJECTS = [
-    ("3", "B2", "created_at: 'created': '2026-13-45' is not a date we can read"),
+    ("3", "B2", 'column "created" = "2026-13-45": not a date we can read'),
     (
         "4",
         "B3",
-        "stage: 'stage': 'Won-ish' is not a known stage and the mapping has no value for it",
+        'column "stage" = "Won-ish": not a known stage and the mapping has no value for it',
     ),
-    ("5", "B4", "amount: amount must be zero or more."),
-    ("6", "B5", "owner: no user with email 'nobody@acme.test'"),
+    ("5", "B4", 'column "amount" = "-5": amount must be zero or more.'),
+    ("6", "B5", 'column "owner" = "nobody@acme.test": no such person'),
 ]
 
 
@@ -273,12 +273,14 @@ async def test_reps_are_upserted_with_their_teams_and_managers(
     second = await asyncio.to_thread(run_import, production_env, *args)
 
     # Nia's row makes team North, managed by a new MANAGER from the email; Pat's manager is
-    # Rita, named, so Rita manages "Rita Rep's team" (and becomes a MANAGER); Rita's own
-    # row names no team, so she stays in West.
+    # Rita, named, so Rita manages "Rita Rep's team" (and becomes a MANAGER); Sol's manager
+    # is named only, and new: made a MANAGER with a reserved address, managing her team;
+    # Rita's own row names no team, so she stays in West.
     assert first[0] == 3
     assert first[1].splitlines()[0] == (
-        "reps: 6 rows read, 4 imported, 2 rejected; created 4 people and 2 teams."
+        "reps: 6 rows read, 5 imported, 1 rejected; created 6 people and 3 teams."
     )
+    nobody = f"nobody.known@org{org.organisation.id}.no-email.invalid"
     placed = {
         email: (teams[u.team_id].name if u.team_id else None, u.role.value)
         for email, u in people.items()
@@ -290,15 +292,20 @@ async def test_reps_are_upserted_with_their_teams_and_managers(
         "nia@acme.test": ("North", "REP"),
         "ole@acme.test": ("North", "REP"),
         "pat@acme.test": ("Rita Rep's team", "REP"),
+        "sol@acme.test": ("Nobody Known's team", "REP"),
+        nobody: (None, "MANAGER"),
     }
     managed = {t.name: people_by_id(people)[t.manager_id] for t in teams.values() if t.manager_id}
-    assert managed == {"North": "mo@acme.test", "Rita Rep's team": "rita@acme.test"}
+    assert managed == {
+        "North": "mo@acme.test",
+        "Rita Rep's team": "rita@acme.test",
+        "Nobody Known's team": nobody,
+    }
     assert rejected_lines(tmp_path / "reps.csv.rejects.csv") == [
-        ("5", "email: 'not-an-email' is not an email address"),
-        ("6", "manager: no user named 'Nobody Known'; give their email to create them"),
+        ("5", 'column "Email" = "not-an-email": not an email address'),
     ]
     # Again: nothing new, nothing moved.
-    assert second[1].splitlines()[0] == "reps: 6 rows read, 4 imported, 2 rejected."
+    assert second[1].splitlines()[0] == "reps: 6 rows read, 5 imported, 1 rejected."
     assert {u.email: (u.team_id, u.name) for u in await User.all()} == {
         e: (u.team_id, u.name) for e, u in people.items()
     }
@@ -365,7 +372,7 @@ async def test_reps_keep_their_external_ids_and_an_email_twice_is_a_duplicate(
         ("vic@acme.test", "Vic Vale", "E-2"),
     ]
     assert rejected_lines(tmp_path / "reps.csv.rejects.csv") == [
-        ("4", "email: an earlier row of this file has the same email")
+        ("4", 'column "Email" = "UMA@acme.test": an earlier row of this file is the same person')
     ]
 
 
@@ -430,7 +437,8 @@ async def test_reimporting_exact_amounts_and_daylight_saving_times_changes_nothi
         (
             "205",
             "X1",
-            "amount: amount has more than 4 decimal places (1.00005); amounts are "
+            'column "Total" = "1.00005": amount has more than 4 decimal places (1.00005); '
+            "amounts are "
             "kept to 4 places and never rounded on the way in.",
         )
     ]
@@ -579,4 +587,4 @@ async def test_order_lines_become_one_deal_per_order(
     rejects = (tmp_path / "lines.csv.rejects.csv").read_text(encoding="utf-8").splitlines()
     assert [row.split(",")[0] for row in rejects[1:]] == ["4", "5"]
     assert "another line of this order was refused" in rejects[1]
-    assert "'Qty': 'many' is not a number" in rejects[2]
+    assert 'column ""Qty"" = ""many"": not a number",' in rejects[2]

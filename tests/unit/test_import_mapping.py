@@ -94,7 +94,7 @@ def test_every_unreadable_field_of_a_row_is_named() -> None:
         ({"defaults": {"amount": {"col": "X"}}}, "defaults.amount must be a value or { column"),
         ({"skip": {"segment": "SMB"}}, "skip.segment: a row is skipped by a mapped column"),
         ({"formats": {"timezone": "Mars/Olympus"}}, "formats.timezone: unknown timezone"),
-        ({"owners": {"match": "phone"}}, 'owners.match must be "email" or "name"'),
+        ({"owners": {"match": "phone"}}, "owners.match must be one of email, name, external_id"),
         ({"rates": {"EUR": "a lot"}}, "rates.EUR: 'a lot' is not a number"),
         ({"extra": {}}, "unknown section(s): extra"),
     ],

@@ -14,6 +14,7 @@ from domain.imports import (
     Kind,
     Parsed,
     column_indexes,
+    described,
     load_mapping,
     parse_row,
 )
@@ -68,8 +69,11 @@ PIPELINE_HEADER = ["Id", "Owner", "Value", "Stage", "Created", "Modified"]
 def parse(mapping: dict[str, Any], header: list[str], *values: str) -> Any:
     loaded = load_mapping(Kind.DEALS, mapping)
     context = Context(loaded, NEW_YORK, "USD")
-    found = parse_row(Kind.DEALS, list(values), column_indexes(loaded, header), context)
-    return [(e.field, e.message) for e in found] if isinstance(found, list) else found
+    indexes = column_indexes(loaded, header)
+    found = parse_row(Kind.DEALS, list(values), indexes, context)
+    if isinstance(found, list):
+        return [described(error, loaded, values, indexes) for error in found]
+    return found
 
 
 def test_an_order_line_computes_its_amount_and_cost_and_maps_names() -> None:
@@ -93,10 +97,10 @@ def test_a_computed_field_names_the_column_that_is_not_a_number() -> None:
     found = parse(
         ORDERS, ORDERS_HEADER, "O-2", "11/17/2026", "JD", "GTXPro", "three", "19.99", "1", "0"
     )
-    # The amount computed from it, and the quantity read from it, both fail.
+    # The amount computed from it, and the quantity read from it, both fail on that cell.
     assert found == [
-        ("amount", "'Quantity': 'three' is not a number"),
-        ("quantity", "'Quantity': 'three' is not a number"),
+        'column "Quantity" = "three": not a number',
+        'column "Quantity" = "three": not a number',
     ]
 
 
