@@ -370,6 +370,8 @@ class _Row:
     def __init__(self, values: Sequence[str], indexes: Mapping[str, int], context: Context):
         self.values, self.indexes, self.context = values, indexes, context
         self.errors: list[FieldError] = []
+        # Looked-up fields whose key the other file lacks: refused once, not also as empty.
+        self.unfound: set[str] = set()
 
     def cell(self, key: str) -> str | None:
         """The text of a field's column (or `column:<name>`), None when blank."""
@@ -401,6 +403,7 @@ class _Row:
         if found is None or found == AMBIGUOUS:
             reason = "not found" if found is None else "found with more than one value"
             self.fail(COLUMN + lookup.key, ErrorCode.NOT_FOUND, f"{reason} in {lookup.file}")
+            self.unfound.add(name)
             return None
         return found or None
 
@@ -413,7 +416,8 @@ class _Row:
     def required(self, name: str) -> str:
         value = self.text(name)
         if value is None:
-            self.fail(name, ErrorCode.REQUIRED, "empty")
+            if name not in self.unfound:
+                self.fail(name, ErrorCode.REQUIRED, "empty")
             return ""
         return value
 

@@ -38,6 +38,8 @@ class Directory:
     created_teams: int = 0
     # The users this import made or moved: their figures are re-measured afterwards.
     touched: set[int] = field(default_factory=set)
+    # Writes made so far: a row that adds none is counted unchanged.
+    writes: int = 0
     # What the file said of each team (its manager, its parent), with the line it said it.
     said: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
 
@@ -130,6 +132,7 @@ class Directory:
             self._remember(user)
             async with in_transaction():
                 await user.save(update_fields=["name", "email", "team_id", "external_id"])
+                self.writes += 1
                 if moved:
                     await figures.restructured(self.organisation_id)
             self.touched.add(user.id)
@@ -149,6 +152,7 @@ class Directory:
         if not isinstance(made, FieldError):
             self._remember(made)
             self.created_users += 1
+            self.writes += 1
         return made
 
     def _no_email(self, name: str) -> str:
@@ -198,6 +202,7 @@ class Directory:
                 await lead.save(update_fields=["role"])
             team.manager_id = lead.id
             await team.save(update_fields=["manager_id"])
+            self.writes += 1
         return team
 
     async def _manager(self, named: str) -> User | FieldError:
@@ -222,6 +227,7 @@ class Directory:
                 return made
             self.teams[name.strip().lower()] = team = made
             self.created_teams += 1
+            self.writes += 1
         elif parent is not None and team.parent_id != parent.id:
             if self._above(team, parent):
                 return FieldError(
@@ -230,6 +236,7 @@ class Directory:
             team.parent_id = parent.id
             async with in_transaction():
                 await team.save(update_fields=["parent_id"])
+                self.writes += 1
                 await figures.restructured(self.organisation_id)
         return team
 

@@ -346,9 +346,12 @@ class _Run:
                     self.reject(line, [error], values)
                     continue
                 self.people.update(identities)
+                writes = self.directory.writes
                 user = await self.directory.put_rep(parsed.record, line)
                 if isinstance(user, FieldError):
                     self.reject(line, [user], values)
+                elif self.directory.writes == writes:
+                    self.summary.unchanged += 1
                 else:
                     self.summary.imported += 1
             return

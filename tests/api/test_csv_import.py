@@ -278,7 +278,7 @@ async def test_reps_are_upserted_with_their_teams_and_managers(
     # Rita's own row names no team, so she stays in West.
     assert first[0] == 3
     assert first[1].splitlines()[0] == (
-        "reps: 6 rows read, 5 imported, 1 rejected; created 6 people and 3 teams."
+        "reps: 6 rows read, 4 imported, 1 unchanged, 1 rejected; created 6 people and 3 teams."
     )
     nobody = f"nobody.known@org{org.organisation.id}.no-email.invalid"
     placed = {
@@ -305,7 +305,7 @@ async def test_reps_are_upserted_with_their_teams_and_managers(
         ("5", 'column "Email" = "not-an-email": not an email address'),
     ]
     # Again: nothing new, nothing moved.
-    assert second[1].splitlines()[0] == "reps: 6 rows read, 5 imported, 1 rejected."
+    assert second[1].splitlines()[0] == "reps: 6 rows read, 0 imported, 5 unchanged, 1 rejected."
     assert {u.email: (u.team_id, u.name) for u in await User.all()} == {
         e: (u.team_id, u.name) for e, u in people.items()
     }
