@@ -1,5 +1,5 @@
 """The `pacesetter` command: serve, worker, migrate, demo, create-organisation, token,
-import, export-schema."""
+import, export, export-schema."""
 
 from __future__ import annotations
 
@@ -233,6 +233,33 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     return status
 
 
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    """Write an organisation's records to a new CSV file. Returns the exit status."""
+    from core.db import close_database, open_database
+    from core.imports.command import EXIT_USAGE, choose_organisation
+    from core.imports.export import export
+    from domain.imports import Kind, MappingError
+
+    async def run() -> int:
+        await open_database(settings.database_url)
+        try:
+            organisation = await choose_organisation(args.organisation)
+            return await export(organisation.id, Kind(args.kind), args.file)
+        finally:
+            await close_database()
+
+    try:
+        written = asyncio.run(run())
+    except MappingError as error:
+        print(f"pacesetter export: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except FileExistsError:
+        print(f"pacesetter export: {args.file} exists: name a new file", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{args.kind}: {written} rows written to {args.file}.")
+    return 0
+
+
 async def _relay(settings: Settings) -> None:
     """Relay what the import put in the outbox: to the workers, or without Redis evaluated
     here before the command ends."""
@@ -289,10 +316,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("kind", choices=["deals", "leads", "accounts", "products", "reps"])
     load.add_argument("file", type=Path)
-    load.add_argument("--mapping", type=Path, required=True, help="a TOML mapping file")
+    load.add_argument(
+        "--mapping",
+        type=Path,
+        help="a TOML mapping file; without one, the file is in the format `export` writes",
+    )
     load.add_argument("--organisation", type=int, help="its id; default: the only one")
     load.add_argument("--rejects", type=Path, help="default: FILE.rejects.csv")
     load.add_argument("--strict", action="store_true", help="import nothing if any row is bad")
+    dump = verbs.add_parser(
+        "export",
+        help="write what is stored as CSV in the format `import` reads without a mapping",
+    )
+    dump.add_argument("kind", choices=["deals", "leads", "accounts", "products", "reps"])
+    dump.add_argument("file", type=Path, help="a new file (never overwritten)")
+    dump.add_argument("--organisation", type=int, help="its id; default: the only one")
     export = verbs.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", type=Path, default=DEFAULT_SCHEMA_PATH)
     return parser
@@ -342,6 +380,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> None:
         _token(settings, args.email)
     elif args.verb == "import":
         raise SystemExit(_import(settings, args))
+    elif args.verb == "export":
+        raise SystemExit(_export(settings, args))
 
 
 if __name__ == "__main__":

@@ -312,6 +312,50 @@ def _lookup(given: dict[str, Any], key: str) -> Lookup:
     return Lookup(texts["from"], texts["key"], texts.get("on", texts["key"]), texts["column"])
 
 
+# The importer's own format, as `pacesetter export` writes it: one column per field, named
+# for it, times in ISO 8601 with their offset, amounts as plain decimals, owners by email.
+OWN_COLUMNS: dict[Kind, tuple[str, ...]] = {
+    Kind.DEALS: (
+        "external_id",
+        "owner",
+        "amount",
+        "cost",
+        "quantity",
+        "stage",
+        "created_at",
+        "closed_at",
+        "account_external_id",
+        "product_external_id",
+        "region",
+        "segment",
+    ),
+    Kind.LEADS: (
+        "external_id",
+        "owner",
+        "status",
+        "created_at",
+        "qualified_at",
+        "converted_deal_external_id",
+        "account_external_id",
+        "region",
+        "segment",
+    ),
+    Kind.ACCOUNTS: ("external_id", "name", "segment", "region"),
+    Kind.PRODUCTS: ("external_id", "name", "unit_price", "unit_cost"),
+    Kind.REPS: ("external_id", "email", "name", "team", "parent_team", "manager"),
+}
+
+
+def own_mapping(kind: Kind, header: Sequence[str]) -> ImportMapping:
+    """The mapping of a file in the importer's own format: each column that names a field
+    of `kind` is that field."""
+    required, optional = FIELDS[kind]
+    named = {column.strip() for column in header}
+    return load_mapping(
+        kind, {"columns": {name: name for name in required + optional if name in named}}
+    )
+
+
 def column_indexes(mapping: ImportMapping, header: Sequence[str]) -> dict[str, int]:
     """Where each mapped field sits in the file, and each column an expression or a default
     reads (as `column:<name>`); a column missing from the file is an error of the mapping

@@ -3,6 +3,7 @@ terminal, run the import and say what happened (in words and in the exit status)
 
 from __future__ import annotations
 
+import csv
 import itertools
 import sys
 import time
@@ -13,7 +14,7 @@ from typing import TextIO
 
 from core.imports.service import ImportSummary, import_file
 from core.orgs.models import Organisation
-from domain.imports import ImportMapping, Kind, MappingError, load_mapping
+from domain.imports import ImportMapping, Kind, MappingError, load_mapping, own_mapping
 
 # Exit statuses: everything imported; some rows rejected (the rest stored); strict and some
 # rows bad (nothing stored). 2 is a usage error: a bad mapping, a missing file.
@@ -47,7 +48,8 @@ class TerminalProgress:
 class ImportRequest:
     kind: Kind
     file: Path
-    mapping: Path
+    # None: the file is in the importer's own format (as `pacesetter export` writes it).
+    mapping: Path | None
     rejects: Path | None
     strict: bool
     organisation_id: int | None
@@ -82,9 +84,13 @@ async def choose_organisation(organisation_id: int | None) -> Organisation:
 
 async def run_import(request: ImportRequest) -> ImportSummary:
     """Raises MappingError for what the user must fix before anything can be imported."""
-    mapping = read_mapping(request.kind, request.mapping)
     if not request.file.is_file():
         raise MappingError(f"no file {request.file}")
+    if request.mapping is not None:
+        mapping = read_mapping(request.kind, request.mapping)
+    else:
+        with request.file.open(encoding="utf-8-sig", newline="") as file:
+            mapping = own_mapping(request.kind, next(csv.reader(file), []))
     organisation = await choose_organisation(request.organisation_id)
     rejects = rejects_path(request)
     progress = TerminalProgress(sys.stderr, request.kind.value) if sys.stderr.isatty() else None
@@ -96,7 +102,7 @@ async def run_import(request: ImportRequest) -> ImportSummary:
         rejects,
         request.strict,
         progress,
-        request.mapping.parent,
+        request.mapping.parent if request.mapping else None,
     )
 
 
