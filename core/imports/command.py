@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from core.imports import bulk
 from core.imports.service import ImportSummary, import_file
 from core.orgs.models import Organisation
 from domain.imports import ImportMapping, Kind, MappingError, load_mapping, own_mapping
@@ -94,6 +95,10 @@ async def run_import(request: ImportRequest) -> ImportSummary:
     organisation = await choose_organisation(request.organisation_id)
     rejects = rejects_path(request)
     progress = TerminalProgress(sys.stderr, request.kind.value) if sys.stderr.isatty() else None
+    if bulk.eligible(request.kind, mapping, organisation):
+        return await bulk.import_deals(
+            organisation, request.file, mapping, rejects, request.strict, progress
+        )
     return await import_file(
         organisation,
         request.kind,

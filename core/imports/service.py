@@ -13,12 +13,9 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
-from core import clock
 from core.imports.directory import Directory
 from core.orgs.models import Organisation
 from core.sales import service as sales
-from core.sales import store as sales_store
-from core.sales.models import Deal, Lead
 from domain.errors import ErrorCode, FieldError
 from domain.imports import (
     Context,
@@ -92,7 +89,7 @@ class _Counting(io.RawIOBase):
 _SAME_PERSON = "an earlier row of this file is the same person"
 
 
-class _Rejects:
+class Rejects:
     """The rejects file, written as rows are refused: the line, the reason, the row. It is
     created at the first refused row, and only if no file of that name exists: an import
     never overwrites a file it did not create."""
@@ -124,7 +121,7 @@ class _Rejects:
             self._file.close()
 
 
-class _Rollback(Exception):
+class Rollback(Exception):
     """Undo a strict import that found bad rows."""
 
 
@@ -174,7 +171,7 @@ async def import_file(
         if header is None:
             raise MappingError("the file is empty: it needs a header row")
         indexes = column_indexes(mapping, header)
-        rejects = _Rejects(rejects_path, header, mapping, indexes)
+        rejects = Rejects(rejects_path, header, mapping, indexes)
         run = _Run(organisation, kind, mapping, indexes, rejects, summary, tables)
         try:
             if strict:
@@ -184,8 +181,8 @@ async def import_file(
                             _numbered(reader), lambda: _report(progress, summary, counting, total)
                         )
                         if summary.rejected:
-                            raise _Rollback
-                except _Rollback:
+                            raise Rollback
+                except Rollback:
                     summary.rolled_back = True
                     summary.imported = summary.created_users = summary.created_teams = 0
                     summary.affected_rep_ids.clear()
@@ -234,7 +231,7 @@ class _Run:
         kind: Kind,
         mapping: ImportMapping,
         indexes: dict[str, int],
-        rejects: _Rejects,
+        rejects: Rejects,
         summary: ImportSummary,
         tables: dict[str, dict[str, str]],
     ) -> None:
@@ -246,13 +243,14 @@ class _Run:
             organisation.currency,
             tables,
         )
-        self.started = clock.now()
         self.directory: Directory | None = None
         self.people: set[tuple[str, str]] = set()
         # The order the last line belonged to, and whether one of its lines was refused.
         self.order: str | None = None
         self.order_refused = False
         self.refused: list[tuple[int, Sequence[FieldError], Sequence[str]]] = []
+        # Every external id the file has given so far.
+        self.seen: set[str] = set()
 
     async def all(self, rows: Iterator[tuple[int, list[str]]], report: Callable[[], None]) -> None:
         self.directory = await Directory.load(self.organisation.id)
@@ -269,6 +267,8 @@ class _Run:
             if self.mapping.lines_by is not None and self._line_of_order(
                 batch, line, values, parsed
             ):
+                continue
+            if self._repeated(line, values, parsed):
                 continue
             if isinstance(parsed, list):
                 self.reject(line, parsed, values)
@@ -294,7 +294,7 @@ class _Run:
         quantities summed), or reject it with them: an order with a bad line is not stored
         in part. False for the first line of an order. Lines of one order are consecutive,
         as exports write them; an order seen again later is a repeated external id."""
-        order = _cell(values, self.indexes["external_id"])
+        order = cell(values, self.indexes["external_id"])
         if order is None or order != self.order:
             self.order, self.order_refused = order, isinstance(parsed, list)
             return False
@@ -312,6 +312,21 @@ class _Run:
         assert isinstance(extra, DealRecord)
         batch.parsed[-1] = replace(batch.parsed[-1], record=_summed(first, extra))
         batch.more[-1].append((line, values))
+        return True
+
+    def _repeated(self, line: int, values: list[str], parsed: Parsed | list[FieldError]) -> bool:
+        """Refuse a row whose external id an earlier row of the file had (its own errors
+        said too); remember the id of any other."""
+        index = self.indexes.get("external_id")
+        key = cell(values, index) if index is not None else None
+        if key is None:
+            return False
+        if key not in self.seen:
+            self.seen.add(key)
+            return False
+        self.reject(line, [*(parsed if isinstance(parsed, list) else []), REPEAT], values)
+        # The lines of this order that follow are refused with it.
+        self.order_refused = True
         return True
 
     def reject_entry(self, batch: _Batch, index: int, errors: Sequence[FieldError]) -> None:
@@ -371,7 +386,6 @@ class _Run:
                 record = replace(record, owner_email=owner.email)
             keep.append(index)
             records.append(record)
-        keep, records = await self._without_repeats(batch, keep, records)
         result = await INGEST[self.kind](self.organisation, records)
         for rejected in result.rejected:
             index = keep[rejected.index]
@@ -380,41 +394,19 @@ class _Run:
         self.summary.unchanged += result.unchanged
         self.summary.affected_rep_ids |= result.affected_rep_ids
 
-    async def _without_repeats(
-        self, batch: _Batch, keep: list[int], records: list[Any]
-    ) -> tuple[list[int], list[Any]]:
-        """Drop (and reject) rows whose external id an earlier batch of this file stored:
-        a batch's own repeats are rejected by the ingestion itself."""
-        model = {Kind.DEALS: Deal, Kind.LEADS: Lead}.get(self.kind)
-        if model is None or not records:
-            return keep, records
-        stored = await sales_store.external_ids_updated_since(
-            model, self.organisation.id, [r.external_id for r in records], self.started
-        )
-        if not stored:
-            return keep, records
-        repeat = FieldError(
-            "external_id",
-            ErrorCode.DUPLICATE_IN_BATCH,
-            "an earlier row of this file has the same external id",
-        )
-        kept: list[int] = []
-        kept_records: list[Any] = []
-        for index, record in zip(keep, records, strict=True):
-            if record.external_id in stored:
-                self.reject_entry(batch, index, [repeat])
-            else:
-                kept.append(index)
-                kept_records.append(record)
-        return kept, kept_records
 
-
+# A row whose external id an earlier row of the file had, stored or not.
+REPEAT = FieldError(
+    "external_id",
+    ErrorCode.DUPLICATE_IN_BATCH,
+    "an earlier row of this file has the same external id",
+)
 _ORDER_REFUSED = FieldError(
     "external_id", ErrorCode.INVALID, "another line of this order was refused"
 )
 
 
-def _cell(values: Sequence[str], index: int) -> str | None:
+def cell(values: Sequence[str], index: int) -> str | None:
     return values[index].strip() or None if index < len(values) else None
 
 

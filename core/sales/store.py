@@ -112,18 +112,6 @@ async def won_deals_costed_by(product_ids: Iterable[int]) -> list[Deal]:
     )
 
 
-async def external_ids_updated_since(
-    model: type[Deal] | type[Lead],
-    organisation_id: int,
-    external_ids: Iterable[str],
-    since: datetime,
-) -> set[str]:
-    rows = await model.filter(
-        organisation_id=organisation_id, external_id__in=_ids(external_ids), updated_at__gte=since
-    ).values_list("external_id", flat=True)
-    return set(rows)
-
-
 def changed(row: DealRow | LeadRow, old: Model | None, fields: Sequence[str]) -> bool:
     """Whether an upsert would change anything (the time it was updated aside)."""
     return old is None or any(
