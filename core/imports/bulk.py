@@ -207,7 +207,8 @@ async def import_deals(
                 await raw.execute(_DEAL_DAYS, org_id, tz)
                 await raw.execute(_ACCOUNT_DAYS, org_id, tz)
                 await raw.execute(_LEAD_DAYS, org_id, tz)
-                await raw.execute(_UPSERT, org_id, now)
+                await raw.execute(_INSERT, org_id, now)
+                await raw.execute(_UPDATE, now)
                 counts = await raw.fetchrow(_COUNTS)
             summary.imported, summary.unchanged = counts["changed"], counts["unchanged"]
             summary.rejected = len(refused)
@@ -459,18 +460,22 @@ UNION SELECT l.owner_id FROM lead l JOIN flips f ON l.converted_deal_external_id
 WHERE l.organisation_id = $1
 """
 )
-_UPSERT = """
+# New deals inserted, changed ones updated in place: no conflict to look for, as the lock
+# on the organisation's rollups keeps every other writer of its deals out.
+_INSERT = """
 INSERT INTO deal (organisation_id, external_id, owner_id, account_id, product_id, amount,
                   cost, quantity, stage, created_at, closed_at, region, segment, updated_at)
 SELECT $1, external_id, owner_id, account_id, product_id, amount, cost, quantity, stage,
        created_at, closed_at, region, segment, $2
-FROM import_changed
-ON CONFLICT (organisation_id, external_id) DO UPDATE SET
-    owner_id = excluded.owner_id, account_id = excluded.account_id,
-    product_id = excluded.product_id, amount = excluded.amount, cost = excluded.cost,
-    quantity = excluded.quantity, stage = excluded.stage, created_at = excluded.created_at,
-    closed_at = excluded.closed_at, region = excluded.region, segment = excluded.segment,
-    updated_at = excluded.updated_at
+FROM import_changed WHERE old_id IS NULL
+"""
+_UPDATE = """
+UPDATE deal SET
+    owner_id = c.owner_id, account_id = c.account_id, product_id = c.product_id,
+    amount = c.amount, cost = c.cost, quantity = c.quantity, stage = c.stage,
+    created_at = c.created_at, closed_at = c.closed_at, region = c.region,
+    segment = c.segment, updated_at = $1
+FROM import_changed c WHERE deal.id = c.old_id
 """
 _COUNTS = """
 SELECT (SELECT count(*) FROM import_changed) AS changed,

@@ -18,6 +18,7 @@ from core import clock
 from core.metrics.models import DealDay, LeadDay
 from core.sales.models import Account, Deal, Lead, Product
 from core.sales.rows import DealRow, LeadRow
+from core.sql import Params
 from domain.records import DealStage, is_qualified
 
 Owned = TypeVar("Owned", Deal, Lead)
@@ -242,13 +243,22 @@ def leads_of(
 
 
 async def first_won_deals(owner_ids: Sequence[int]) -> dict[int, Deal]:
-    """Each owner's first won deal (by close, then id), in one statement: for owners who
-    have not been found to have one before, who have few."""
-    found: dict[int, Deal] = {}
-    won = Deal.filter(owner_id__in=list(owner_ids), stage=DealStage.WON)
-    for deal in await won.order_by("closed_at", "id"):
-        found.setdefault(deal.owner_id, deal)
-    return found
+    """Each owner's first won deal (by close, then id): picked in SQL, so that owners with
+    many won deals (a first import) cost one row each."""
+    if not owner_ids:
+        return {}
+    connection = connections.get("default")
+    params = Params(connection)
+    owners = ", ".join(params(owner) for owner in sorted(set(owner_ids)))
+    rows = await connection.execute_query_dict(
+        "SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY owner_id "
+        "ORDER BY closed_at, id) AS n FROM deal "
+        f"WHERE stage = {params(DealStage.WON.value)} AND owner_id IN ({owners})) firsts "
+        "WHERE n = 1",
+        params.values,
+    )
+    firsts = await Deal.filter(id__in=[row["id"] for row in rows])
+    return {deal.owner_id: deal for deal in firsts}
 
 
 async def recently_changed_deals(owner_ids: Sequence[int], since: datetime) -> list[Deal]:
