@@ -51,7 +51,7 @@ from domain.imports import (
 from domain.records import DealRecord, check_deal
 
 # Bytes of the file converted at a time: memory follows this, not the file's size.
-BLOCK_BYTES = 8 << 20
+BLOCK_BYTES = 4 << 20
 
 
 @dataclass
