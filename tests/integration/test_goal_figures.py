@@ -119,7 +119,7 @@ async def test_a_rep_moving_to_another_team_makes_team_figures_stale(org: Org, n
     await measure_affected_goals(org.organisation, [org.rep.id], now)
 
     directory = await Directory.load(org.organisation.id)
-    await directory.put_rep(RepRow("rita@acme.test", "Rita Rep", "East", None, None))
+    await directory.put_rep(RepRow("Rita Rep", email="rita@acme.test", team="East"), line=2)
 
     # Her own figure is still hers; the team she left no longer counts her 11,000.
     assert await figures.stored(org.organisation.id, [own.id, team.id]) == {
