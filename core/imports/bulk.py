@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from tortoise.transactions import in_transaction
 from core import clock
 from core.goals import figures
 from core.imports.columns import STAGED, Converter
+from core.imports.directory import Directory
 from core.imports.service import (
     REPEAT,
     ImportSummary,
@@ -34,16 +34,16 @@ from core.imports.service import (
     cell,
 )
 from core.metrics.store import lock_organisation
-from core.orgs.models import Organisation, User
+from core.orgs.models import Organisation
 from core.outbox import store as outbox
 from core.sales.models import Account, Product
-from domain.errors import ErrorCode, FieldError
+from core.sales.service import References
+from domain.errors import FieldError
 from domain.imports import (
     Context,
     ImportMapping,
     Kind,
     MappingError,
-    Parsed,
     Skipped,
     column_indexes,
     parse_row,
@@ -84,36 +84,6 @@ def eligible(kind: Kind, mapping: ImportMapping, organisation: Organisation) -> 
     )
 
 
-class _People:
-    """Owners by what the mapping matches them by; names that several people share."""
-
-    def __init__(self, users: list[User], match: str) -> None:
-        self.ids: dict[str, int] = {}
-        self.emails = {user.id: user.email for user in users}
-        self.shared: Counter[str] = Counter()
-        for user in users:
-            if match == "email":
-                self.ids[user.email.lower()] = user.id
-            elif match == "external_id" and user.external_id:
-                self.ids[user.external_id] = user.id
-            elif match == "name":
-                self.shared[user.name.strip().lower()] += 1
-        if match == "name":
-            for user in users:
-                if self.shared[user.name.strip().lower()] == 1:
-                    self.ids[user.name.strip().lower()] = user.id
-
-    def find(self, value: str, match: str) -> int | FieldError:
-        key = value.strip() if match == "external_id" else value.strip().lower()
-        if key in self.ids:
-            return self.ids[key]
-        if self.shared[key] > 1:
-            return FieldError(
-                "owner", ErrorCode.CONFLICT, f"{self.shared[key]} people have this name"
-            )
-        return FieldError("owner", ErrorCode.NOT_FOUND, "no such person")
-
-
 async def import_deals(
     organisation: Organisation,
     path: Path,
@@ -139,16 +109,15 @@ async def import_deals(
     indexes = column_indexes(mapping, header)
     rejects = Rejects(rejects_path, header, mapping, indexes)
     org_id = organisation.id
-    people = _People(await User.filter(organisation_id=org_id), mapping.owners.match)
+    directory = await Directory.load(org_id)
     accounts = dict(await Account.filter(organisation_id=org_id).values_list("external_id", "id"))
     products = dict(await Product.filter(organisation_id=org_id).values_list("external_id", "id"))
     now = clock.now()
-    references = (accounts, products)
     converter = Converter(
         mapping,
         header,
         mapping.formats.timezone or organisation.timezone,
-        people.ids,
+        directory.keys(mapping.owners.match),
         accounts,
         products,
         now,
@@ -163,34 +132,32 @@ async def import_deals(
             # The raw connection is the transaction's: held only between ORM calls.
             async with transaction.acquire_connection() as raw:
                 await raw.execute(_STAGING)
-                line = 2
-                for batch in reader:
-                    block, line = converter.block(batch, line)
-                    summary.rows += block.rows
-                    summary.skipped += block.skipped
+            line = 2
+            for batch in reader:
+                block, line = converter.block(batch, line)
+                summary.rows += block.rows
+                summary.skipped += block.skipped
+                staged, refusals, skipped = await _read_suspects(
+                    block.suspects, indexes, context, directory, org_id, now
+                )
+                summary.skipped += skipped
+                refused.update(refusals)
+                # Refused rows' ids count too: a later row with one is a repeat.
+                ids = [
+                    (at, cell(refusal.values, indexes["external_id"]), True)
+                    for at, refusal in refusals.items()
+                ]
+                async with transaction.acquire_connection() as raw:
                     if block.staged.num_rows:
                         await _copy(raw, block.staged)
-                    staged, ids = [], []
-                    for at, values in block.suspects:
-                        found = _read_one(at, values, indexes, context, people, references, now)
-                        if isinstance(found, Skipped):
-                            summary.skipped += 1
-                        elif isinstance(found, _Refusal):
-                            refused[at] = found
-                            ids.append((at, cell(values, indexes["external_id"]), True))
-                        else:
-                            staged.append(found)
-                    if staged:
-                        await raw.copy_records_to_table(
-                            "import_deal", records=staged, columns=STAGED.names
-                        )
-                    if ids:
-                        # Refused rows' ids count too: a later row with one is a repeat.
-                        await raw.copy_records_to_table(
-                            "import_deal", records=ids, columns=["line", "external_id", "refused"]
-                        )
-                    if progress is not None:
-                        progress.update(summary.rows, 0, total)
+                    for records, columns in ((staged, STAGED.names), (ids, _REFUSED_COLUMNS)):
+                        if records:
+                            await raw.copy_records_to_table(
+                                "import_deal", records=records, columns=columns
+                            )
+                if progress is not None:
+                    progress.update(summary.rows, 0, total)
+            async with transaction.acquire_connection() as raw:
                 for record in await raw.fetch(_REPEATS):
                     earlier = refused.get(record["line"])
                     if earlier is None:
@@ -255,54 +222,68 @@ async def _copy(raw: Any, staged: pa.Table) -> None:
     await raw.copy_to_table("import_deal", source=buffer, columns=STAGED.names, format="csv")
 
 
-def _read_one(
-    line: int,
-    values: list[str],
+async def _read_suspects(
+    rows: list[tuple[int, list[str]]],
     indexes: dict[str, int],
     context: Context,
-    people: _People,
-    references: tuple[dict[str, int], dict[str, int]],
+    directory: Directory,
+    organisation_id: int,
     now: datetime,
-) -> tuple[Any, ...] | Skipped | _Refusal:
-    """A row the columns could not take, read as the row-by-row import reads it: its staged
-    values, SKIPPED, or every reason it is refused."""
-    parsed = parse_row(Kind.DEALS, values, indexes, context)
-    if isinstance(parsed, list):
-        return _Refusal(parsed, values)
-    if not isinstance(parsed, Parsed):
-        return parsed
-    assert parsed.owner is not None
-    record = parsed.record
-    assert isinstance(record, DealRecord)
-    owner = people.find(parsed.owner.value, context.mapping.owners.match)
-    if isinstance(owner, FieldError):
-        return _Refusal([owner], values, read=True)
+) -> tuple[list[tuple[Any, ...]], dict[int, _Refusal], int]:
+    """Rows the columns could not take, read as the row-by-row import reads them (the row
+    parser, the directory's owner, ingestion's checks and references): their staged values,
+    their refusals by line, and how many the mapping skips."""
+    match = context.mapping.owners.match
+    sound: list[tuple[int, list[str], DealRecord]] = []
+    refused: dict[int, _Refusal] = {}
+    skipped = 0
+    for line, values in rows:
+        parsed = parse_row(Kind.DEALS, values, indexes, context)
+        if isinstance(parsed, Skipped):
+            skipped += 1
+            continue
+        if isinstance(parsed, list):
+            refused[line] = _Refusal(parsed, values)
+            continue
+        assert parsed.owner is not None
+        assert isinstance(parsed.record, DealRecord)
+        owner = directory.find(parsed.owner.value, match)
+        if isinstance(owner, FieldError):
+            refused[line] = _Refusal([owner], values, read=True)
+            continue
+        record = replace(parsed.record, owner_email=owner.email)
+        errors = check_deal(record, now)
+        if errors:
+            refused[line] = _Refusal(errors, values, read=True)
+            continue
+        sound.append((line, values, record))
     # As ingestion does: what a deal names is looked up only once its own values are sound.
-    errors = check_deal(replace(record, owner_email=people.emails[owner]), now)
-    accounts, products = references
-    account = accounts.get(record.account_external_id or "")
-    product = products.get(record.product_external_id or "")
-    if not errors and record.account_external_id and account is None:
-        errors.append(FieldError("accountExternalId", ErrorCode.NOT_FOUND, "no such account"))
-    if not errors and record.product_external_id and product is None:
-        errors.append(FieldError("productExternalId", ErrorCode.NOT_FOUND, "no such product"))
-    if errors:
-        return _Refusal(errors, values, read=True)
-    return (
-        line,
-        record.external_id,
-        owner,
-        account,
-        product,
-        record.amount,
-        record.cost,
-        record.quantity,
-        record.stage.value,
-        record.created_at,
-        record.closed_at,
-        record.region,
-        record.segment,
-    )
+    references = await References.load(organisation_id, [record for _, _, record in sound])
+    staged = []
+    for line, values, record in sound:
+        found: list[FieldError] = []
+        user, account, product = references.resolve(record, found)
+        if found or user is None:
+            refused[line] = _Refusal(found, values, read=True)
+            continue
+        staged.append(
+            (
+                line,
+                record.external_id,
+                user.id,
+                account.id if account else None,
+                product.id if product else None,
+                record.amount,
+                record.cost,
+                record.quantity,
+                record.stage.value,
+                record.created_at,
+                record.closed_at,
+                record.region,
+                record.segment,
+            )
+        )
+    return staged, refused, skipped
 
 
 def _write_rejects(
@@ -328,6 +309,7 @@ def _write_rejects(
         rejects.close()
 
 
+_REFUSED_COLUMNS = ["line", "external_id", "refused"]
 _STAGING = """
 CREATE TEMP TABLE import_deal (
     line bigint, external_id text, owner_id int, account_id int, product_id int,

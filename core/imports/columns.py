@@ -68,12 +68,19 @@ def _blank_is_null(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
-def _lookup(keys: pa.Array, table: dict[str, Any], kind: pa.DataType) -> pa.Array:
-    """Each key's value in `table` (null where it has none)."""
-    if not table:
-        return pa.nulls(len(keys), kind)
-    index = pc.index_in(keys, value_set=pa.array(list(table), pa.string()))
-    return pc.take(pa.array(list(table.values()), kind), index)
+class _Index:
+    """A table of texts → values, held as arrays so each block looks all its keys up at once."""
+
+    def __init__(self, table: dict[str, Any], kind: pa.DataType) -> None:
+        self.kind = kind
+        self.keys = pa.array(list(table), pa.string())
+        self.values = pa.array(list(table.values()), kind)
+
+    def find(self, keys: pa.Array) -> pa.Array:
+        """Each key's value (null where the table has none)."""
+        if not len(self.keys):
+            return pa.nulls(len(keys), self.kind)
+        return pc.take(self.values, pc.index_in(keys, value_set=self.keys))
 
 
 def _strptime(values: pa.Array, pattern: str) -> pa.Array:
@@ -94,7 +101,9 @@ class Converter:
         now: datetime,
     ) -> None:
         self.mapping, self.header, self.timezone = mapping, header, timezone
-        self.owners, self.accounts, self.products = owners, accounts, products
+        self.owners = _Index(owners, pa.int64())
+        self.accounts = _Index(accounts, pa.int64())
+        self.products = _Index(products, pa.int64())
         self.latest = pa.scalar(now + CLOCK_SKEW, pa.timestamp("us", tz="UTC"))
         self.positions = {name.strip(): index for index, name in enumerate(header)}
 
@@ -125,7 +134,7 @@ class Converter:
         if table is None or name in ENUMS:
             return values
         known = {k: v for k, v in table.items() if k != ANY_OTHER}
-        mapped = _lookup(pc.utf8_lower(values), known, pa.string())
+        mapped = _Index(known, pa.string()).find(pc.utf8_lower(values))
         otherwise = table.get(ANY_OTHER)
         fallback = values if otherwise is None else pa.scalar(otherwise, pa.string())
         return pc.if_else(pc.is_null(values), values, pc.coalesce(mapped, fallback))
@@ -139,7 +148,7 @@ class Converter:
             members = pa.array(list(ENUMS[name].__members__), pa.string())
             return pc.if_else(pc.is_in(upper, value_set=members), upper, None)
         known = {k: v for k, v in table.items() if k != ANY_OTHER}
-        mapped = _lookup(pc.utf8_lower(values), known, pa.string())
+        mapped = _Index(known, pa.string()).find(pc.utf8_lower(values))
         otherwise = table.get(ANY_OTHER)
         if otherwise is not None:
             mapped = pc.if_else(pc.is_null(values), mapped, pc.coalesce(mapped, otherwise))
@@ -195,9 +204,9 @@ class Converter:
         controls = pc.match_substring_regex(values, _CONTROLS)
         return pc.fill_null(pc.or_(long, controls), False)
 
-    def _reference(self, name: str, known: dict[str, int]) -> tuple[pa.Array, pa.Array]:
+    def _reference(self, name: str, known: _Index) -> tuple[pa.Array, pa.Array]:
         values = self._text(name)
-        ids = _lookup(values, known, pa.int64())
+        ids = known.find(values)
         return ids, pc.and_(pc.is_valid(values), pc.is_null(ids))
 
     # A block ------------------------------------------------------------------------------
@@ -233,7 +242,7 @@ class Converter:
         owner_text = self._text("owner")
         match = self.mapping.owners.match
         owner_key = owner_text if match == "external_id" else pc.utf8_lower(owner_text)
-        owner_id = _lookup(owner_key, self.owners, pa.int64())
+        owner_id = self.owners.find(owner_key)
         account_id, bad_account = self._reference("account_external_id", self.accounts)
         product_id, bad_product = self._reference("product_external_id", self.products)
         amount, bad_amount = self._number("amount", _MONEY, pa.decimal128(18, 4))

@@ -67,6 +67,15 @@ class Directory:
             return FieldError("owner", ErrorCode.NOT_FOUND, "no such person")
         return named[0]
 
+    def keys(self, match: str) -> dict[str, int]:
+        """Each text `find` takes for exactly one person by `match` → their id (emails and
+        names lowercased, as `find` reads them)."""
+        if match == "email":
+            return {email: user.id for email, user in self.by_email.items()}
+        if match == "external_id":
+            return {key: user.id for key, user in self.by_external_id.items()}
+        return {name: users[0].id for name, users in self.by_name.items() if len(users) == 1}
+
     def person(self, row: RepRow) -> User | FieldError | None:
         """The stored person a row is: by CRM id, else email, else name; None if new."""
         for match, value in (("external_id", row.external_id), ("email", row.email)):

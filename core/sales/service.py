@@ -127,7 +127,7 @@ def _lead_facts(lead: Lead | LeadRow, won: set[str]) -> LeadFacts:
 
 
 @dataclass(frozen=True)
-class _References:
+class References:
     """The owners, accounts and products a batch names, each looked up once."""
 
     owners: dict[str, User]
@@ -137,7 +137,7 @@ class _References:
     @classmethod
     async def load(
         cls, organisation_id: int, records: Sequence[DealRecord | LeadRecord]
-    ) -> _References:
+    ) -> References:
         product_ids = (getattr(r, "product_external_id", None) for r in records)
         return cls(
             await people.users_by_email(
@@ -189,7 +189,7 @@ async def _accept(
     errors = _screen(records, lambda r: r.external_id, check)
     # Names are looked up only for records whose values are sound (no NUL sent to SQL).
     sound = [record for index, record in enumerate(records) if index not in errors]
-    references = await _References.load(organisation_id, sound)
+    references = await References.load(organisation_id, sound)
     rows = []
     for index, record in enumerate(records):
         if index in errors:
