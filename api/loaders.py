@@ -23,7 +23,7 @@ from core.sales.models import Product
 from domain.progress import Progress
 from domain.teams import members
 from gamification import store as gamification_store
-from gamification.models import Award
+from gamification.models import Award, BadgeDefinition
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -88,6 +88,10 @@ class Loaders:
     # The viewer's organisation and its team structure, read once per request.
     own_organisation: Once[Organisation]
     structure: Once[goals.Structure]
+    # Each team's manager, read once per request.
+    team_managers: Once[dict[int, int | None]]
+    # The badge each code gives now (its newest version).
+    badges: Once[dict[str, BadgeDefinition]]
     organisation: DataLoader[int, Organisation | None]
     users: DataLoader[int, User | None]
     teams: DataLoader[int, Team | None]
@@ -136,6 +140,8 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
     return Loaders(
         own_organisation=own_organisation,
         structure=structure,
+        team_managers=Once(lambda: people.team_managers(org)),
+        badges=Once(lambda: gamification_store.badges_by_code(org)),
         organisation=_by_key(organisations),
         users=users,
         teams=_by_key(lambda ids: people.teams_by_ids(org, ids)),

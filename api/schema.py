@@ -34,7 +34,7 @@ from api.gamification.achievements import (
     PointsMutations,
 )
 from api.gamification.bonus import BonusMutations, BonusQueries
-from api.gamification.contests import ContestMutations
+from api.gamification.contests import ContestMutations, ContestQueries
 from api.gamification.leaderboards import LeaderboardQueries, LeaderboardSubscriptions
 from api.gamification.queries import GamificationQueries
 from api.gamification.subscriptions import AwardSubscriptions
@@ -66,6 +66,7 @@ Query = merge_types(
         AchievementQueries,
         AuthQueries,
         CheckInQueries,
+        ContestQueries,
     ),
 )
 Mutation = merge_types(

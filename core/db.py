@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "core.metrics.models",
     "core.checkins.models",
     "core.outbox.models",
+    "core.audit.models",
     "gamification.models",
 ]
 

@@ -106,6 +106,17 @@ def label(kind: PeriodKind, period: Period, fiscal_start_month: int) -> str:
     return f"FY{year}"
 
 
+def month_of_key(key: str) -> Period | None:
+    """The month an award key names ("month:2026-10", "rank:2026-10"), if it names one."""
+    _, _, written = key.partition(":")
+    try:
+        first = datetime.strptime(written, "%Y-%m").date()
+    except ValueError:
+        return None
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return Period(first, following - timedelta(days=1))
+
+
 def days(period: Period) -> int:
     return (period.end - period.start).days + 1
 

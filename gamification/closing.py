@@ -13,7 +13,7 @@ from core.goals.models import Goal, OwnerType
 from core.goals.service import measure_goals
 from core.orgs.models import Organisation
 from domain.metrics import Metric
-from domain.periods import Period, PeriodKind, label, local_today, period_containing
+from domain.periods import PeriodKind, label, local_today, period_containing
 from gamification import store
 from gamification.models import (
     Award,
@@ -25,7 +25,7 @@ from gamification.models import (
 )
 from gamification.payouts import close_ended_periods
 from gamification.rules import BadgeKind, BadgeRule
-from gamification.standings import leaderboard, team_leaderboard
+from gamification.standings import contest_standings, leaderboard
 
 
 async def close_periods(organisation: Organisation, now: datetime) -> int:
@@ -140,18 +140,7 @@ async def close_contests(organisation: Organisation, now: datetime) -> list[Awar
     today = local_today(now, ZoneInfo(organisation.timezone))
     awards = []
     for contest in await store.contests_to_close(organisation.id, today):
-        period = Period(contest.starts_on, contest.ends_on)
-        if contest.between_teams:
-            # Every rep of a placed team stands where the team stands.
-            standings = [
-                (user, standing)
-                for _, reps, standing in await team_leaderboard(
-                    organisation, contest.metric, period, contest.team_id
-                )
-                for user in reps
-            ]
-        else:
-            standings = await leaderboard(organisation, contest.metric, period, contest.team_id)
+        standings = await contest_standings(organisation, contest)
         for prize in contest.prizes:
             badge = await _prize_badge(organisation.id, prize)
             rule = BadgeRule(

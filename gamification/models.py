@@ -174,6 +174,8 @@ class Contest(Model):
     # [{"rank": 1, "badge": "CONTEST_GOLD", "points": 100}, ...]
     prizes = fields.JSONField()
     closed_at = fields.DatetimeField(null=True)
+    # Retired by an admin before it ended: never closed, no prizes given.
+    retired_at = fields.DatetimeField(null=True)
 
     organisation_id: int
 

@@ -153,3 +153,53 @@ async def simulate(
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An entry a workflow step left where it was, and why."""
+
+    entry_id: str
+    reason: str
+
+
+def _why_not(status: PayoutStatus, wanted: PayoutStatus) -> str:
+    if status is PayoutStatus.PROVISIONAL:
+        return "still PROVISIONAL: its period has not closed."
+    return f"is {status.value}, not {wanted.value}."
+
+
+async def advance(
+    organisation_id: int, asked: Sequence[str], wanted: PayoutStatus, to: PayoutStatus
+) -> tuple[list[PayoutEntry], list[Skipped]]:
+    """Move the entries asked for from `wanted` to `to`: those moved, and each one left with
+    its reason (not found, asked twice, in another status, moved by someone else meanwhile)."""
+    ids: dict[str, int] = {}
+    skipped: list[Skipped] = []
+    for raw in asked:
+        number = int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+        if number is None:
+            skipped.append(Skipped(raw, "no such payout entry here."))
+        elif raw in ids:
+            skipped.append(Skipped(raw, "asked for twice; moved once."))
+        else:
+            ids[raw] = number
+    found = await store.entries_by_ids(organisation_id, ids.values())
+    movable = []
+    for raw, number in ids.items():
+        entry = found.get(number)
+        if entry is None:
+            skipped.append(Skipped(raw, "no such payout entry here."))
+        elif entry.status is not wanted:
+            skipped.append(Skipped(raw, _why_not(entry.status, wanted)))
+        else:
+            movable.append(number)
+    await store.advance_entries(organisation_id, movable, wanted, to)
+    after = await store.entries_by_ids(organisation_id, movable)
+    moved = [after[n] for n in movable if after[n].status is to]
+    skipped += [
+        Skipped(str(n), "moved by someone else meanwhile.")
+        for n in movable
+        if after[n].status is not to
+    ]
+    return moved, skipped

@@ -4,14 +4,21 @@ they have figures."""
 
 from __future__ import annotations
 
-from core.goals.service import Structure, totals_of_reps, totals_of_teams
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from core.goals import store as goal_store
+from core.goals.service import Structure, read_progress, totals_of_reps, totals_of_teams
 from core.orgs import store as people
 from core.orgs.models import Organisation, Role, User
 from domain.metrics import Metric, Totals, has_activity, sample_of, value_of
 from domain.money import shown
 from domain.periods import Period
 from domain.teams import members
+from gamification import store
 from gamification.leaderboards import Figure, Standing, rank
+from gamification.models import Contest
 
 
 def _figure(key: int, metric: Metric, totals: Totals) -> Figure:
@@ -40,18 +47,61 @@ async def leaderboard(
 ) -> list[tuple[User, Standing]]:
     """Everyone of the team (and the teams below it), or of the organisation, with figures,
     ranked; a rate or an average below the minimum sample stands unranked."""
+    _, users = await _board_people(organisation, team_id)
+    totals = await totals_of_reps(organisation, metric, period, sorted(users))
+    board = [key for key in sorted(users) if _on_board(users[key], totals[key])]
+    sample = minimum_sample_of(organisation, metric, minimum_sample)
+    figures = [_figure(key, metric, totals[key]) for key in board]
+    return [(users[int(str(s.key))], s) for s in rank(figures, sample or 0)]
+
+
+async def _board_people(
+    organisation: Organisation, team_id: int | None
+) -> tuple[Structure, dict[int, User]]:
     structure = await Structure.load(organisation.id)
     candidates = (
         members(team_id, structure.parents, structure.teams_of)
         if team_id is not None
         else tuple(structure.teams_of)
     )
-    users = await people.users_by_ids(organisation.id, candidates)
-    totals = await totals_of_reps(organisation, metric, period, sorted(users))
-    board = [key for key in sorted(users) if _on_board(users[key], totals[key])]
-    sample = minimum_sample_of(organisation, metric, minimum_sample)
-    figures = [_figure(key, metric, totals[key]) for key in board]
-    return [(users[int(str(s.key))], s) for s in rank(figures, sample or 0)]
+    return structure, await people.users_by_ids(organisation.id, candidates)
+
+
+async def attainment_leaderboard(
+    organisation: Organisation, metric: Metric, period: Period, team_id: int | None, now: datetime
+) -> list[tuple[User, Standing]]:
+    """Everyone with a goal on `metric` for exactly this period ranked on its attainment
+    (percent of their own target: fair between a big territory and a small one); reps
+    without such a goal stand unranked."""
+    structure, users = await _board_people(organisation, team_id)
+    goals = await goal_store.rep_goals_for(organisation.id, metric, period, sorted(users))
+
+    async def known() -> Structure:
+        return structure
+
+    measured = await read_progress(organisation, goals, now, known)
+    attained: dict[int, Decimal | None] = {}
+    for goal in goals:
+        progress = measured.get(goal.id)
+        if goal.owner_rep_id is not None and progress is not None:
+            value = progress.attainment
+            attained[goal.owner_rep_id] = shown(value) if value is not None else None
+    board = [rep for rep in sorted(users) if users[rep].role is Role.REP or rep in attained]
+    figures = [Figure(rep, attained.get(rep)) for rep in board]
+    return [(users[int(str(s.key))], s) for s in rank(figures)]
+
+
+async def points_leaderboard(
+    organisation: Organisation, period: Period, team_id: int | None
+) -> list[tuple[User, Standing]]:
+    """Everyone of the scope ranked on the points earned in the period: standing badges'
+    points and event points."""
+    _, users = await _board_people(organisation, team_id)
+    since, before = period.bounds(ZoneInfo(organisation.timezone))
+    points = await store.points_earned(organisation.id, sorted(users), since, before)
+    board = [rep for rep in sorted(users) if users[rep].role is Role.REP or points.get(rep)]
+    figures = [Figure(rep, Decimal(points.get(rep, 0))) for rep in board]
+    return [(users[int(str(s.key))], s) for s in rank(figures)]
 
 
 async def team_leaderboard(
@@ -78,4 +128,21 @@ async def team_leaderboard(
             s,
         )
         for s in ranked
+    ]
+
+
+async def contest_standings(
+    organisation: Organisation, contest: Contest
+) -> list[tuple[User, Standing]]:
+    """Where everyone of a contest stands: in a contest between teams, every rep of a team
+    stands where the team stands."""
+    period = Period(contest.starts_on, contest.ends_on)
+    if not contest.between_teams:
+        return await leaderboard(organisation, contest.metric, period, contest.team_id)
+    return [
+        (user, standing)
+        for _, reps, standing in await team_leaderboard(
+            organisation, contest.metric, period, contest.team_id
+        )
+        for user in reps
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -295,11 +296,31 @@ async def advance_entries(
     ).update(status=to)
 
 
-def entries_of(organisation_id: int, rep_ids: Collection[int] | None) -> QuerySet[PayoutEntry]:
+def entries_of(
+    organisation_id: int,
+    rep_ids: Collection[int] | None,
+    status: PayoutStatus | None = None,
+    since: datetime | None = None,
+    before: datetime | None = None,
+) -> QuerySet[PayoutEntry]:
+    """Ledger entries of `rep_ids` (None: everyone's), of a status, booked in [since, before)."""
     query = PayoutEntry.filter(organisation_id=organisation_id)
     if rep_ids is not None:
         query = query.filter(rep_id__in=sorted(rep_ids))
+    if status is not None:
+        query = query.filter(status=status)
+    if since is not None:
+        query = query.filter(created_at__gte=since)
+    if before is not None:
+        query = query.filter(created_at__lt=before)
     return query.prefetch_related("plan")
+
+
+async def entries_by_ids(organisation_id: int, ids: Collection[int]) -> dict[int, PayoutEntry]:
+    found = await PayoutEntry.filter(
+        organisation_id=organisation_id, id__in=sorted(ids)
+    ).prefetch_related("plan")
+    return {entry.id: entry for entry in found}
 
 
 async def create_badge(organisation_id: int, **fields: Any) -> BadgeDefinition:
@@ -310,6 +331,11 @@ async def create_badge(organisation_id: int, **fields: Any) -> BadgeDefinition:
 
 async def badge_rules(organisation_id: int) -> list[BadgeDefinition]:
     return await BadgeDefinition.filter(organisation_id=organisation_id).order_by("code", "version")
+
+
+async def badges_by_code(organisation_id: int) -> dict[str, BadgeDefinition]:
+    """Each code's newest version."""
+    return {rule.code: rule for rule in await badge_rules(organisation_id)}
 
 
 async def awards_of_rep(
@@ -323,8 +349,30 @@ async def awards_of_rep(
 
 async def contests_to_close(organisation_id: int, today: date) -> list[Contest]:
     return await Contest.filter(
-        organisation_id=organisation_id, ends_on__lt=today, closed_at=None
+        organisation_id=organisation_id, ends_on__lt=today, closed_at=None, retired_at=None
     ).order_by("id")
+
+
+async def contests(organisation_id: int, include_retired: bool) -> list[Contest]:
+    query = Contest.filter(organisation_id=organisation_id)
+    if not include_retired:
+        query = query.filter(retired_at=None)
+    return await query.order_by("-starts_on", "-id")
+
+
+async def find_contest(organisation_id: int, contest_id: int) -> Contest | None:
+    return await Contest.get_or_none(organisation_id=organisation_id, id=contest_id)
+
+
+async def plans(organisation_id: int, include_inactive: bool) -> list[BonusPlan]:
+    query = BonusPlan.filter(organisation_id=organisation_id)
+    if not include_inactive:
+        query = query.filter(active=True)
+    return await query.order_by("code", "version")
+
+
+async def points_rules(organisation_id: int) -> list[PointsRule]:
+    return await PointsRule.filter(organisation_id=organisation_id).order_by("code", "version")
 
 
 async def mark_contest_closed(contest_id: int, now: datetime) -> None:
@@ -410,6 +458,40 @@ async def event_points_of(organisation_id: int, rep_id: int) -> int:
         "points", flat=True
     )
     return sum(rows)
+
+
+async def points_earned(
+    organisation_id: int, rep_ids: Sequence[int], since: datetime, before: datetime
+) -> dict[int, int]:
+    """Each rep's points earned in [since, before): standing awards' badge points and
+    event points (two grouped statements)."""
+    earned: dict[int, int] = defaultdict(int)
+    awarded = (
+        await Award.filter(
+            organisation_id=organisation_id,
+            rep_id__in=list(set(rep_ids)),
+            revoked_at=None,
+            awarded_at__gte=since,
+            awarded_at__lt=before,
+        )
+        .group_by("rep_id")
+        .annotate(total=Sum("badge__points"))
+        .values_list("rep_id", "total")
+    )
+    events = (
+        await PointsEntry.filter(
+            organisation_id=organisation_id,
+            rep_id__in=list(set(rep_ids)),
+            created_at__gte=since,
+            created_at__lt=before,
+        )
+        .group_by("rep_id")
+        .annotate(total=Sum("points"))
+        .values_list("rep_id", "total")
+    )
+    for rep, total in [*awarded, *events]:
+        earned[rep] += int(total or 0)
+    return dict(earned)
 
 
 async def _next_version(model: type[Versioned], organisation_id: int, code: str) -> int:

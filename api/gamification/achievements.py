@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -35,6 +36,13 @@ class BadgeRule:
     threshold: Decimal
     points: int
     active: bool
+    metric: MetricEnum | None = strawberry.field(
+        description="The metric a STREAK_DAILY, STREAK_GOALS or RANK_FIRST_IN_MONTH rule reads."
+    )
+    daily_minimum: Decimal | None = strawberry.field(
+        description="STREAK_DAILY: the figure a working day must reach."
+    )
+    created_at: datetime
 
     @classmethod
     def of(cls, rule: models.BadgeDefinition) -> BadgeRule:
@@ -48,6 +56,9 @@ class BadgeRule:
             threshold=rule.threshold,
             points=rule.points,
             active=rule.active,
+            metric=rule.metric,
+            daily_minimum=rule.daily_minimum,
+            created_at=rule.created_at,
         )
 
 
@@ -147,6 +158,17 @@ class PointsRule:
     version: int
     event: PointsEventEnum
     points: int
+    active: bool
+
+    @classmethod
+    def of(cls, rule: models.PointsRule) -> PointsRule:
+        return cls(
+            code=rule.code,
+            version=rule.version,
+            event=rule.event,
+            points=rule.points,
+            active=rule.active,
+        )
 
 
 CreatePointsRuleResult = Annotated[
@@ -170,9 +192,7 @@ class PointsMutations:
         rule = await store.create_points_rule(
             access.viewer.organisation_id, code=code.strip(), event=event, points=points
         )
-        return PointsRule(
-            code=rule.code, version=rule.version, event=rule.event, points=rule.points
-        )
+        return PointsRule.of(rule)
 
 
 @strawberry.type
@@ -181,6 +201,11 @@ class AchievementQueries:
     async def badge_rules(self, info: Info) -> list[BadgeRule]:
         viewer = info.context.require_viewer()
         return [BadgeRule.of(rule) for rule in await store.badge_rules(viewer.organisation_id)]
+
+    @strawberry.field(description="The organisation's points rules, every version.")
+    async def points_rules(self, info: Info) -> list[PointsRule]:
+        viewer = info.context.require_viewer()
+        return [PointsRule.of(rule) for rule in await store.points_rules(viewer.organisation_id)]
 
     @strawberry.field(description="Your badges, points, level and the way to the next.")
     async def my_achievements(self, info: Info) -> Achievements:

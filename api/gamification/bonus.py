@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import strawberry
 
 from api.context import Info
 from api.errors import BadUserInput, InputErrors
-from api.gamification.types import BonusPlan, PayoutEntry
+from api.gamification.types import BonusPlan, PayoutEntry, PayoutStatusEnum
 from api.goals.types import MetricEnum
 from api.ids import parse_id
 from api.orgs.types import User
@@ -22,6 +23,9 @@ from domain.metrics import Metric
 from domain.periods import Period
 from gamification import bonus, payouts, store
 from gamification.models import PayoutStatus
+
+# Entries one workflow step moves.
+MAX_MOVED = 1000
 
 CreateBonusPlanResult = Annotated[
     BonusPlan | InputErrors, strawberry.union("CreateBonusPlanResult")
@@ -129,27 +133,46 @@ class BonusMutations:
         )
         return BonusPlan.of(created)
 
-    @strawberry.mutation(description="Admins: approve FINAL payouts; returns how many moved.")
-    async def approve_payouts(self, info: Info, ids: list[strawberry.ID]) -> int:
-        access = await info.context.access()
-        access.require(access.is_admin)
-        return await store.advance_entries(
-            access.viewer.organisation_id,
-            [parse_id(i) or 0 for i in ids],
-            PayoutStatus.FINAL,
-            PayoutStatus.APPROVED,
-        )
+    @strawberry.mutation(
+        description="Admins: approve FINAL payouts; says which moved and why each other did not."
+    )
+    async def approve_payouts(self, info: Info, ids: list[strawberry.ID]) -> PayoutsMoved:
+        return await _advance(info, ids, PayoutStatus.FINAL, PayoutStatus.APPROVED)
 
-    @strawberry.mutation(description="Admins: mark APPROVED payouts paid; returns how many moved.")
-    async def mark_payouts_paid(self, info: Info, ids: list[strawberry.ID]) -> int:
-        access = await info.context.access()
-        access.require(access.is_admin)
-        return await store.advance_entries(
-            access.viewer.organisation_id,
-            [parse_id(i) or 0 for i in ids],
-            PayoutStatus.APPROVED,
-            PayoutStatus.PAID,
-        )
+    @strawberry.mutation(
+        description="Admins: mark APPROVED payouts paid; says which moved and why each other "
+        "did not."
+    )
+    async def mark_payouts_paid(self, info: Info, ids: list[strawberry.ID]) -> PayoutsMoved:
+        return await _advance(info, ids, PayoutStatus.APPROVED, PayoutStatus.PAID)
+
+
+@strawberry.type
+class SkippedPayout:
+    id: strawberry.ID
+    reason: str
+
+
+@strawberry.type(description="What a payout workflow step did.")
+class PayoutsMoved:
+    moved: list[PayoutEntry]
+    skipped: list[SkippedPayout]
+
+
+async def _advance(
+    info: Info, ids: list[strawberry.ID], wanted: PayoutStatus, to: PayoutStatus
+) -> PayoutsMoved:
+    access = await info.context.access()
+    access.require(access.is_admin)
+    if len(ids) > MAX_MOVED:
+        raise BadUserInput(f"ids: at most {MAX_MOVED} at a time.")
+    moved, skipped = await payouts.advance(
+        access.viewer.organisation_id, [str(i) for i in ids], wanted, to
+    )
+    return PayoutsMoved(
+        moved=[PayoutEntry.of(entry) for entry in moved],
+        skipped=[SkippedPayout(id=strawberry.ID(s.entry_id), reason=s.reason) for s in skipped],
+    )
 
 
 @strawberry.type
@@ -166,6 +189,42 @@ class BonusQueries:
             paid=totals[PayoutStatus.PAID],
             entries=await keyset(entries, first, after, PayoutEntry.of),
         )
+
+    @strawberry.field(
+        description="The payout ledger of the people you may see, by id: narrowed by status, "
+        "rep, and the organisation-local days it was booked on."
+    )
+    async def payouts(
+        self,
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        status: PayoutStatusEnum | None = None,
+        rep_id: strawberry.ID | None = None,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> Connection[PayoutEntry]:
+        access = await info.context.access()
+        readable = access.rep_ids
+        if rep_id is not None:
+            rep = parse_id(rep_id) or 0
+            readable = {rep} if readable is None or rep in readable else set()
+        organisation = await info.context.loaders.own_organisation()
+        tz = ZoneInfo(organisation.timezone)
+        entries = store.entries_of(
+            organisation.id,
+            readable,
+            status,
+            Period(from_, from_).bounds(tz)[0] if from_ is not None else None,
+            Period(to, to).bounds(tz)[1] if to is not None else None,
+        )
+        return await keyset(entries, first, after, PayoutEntry.of)
+
+    @strawberry.field(description="The bonus plans: the active version of each, or every one.")
+    async def bonus_plans(self, info: Info, include_inactive: bool = False) -> list[BonusPlan]:
+        viewer = info.context.require_viewer()
+        found = await store.plans(viewer.organisation_id, include_inactive)
+        return [BonusPlan.of(plan) for plan in found]
 
     @strawberry.field(description="Admins: what a plan would pay on past figures; writes nothing.")
     async def simulate_bonus_plan(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -10,8 +10,11 @@ import strawberry
 
 from api.context import Info
 from api.errors import InputErrors
+from api.gamification.leaderboards import LeaderboardEntry, contest_entries
+from api.gamification.types import Badge
 from api.goals.types import MetricEnum
 from api.ids import parse_id
+from api.orgs.types import Team
 from domain.errors import ErrorCode, FieldError
 from domain.inputs import in_range, usable
 from gamification import models, store
@@ -30,42 +33,65 @@ class PrizeInput:
 @strawberry.type
 class Prize:
     rank: int
-    badge: str
+    badge: Badge
     points: int
     bonus: Decimal
 
 
 @strawberry.type
 class Contest:
+    model: strawberry.Private[models.Contest]
     id: strawberry.ID
     name: str
     metric: MetricEnum
     starts_on: date
     ends_on: date
-    prizes: list[Prize]
     between_teams: bool
     closed: bool
+    retired_at: datetime | None = strawberry.field(
+        description="Retired by an admin before it ended: never closed, no prizes given."
+    )
 
     @classmethod
     def of(cls, contest: models.Contest) -> Contest:
         return cls(
+            model=contest,
             id=strawberry.ID(str(contest.id)),
             name=contest.name,
             metric=contest.metric,
             starts_on=contest.starts_on,
             ends_on=contest.ends_on,
-            prizes=[
-                Prize(
-                    rank=p["rank"],
-                    badge=p["badge"],
-                    points=p["points"],
-                    bonus=Decimal(str(p.get("bonus") or 0)),
-                )
-                for p in contest.prizes
-            ],
             between_teams=contest.between_teams,
             closed=contest.closed_at is not None,
+            retired_at=contest.retired_at,
         )
+
+    @strawberry.field
+    async def team(self, info: Info) -> Team | None:
+        if self.model.team_id is None:
+            return None
+        team = await info.context.loaders.teams.load(self.model.team_id)
+        return Team.of(team) if team else None
+
+    @strawberry.field
+    async def prizes(self, info: Info) -> list[Prize]:
+        badges = await info.context.loaders.badges()
+        return [
+            Prize(
+                rank=p["rank"],
+                badge=Badge.of(badges[p["badge"]]),
+                points=p["points"],
+                bonus=Decimal(str(p.get("bonus") or 0)),
+            )
+            for p in self.model.prizes
+        ]
+
+    @strawberry.field(
+        description="Where everyone stands now (teams' people stand where their team does in a "
+        "contest between teams): the figures its prizes will be given on."
+    )
+    async def standings(self, info: Info) -> list[LeaderboardEntry]:
+        return await contest_entries(info, self.model)
 
 
 CreateContestResult = Annotated[Contest | InputErrors, strawberry.union("CreateContestResult")]
@@ -111,6 +137,10 @@ class ContestMutations:
             problems.append(FieldError("teamId", ErrorCode.NOT_FOUND, "No such team here."))
         if problems:
             return InputErrors.of(*problems)
+        for p in prizes:
+            await store.prize_badge(
+                access.viewer.organisation_id, p.badge.strip(), p.points, Decimal(1)
+            )
         contest = await store.create_contest(
             access.viewer.organisation_id,
             name=name.strip(),
@@ -130,3 +160,16 @@ class ContestMutations:
             ],
         )
         return Contest.of(contest)
+
+
+@strawberry.type
+class ContestQueries:
+    @strawberry.field(
+        description="Contests, the latest first, each with its live standings; retired ones "
+        "on request."
+    )
+    async def contests(self, info: Info, include_retired: bool = False) -> list[Contest]:
+        viewer = info.context.require_viewer()
+        return [
+            Contest.of(c) for c in await store.contests(viewer.organisation_id, include_retired)
+        ]

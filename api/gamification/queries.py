@@ -15,7 +15,7 @@ from gamification import store
 
 @strawberry.type
 class GamificationQueries:
-    @strawberry.field(description="Awards of the reps you may see, by id.")
+    @strawberry.field(description="Awards of the reps you may see, newest first.")
     async def awards(
         self,
         info: Info,
@@ -37,4 +37,4 @@ class GamificationQueries:
             (parse_id(rep_id) or 0) if rep_id is not None else None,
             include_revoked,
         )
-        return await keyset(awards, first, after, Award.of)
+        return await keyset(awards, first, after, Award.of, newest_first=True)

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from api.context import Info
 from api.orgs.types import User
+from domain.periods import Period, PeriodKind, label, month_of_key
 from gamification import models
+
+if TYPE_CHECKING:
+    from api.goals.types import Goal, MetricEnum
+
+GoalType = Annotated["Goal", strawberry.lazy("api.goals.types")]
+MetricType = Annotated["MetricEnum", strawberry.lazy("api.goals.types")]
 
 
 @strawberry.type
@@ -48,6 +56,8 @@ class Award:
         description="Why it was withdrawn: the rule version and the figures then."
     )
     rep_id: strawberry.Private[int]
+    goal_id: strawberry.Private[int | None]
+    period_key: strawberry.Private[str]
 
     @classmethod
     def of(cls, award: models.Award) -> Award:
@@ -59,6 +69,8 @@ class Award:
             revoked_at=award.revoked_at,
             revocation=award.revocation,
             rep_id=award.rep_id,
+            goal_id=award.goal_id,
+            period_key=award.period_key,
         )
 
     @strawberry.field
@@ -66,6 +78,43 @@ class Award:
         rep = await info.context.loaders.users.load(self.rep_id)
         assert rep is not None, "an award's rep is deleted with it"
         return User.of(rep)
+
+    @strawberry.field(description="The goal it was earned on, if any (and yours to see).")
+    async def goal(self, info: Info) -> GoalType | None:
+        from api.goals.types import Goal
+
+        if self.goal_id is None:
+            return None
+        goal = await info.context.loaders.goals.load(self.goal_id)
+        return (await Goal.many(info, [goal]))[0] if goal else None
+
+    @strawberry.field(
+        description="The period it was earned for: the goal's, or the month of a monthly "
+        'badge; null for a streak or a prize. E.g. "2026-10" for a month.'
+    )
+    async def period(self, info: Info) -> AwardPeriod | None:
+        organisation = await info.context.loaders.own_organisation()
+        fiscal = organisation.fiscal_year_start_month
+        if self.goal_id is not None:
+            goal = await info.context.loaders.goals.load(self.goal_id)
+            if goal is None:
+                return None
+            period = Period(goal.period_start, goal.period_end)
+            named = label(goal.period_kind, period, fiscal) if goal.period_kind else None
+            return AwardPeriod(start=period.start, end=period.end, label=named)
+        month = month_of_key(self.period_key)
+        if month is None:
+            return None
+        return AwardPeriod(
+            start=month.start, end=month.end, label=label(PeriodKind.MONTH, month, fiscal)
+        )
+
+
+@strawberry.type
+class AwardPeriod:
+    start: date
+    end: date
+    label: str | None = strawberry.field(description='E.g. "2026-10", "FY2027 Q3".')
 
 
 @strawberry.type
@@ -87,7 +136,7 @@ class BonusPlan:
     code: str
     version: int
     name: str
-    metric: str
+    metric: MetricType
     tiers: list[BonusTier]
     flats: list[FlatBonus]
     cap: Decimal | None
@@ -101,7 +150,7 @@ class BonusPlan:
             code=plan.code,
             version=plan.version,
             name=plan.name,
-            metric=str(plan.metric),
+            metric=plan.metric,
             tiers=[
                 BonusTier(
                     start=Decimal(t["start"]),
@@ -154,3 +203,18 @@ class PayoutEntry:
             contest_id=strawberry.ID(str(entry.contest_id)) if entry.contest_id else None,
             explanation=entry.explanation,
         )
+
+    @strawberry.field
+    async def rep(self, info: Info) -> User:
+        rep = await info.context.loaders.users.load(self.rep_id)
+        assert rep is not None, "an entry's rep is deleted with it"
+        return User.of(rep)
+
+    @strawberry.field(description="The goal a bonus plan paid on (if yours to see).")
+    async def goal(self, info: Info) -> GoalType | None:
+        from api.goals.types import Goal
+
+        if self.goal_id is None:
+            return None
+        goal = await info.context.loaders.goals.load(int(self.goal_id))
+        return (await Goal.many(info, [goal]))[0] if goal else None

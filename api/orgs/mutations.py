@@ -11,7 +11,7 @@ import strawberry
 from api.context import Info
 from api.errors import InputErrors
 from api.ids import parse_id
-from api.orgs.types import CadenceEnum, Organisation, RoleEnum, Team, User
+from api.orgs.types import CadenceEnum, Holiday, Organisation, RoleEnum, Team, User
 from core.auth.service import hashed
 from core.orgs import service
 from core.orgs import store as people
@@ -181,12 +181,6 @@ class OrgMutations:
             update_fields=["stretch_limit", "stretch_hard_limit", "leaderboard_minimum_sample"]
         )
         return Organisation.of(organisation)
-
-
-@strawberry.type
-class Holiday:
-    day: date
-    name: str
 
 
 AddHolidayResult = Annotated[Holiday | InputErrors, strawberry.union("AddHolidayResult")]

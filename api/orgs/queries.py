@@ -7,7 +7,7 @@ import strawberry
 from api.context import Info
 from api.errors import Unauthenticated
 from api.ids import parse_id
-from api.orgs.types import Team, User
+from api.orgs.types import Holiday, Organisation, RoleEnum, Team, User
 from api.pagination import Connection, keyset
 from api.policy import visible
 from core.orgs import models
@@ -51,5 +51,50 @@ class OrgQueries:
             access.require(access.can_read_team(team))
             structure = await info.context.loaders.structure()
             within = members(team, structure.parents, structure.teams_of)
-        reps = people.reps_of(viewer.organisation_id, access.rep_ids, within)
+        reps = people.people_of(viewer.organisation_id, access.rep_ids, within)
         return await keyset(reps, first, after, User.of)
+
+    @strawberry.field(
+        description="Everyone you may see, of every role, by id: narrowed by role, team "
+        "(sub-teams included) and whether they are active."
+    )
+    async def people(
+        self,
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        role: RoleEnum | None = None,
+        team_id: strawberry.ID | None = None,
+        active: bool | None = None,
+    ) -> Connection[User]:
+        access = await info.context.access()
+        within = None
+        if team_id is not None:
+            team = parse_id(team_id) or 0
+            access.require(access.can_read_team(team))
+            structure = await info.context.loaders.structure()
+            within = members(team, structure.parents, structure.teams_of)
+        found = people.people_of(
+            access.viewer.organisation_id, access.rep_ids, within, role, active
+        )
+        return await keyset(found, first, after, User.of)
+
+    @strawberry.field(
+        description="The teams you may see, by id; each names its parent and children, so "
+        "the tree is one request."
+    )
+    async def teams(self, info: Info, include_archived: bool = False) -> list[Team]:
+        access = await info.context.access()
+        found = await people.teams_of(access.viewer.organisation_id, include_archived)
+        info.context.loaders.teams.prime_many({team.id: team for team in found})
+        return [Team.of(team) for team in found if access.can_see_team(team.id)]
+
+    @strawberry.field(description="Your organisation and its settings.")
+    async def organisation(self, info: Info) -> Organisation:
+        return Organisation.of(await info.context.loaders.own_organisation())
+
+    @strawberry.field(description="The organisation's days off, in order; `year` keeps one year.")
+    async def holidays(self, info: Info, year: int | None = None) -> list[Holiday]:
+        viewer = info.context.require_viewer()
+        found = await people.holidays(viewer.organisation_id, year)
+        return [Holiday(day=holiday.day, name=holiday.name) for holiday in found]

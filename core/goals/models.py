@@ -71,6 +71,9 @@ class Goal(Model):
     rationale = fields.TextField(null=True)
     # About a period that is over (analysis, backtesting): measured, never rewarded.
     historical = fields.BooleanField(default=False, db_default=False)
+    # An archived goal is kept (its history, awards and payouts stand) but no longer
+    # measured, rewarded or listed unless asked for.
+    archived_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(default=clock.now)
 
     organisation_id: int

@@ -68,6 +68,8 @@ class Team(Model):
     check_in_cadence = fields.CharEnumField(
         Cadence, max_length=16, default=Cadence.WEEKLY, db_default="WEEKLY"
     )
+    # An archived team has no one in it and no team below it; it stays for its history.
+    archived_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(default=clock.now)
 
     organisation_id: int

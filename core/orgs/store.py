@@ -100,16 +100,38 @@ async def exists_anywhere(model: type[Model], row_id: int) -> bool:
     return await model.filter(id=row_id).exists()
 
 
-def reps_of(
-    organisation_id: int, rep_ids: Collection[int] | None, within: Collection[int] | None
+def people_of(
+    organisation_id: int,
+    readable: Collection[int] | None,
+    within: Collection[int] | None,
+    role: Role | None = Role.REP,
+    active: bool | None = None,
 ) -> QuerySet[User]:
-    """Reps among `rep_ids` (None: all) and, when given, among `within`."""
-    query = User.filter(organisation_id=organisation_id, role=Role.REP)
-    if rep_ids is not None:
-        query = query.filter(id__in=sorted(rep_ids))
-    if within is not None:
-        query = query.filter(id__in=sorted(within))
+    """People among `readable` (None: all) and, when given, among `within`, of a role and
+    an active state (None: any)."""
+    query = User.filter(organisation_id=organisation_id)
+    if role is not None:
+        query = query.filter(role=role)
+    if active is not None:
+        query = query.filter(active=active)
+    for ids in (readable, within):
+        if ids is not None:
+            query = query.filter(id__in=sorted(ids))
     return query
+
+
+async def holidays(organisation_id: int, year: int | None) -> list[Holiday]:
+    query = Holiday.filter(organisation_id=organisation_id)
+    if year is not None:
+        query = query.filter(day__gte=date(year, 1, 1), day__lte=date(year, 12, 31))
+    return await query.order_by("day")
+
+
+async def teams_of(organisation_id: int, include_archived: bool) -> list[Team]:
+    query = Team.filter(organisation_id=organisation_id)
+    if not include_archived:
+        query = query.filter(archived_at=None)
+    return await query.order_by("id")
 
 
 async def holidays_between(organisation_id: int, first: date, last: date) -> list[date]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -215,31 +215,55 @@ async def products_by_ids(organisation_id: int, ids: Sequence[int]) -> dict[int,
     return {product.id: product for product in products}
 
 
+@dataclass(frozen=True)
+class RecordFilter:
+    """Which deals or leads a list keeps: owners, the instants the records count on (a
+    deal's close, a lead's creation), its stage or status, region and segment."""
+
+    owner_ids: Collection[int] | None = None
+    since: datetime | None = None
+    before: datetime | None = None
+    state: str | None = None
+    region: str | None = None
+    segment: str | None = None
+
+
 def _owned(
     query: QuerySet[Owned],
     organisation_id: int,
     rep_ids: Collection[int] | None,
-    owner_id: int | None,
+    wanted: RecordFilter,
+    counted_on: str,
+    state: str,
 ) -> QuerySet[Owned]:
     query = query.filter(organisation_id=organisation_id)
     if rep_ids is not None:
         query = query.filter(owner_id__in=sorted(rep_ids))
-    if owner_id is not None:
-        query = query.filter(owner_id=owner_id)
+    if wanted.owner_ids is not None:
+        query = query.filter(owner_id__in=sorted(wanted.owner_ids))
+    if wanted.since is not None:
+        query = query.filter(**{f"{counted_on}__gte": wanted.since})
+    if wanted.before is not None:
+        query = query.filter(**{f"{counted_on}__lt": wanted.before})
+    kept = ((state, wanted.state), ("region", wanted.region), ("segment", wanted.segment))
+    for column, value in kept:
+        if value is not None:
+            query = query.filter(**{column: value})
     return query
 
 
 def deals_of(
-    organisation_id: int, rep_ids: Collection[int] | None, owner_id: int | None
+    organisation_id: int, rep_ids: Collection[int] | None, wanted: RecordFilter = RecordFilter()
 ) -> QuerySet[Deal]:
-    """Deals owned by `rep_ids` (None: anyone), optionally by one owner: for pagination."""
-    return _owned(Deal.all(), organisation_id, rep_ids, owner_id)
+    """Deals owned by `rep_ids` (None: anyone) that `wanted` keeps, by close: for pages."""
+    return _owned(Deal.all(), organisation_id, rep_ids, wanted, "closed_at", "stage")
 
 
 def leads_of(
-    organisation_id: int, rep_ids: Collection[int] | None, owner_id: int | None
+    organisation_id: int, rep_ids: Collection[int] | None, wanted: RecordFilter = RecordFilter()
 ) -> QuerySet[Lead]:
-    return _owned(Lead.all(), organisation_id, rep_ids, owner_id)
+    """Leads owned by `rep_ids` (None: anyone) that `wanted` keeps, by creation."""
+    return _owned(Lead.all(), organisation_id, rep_ids, wanted, "created_at", "status")
 
 
 async def first_won_deals(owner_ids: Sequence[int]) -> dict[int, Deal]:
