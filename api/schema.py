@@ -22,6 +22,7 @@ from strawberry.extensions import (
 from strawberry.schema.types.base_scalars import DateTimeDefinition, DecimalDefinition, wrap_parser
 from strawberry.tools import merge_types
 
+from api.audit import AuditQueries
 from api.auth.mutations import AuthMutations
 from api.auth.queries import AuthQueries
 from api.checkins.mutations import CheckInMutations
@@ -34,16 +35,18 @@ from api.gamification.achievements import (
     PointsMutations,
 )
 from api.gamification.bonus import BonusMutations, BonusQueries
-from api.gamification.contests import ContestMutations, ContestQueries
+from api.gamification.contests import ContestEditMutations, ContestMutations, ContestQueries
 from api.gamification.leaderboards import LeaderboardQueries, LeaderboardSubscriptions
 from api.gamification.queries import GamificationQueries
 from api.gamification.subscriptions import AwardSubscriptions
+from api.goals.edits import GoalEditMutations
 from api.goals.mutations import GoalMutations
 from api.goals.queries import GoalQueries
 from api.goals.subscriptions import GoalSubscriptions
 from api.guard import guard
 from api.inputs import screen_inputs
 from api.ops import CountErrors, Introspection
+from api.orgs.edits import EditMutations
 from api.orgs.mutations import CalendarMutations, OrgMutations
 from api.orgs.queries import OrgQueries
 from api.sales.mutations import SalesMutations
@@ -67,6 +70,7 @@ Query = merge_types(
         AuthQueries,
         CheckInQueries,
         ContestQueries,
+        AuditQueries,
     ),
 )
 Mutation = merge_types(
@@ -82,6 +86,9 @@ Mutation = merge_types(
         ContestMutations,
         PointsMutations,
         CheckInMutations,
+        EditMutations,
+        GoalEditMutations,
+        ContestEditMutations,
     ),
 )
 Subscription = merge_types(

@@ -31,6 +31,8 @@ class ProgressChanged:
     projected_value: Decimal | None
     status: str
     measured_at: datetime
+    # The goal's metric (absent from events sent before it was carried).
+    metric: str | None = None
 
 
 @dataclass(frozen=True)

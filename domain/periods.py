@@ -110,7 +110,7 @@ def month_of_key(key: str) -> Period | None:
     """The month an award key names ("month:2026-10", "rank:2026-10"), if it names one."""
     _, _, written = key.partition(":")
     try:
-        first = datetime.strptime(written, "%Y-%m").date()
+        first = date.fromisoformat(f"{written}-01")
     except ValueError:
         return None
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)

@@ -23,7 +23,7 @@ from domain.inputs import (
 from domain.metrics import COST_METRICS, LEAD_METRICS, RATES, Metric
 from domain.money import MAX_MONEY, PLACES, fits_kept
 from domain.periods import Period, PeriodKind, add_years, following, period_containing
-from domain.targets import TargetKind, TargetSpec
+from domain.targets import TargetKind, TargetSpec, achievability
 
 MAX_HORIZON_YEARS = 2
 MAX_RECURRENCES = 24
@@ -547,3 +547,33 @@ def _missing(field_name: str) -> Violation:
         "A goal needs a period: periodStart and periodEnd, or a named period.",
         field_name,
     )
+
+
+def check_new_target(
+    metric: Metric,
+    target: Decimal,
+    start: Decimal | None,
+    best_history: Decimal | None,
+    stretch_limit: Decimal,
+    stretch_hard_limit: Decimal,
+    acknowledged: bool,
+) -> list[Violation]:
+    """The SMART rules a changed target is held to, as a new goal's is: a usable, positive
+    number (above a move's start), a rate between 0 and 100, within the stretch limits."""
+    kind = TargetKind.MOVE if start is not None else TargetKind.ABSOLUTE
+    draft = GoalDraft(
+        metric=metric,
+        spec=TargetSpec(kind, target, start),
+        target=target,
+        owner_found=True,
+        period=None,
+        today=date.min,
+        best_history=best_history,
+        achievability=achievability(target, best_history) if usable(target) else None,
+        stretch_limit=stretch_limit,
+        stretch_hard_limit=stretch_hard_limit,
+        stretch_acknowledged=acknowledged,
+    )
+    return [
+        v for v in [*_specific(draft), *_achievable(draft)] if v.field in ("target", "moveFrom")
+    ]

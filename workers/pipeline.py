@@ -64,6 +64,7 @@ async def evaluate(organisation: Organisation, rep_ids: Sequence[int], now: date
                 projected_value=progress.projected_value,
                 status=progress.status.value,
                 measured_at=now,
+                metric=goal.metric.value,
             )
             events += [(goal_channel(goal.id), event), (progress_channel(organisation.id), event)]
     events.append((figures_channel(organisation.id), FiguresMoved(rep_ids=list(rep_ids))))

@@ -16,6 +16,7 @@ from core.auth import service
 from core.events import credentials_channel
 from core.messages import CredentialEnded
 from core.orgs import store as people
+from core.orgs.edits import set_person_active
 from core.orgs.models import User as UserModel
 from domain.errors import ErrorCode, FieldError
 
@@ -130,16 +131,21 @@ class AuthMutations:
         "bring them back."
     )
     async def set_user_active(
-        self, info: Info, user_id: strawberry.ID, active: bool
+        self,
+        info: Info,
+        user_id: strawberry.ID,
+        active: bool,
+        reason: Annotated[
+            str | None, strawberry.argument(description="Why: kept in the audit trail.")
+        ] = None,
     ) -> ResetResult:
         user = await _person_for_admin(info, user_id)
         if isinstance(user, InputErrors):
             return user
-        if user.id == info.context.require_viewer().user_id:
-            return InputErrors.of(
-                FieldError("userId", ErrorCode.INVALID, "You may not deactivate yourself.")
-            )
-        await service.set_active(user, active, info.context.now)
+        viewer = info.context.require_viewer()
+        changed = await set_person_active(user, active, viewer.user_id, info.context.now, reason)
+        if isinstance(changed, FieldError):
+            return InputErrors.of(changed)
         if not active:
             await _announce(info, user.organisation_id, CredentialEnded(user_id=user.id))
         return User.of(user)

@@ -249,7 +249,7 @@ class AgendaGoal:
 
     @strawberry.field
     def progress(self, info: Info) -> GoalProgress:
-        return GoalProgress.of(self.item.goal.id, self.item.progress, info.context.now)
+        return GoalProgress.of(self.item.goal, self.item.progress, info.context.now)
 
 
 @strawberry.type(description="How a metric moved: the days since against as many days before.")

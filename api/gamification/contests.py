@@ -18,6 +18,7 @@ from api.orgs.types import Team
 from domain.errors import ErrorCode, FieldError
 from domain.inputs import in_range, usable
 from gamification import models, store
+from gamification.contests import retire
 
 
 @strawberry.input
@@ -160,6 +161,31 @@ class ContestMutations:
             ],
         )
         return Contest.of(contest)
+
+
+RetireContestResult = Annotated[Contest | InputErrors, strawberry.union("RetireContestResult")]
+
+
+@strawberry.type
+class ContestEditMutations:
+    @strawberry.mutation(
+        description="Admins: retire a contest before it ends: it is never closed and gives no "
+        "prizes. One that already ended cannot be retired."
+    )
+    async def retire_contest(
+        self, info: Info, contest_id: strawberry.ID, reason: str | None = None
+    ) -> RetireContestResult:
+        access = await info.context.access()
+        if not access.is_admin:
+            return InputErrors.forbidden("contestId")
+        contest = await store.find_contest(access.viewer.organisation_id, parse_id(contest_id) or 0)
+        if contest is None:
+            return InputErrors.not_found("contestId")
+        organisation = await info.context.loaders.own_organisation()
+        result = await retire(
+            organisation, contest, reason, access.viewer.user_id, info.context.now
+        )
+        return InputErrors.of(result) if isinstance(result, FieldError) else Contest.of(result)
 
 
 @strawberry.type

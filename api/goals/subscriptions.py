@@ -50,7 +50,7 @@ class GoalSubscriptions:
                 now = clock.now()
                 measured = await service.measure_goals(organisation, [goal], now)
                 if goal.id in measured:
-                    yield GoalProgress.of(goal.id, measured[goal.id], now)
+                    yield GoalProgress.of(goal, measured[goal.id], now)
                 async for event in while_signed_in(info, events):
                     if isinstance(event, ProgressChanged):
                         yield GoalProgress.from_event(event)

@@ -21,7 +21,7 @@ from core.messages import ProgressChanged
 from domain import smart
 from domain.metrics import CUMULATIVE, Metric
 from domain.periods import Period, PeriodKind, label
-from domain.progress import GoalStatus, Progress
+from domain.progress import GoalStatus, Progress, pace_of
 from domain.targets import BaselineFrom, TargetKind
 
 MetricEnum = strawberry.enum(Metric, name="Metric")
@@ -40,6 +40,10 @@ GoalOwner = Annotated[User | Team | Organisation, strawberry.union("GoalOwner")]
 @strawberry.type(description="Where a goal stands at `measuredAt`.")
 class GoalProgress:
     goal_id: strawberry.ID
+    metric: MetricEnum | None = strawberry.field(
+        description="The goal's metric (null only on events from before it was carried)."
+    )
+    owner_type: OwnerTypeEnum
     current_value: Decimal | None = strawberry.field(
         description="The metric's value; null for a rate whose denominator is still empty."
     )
@@ -49,21 +53,32 @@ class GoalProgress:
         description="The attainment that keeps pace: the share of the period elapsed × 100 "
         "for a cumulative metric, 100 for a rate or an average once the period runs."
     )
+    pace: Decimal | None = strawberry.field(
+        description="attainment / expectedAttainment: 1.00 is exactly on pace, 0.50 half of "
+        "it; null before the period starts or without a figure."
+    )
     projected_value: Decimal | None = strawberry.field(
         description="Forecast for the end of the period: the run rate for a cumulative "
         "metric, the current value for a rate; null before the period starts."
     )
     status: GoalStatusEnum
     measured_at: datetime
+    owner_rep_id: strawberry.Private[int | None]
+    owner_team_id: strawberry.Private[int | None]
 
     @classmethod
-    def of(cls, goal_id: int, progress: Progress, measured_at: datetime) -> GoalProgress:
+    def of(cls, goal: models.Goal, progress: Progress, measured_at: datetime) -> GoalProgress:
         return cls(
-            goal_id=strawberry.ID(str(goal_id)),
+            goal_id=strawberry.ID(str(goal.id)),
+            metric=goal.metric,
+            owner_type=goal.owner_type,
+            owner_rep_id=goal.owner_rep_id,
+            owner_team_id=goal.owner_team_id,
             current_value=progress.current_value,
             target=progress.target,
             attainment=progress.attainment,
             expected_attainment=progress.expected_attainment,
+            pace=pace_of(progress),
             projected_value=progress.projected_value,
             status=progress.status,
             measured_at=measured_at,
@@ -71,16 +86,46 @@ class GoalProgress:
 
     @classmethod
     def from_event(cls, event: ProgressChanged) -> GoalProgress:
+        progress = Progress(
+            event.current_value,
+            event.target,
+            event.attainment,
+            event.expected_attainment,
+            event.projected_value,
+            GoalStatus(event.status),
+        )
         return cls(
             goal_id=strawberry.ID(str(event.goal_id)),
+            metric=Metric(event.metric) if event.metric else None,
+            owner_type=models.OwnerType(event.owner_type),
+            owner_rep_id=event.owner_rep_id,
+            owner_team_id=event.owner_team_id,
             current_value=event.current_value,
             target=event.target,
             attainment=event.attainment,
             expected_attainment=event.expected_attainment,
+            pace=pace_of(progress),
             projected_value=event.projected_value,
-            status=GoalStatus(event.status),
+            status=progress.status,
             measured_at=event.measured_at,
         )
+
+    @strawberry.field(description="Whose goal it is (the goal's owner).")
+    async def owner(self, info: Info) -> GoalOwner | None:
+        return await owner_of(info, self.owner_rep_id, self.owner_team_id)
+
+
+async def owner_of(
+    info: Info, rep_id: int | None, team_id: int | None
+) -> User | Team | Organisation | None:
+    loaders = info.context.loaders
+    if rep_id is not None:
+        rep = await loaders.users.load(rep_id)
+        return User.of(rep) if rep else None
+    if team_id is not None:
+        team = await loaders.teams.load(team_id)
+        return Team.of(team) if team else None
+    return Organisation.of(await loaders.own_organisation())
 
 
 @strawberry.type(description="Progress as it was at `takenAt`, for trends.")
@@ -218,25 +263,17 @@ class Goal:
 
     @strawberry.field
     async def owner(self, info: Info) -> GoalOwner | None:
-        loaders = info.context.loaders
-        if self.model.owner_rep_id is not None:
-            rep = await loaders.users.load(self.model.owner_rep_id)
-            return User.of(rep) if rep else None
-        if self.model.owner_team_id is not None:
-            team = await loaders.teams.load(self.model.owner_team_id)
-            return Team.of(team) if team else None
-        organisation = await loaders.organisation.load(self.model.organisation_id)
-        return Organisation.of(organisation) if organisation else None
+        return await owner_of(info, self.model.owner_rep_id, self.model.owner_team_id)
 
     @strawberry.field(
         description="Null when the goal's figures cannot be computed (see measurementProblem)."
     )
     def progress(self, info: Info) -> GoalProgress | None:
-        now, goal = info.context.now, self.model.id
+        now, model = info.context.now, self.model
         return at_once(  # type: ignore[return-value]  # a value, or a coroutine of one
             info.context.loaders.progress,
             self.model,
-            lambda found: GoalProgress.of(goal, found, now) if found else None,
+            lambda found: GoalProgress.of(model, found, now) if found else None,
         )
 
     @strawberry.field(
@@ -281,6 +318,18 @@ class Goal:
             return None
         children = await info.context.loaders.children.load(self.model.id)
         return sum((child.target for child in children), Decimal(0))
+
+    @strawberry.field(
+        description="Whether the children's targets add up to more than this goal's target "
+        "(allocationGap is then negative: by how much)."
+    )
+    async def over_allocated(self, info: Info) -> bool:
+        allocated = await self.allocated(info)
+        return allocated is not None and allocated > self.model.target
+
+    @strawberry.field(description="When the goal was archived; null while it is in use.")
+    def archived_at(self) -> datetime | None:
+        return self.model.archived_at
 
     @strawberry.field(description="target − allocated: what is not yet given to anyone.")
     async def allocation_gap(self, info: Info) -> Decimal | None:

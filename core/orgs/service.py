@@ -66,9 +66,11 @@ async def provision_organisation(
 
 
 async def create_team(organisation_id: int, name: str, parent_id: int | None) -> Team | FieldError:
-    name = name.strip()
+    name = " ".join(name.split())
     if not name:
         return FieldError("name", ErrorCode.REQUIRED, "A team needs a name.")
+    if await store.name_taken(organisation_id, name):
+        return FieldError("name", ErrorCode.CONFLICT, f"A team is already named '{name}'.")
     if parent_id is not None and await store.find_team(organisation_id, parent_id) is None:
         return FieldError("parentId", ErrorCode.NOT_FOUND, "No such team in this organisation.")
     return await store.create_team(organisation_id, name, parent_id)

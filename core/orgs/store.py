@@ -134,6 +134,15 @@ async def teams_of(organisation_id: int, include_archived: bool) -> list[Team]:
     return await query.order_by("id")
 
 
+async def name_taken(organisation_id: int, name: str, other_than: int | None = None) -> bool:
+    """Whether a team in use already has this name (case and spaces aside)."""
+    wanted = " ".join(name.split()).casefold()
+    teams = await teams_of(organisation_id, include_archived=False)
+    return any(
+        " ".join(team.name.split()).casefold() == wanted and team.id != other_than for team in teams
+    )
+
+
 async def holidays_between(organisation_id: int, first: date, last: date) -> list[date]:
     return list(
         await Holiday.filter(organisation_id=organisation_id, day__gte=first, day__lte=last)
