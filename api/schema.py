@@ -51,6 +51,7 @@ from api.orgs.mutations import CalendarMutations, OrgMutations
 from api.orgs.queries import OrgQueries
 from api.sales.mutations import SalesMutations
 from api.sales.queries import SalesQueries
+from api.trends import TrendQueries
 from core.config import Settings
 from domain.money import written
 
@@ -71,6 +72,7 @@ Query = merge_types(
         CheckInQueries,
         ContestQueries,
         AuditQueries,
+        TrendQueries,
     ),
 )
 Mutation = merge_types(

@@ -608,6 +608,19 @@ async def daily_figures(
     return {day: value_of(metric, totals[day]) for day in days}
 
 
+async def totals_over(
+    organisation: Organisation,
+    metric: Metric,
+    wanted: Sequence[tuple[Hashable, Scope, Period]],
+) -> dict[Hashable, Totals]:
+    """Totals of `metric` for each (key, scope, period): a few statements for all."""
+    fiscal = organisation.fiscal_year_start_month
+    return await _totals(
+        organisation.id,
+        [_measure(key, metric, scope, period, fiscal) for key, scope, period in wanted],
+    )
+
+
 async def totals_of_teams(
     organisation: Organisation, metric: Metric, period: Period, team_ids: Sequence[int]
 ) -> dict[int, Totals]:
