@@ -15,14 +15,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UnsetType
 
-from api import webhooks
+from api import exports, webhooks
 from api.auth.throttle import LoginThrottle
 from api.context import Context
 from api.limits import BodyLimit
@@ -85,6 +85,10 @@ class PacesetterGraphQL(GraphQL[Context, None]):
             viewer=await self._viewer(request.headers.get("authorization")),
         )
 
+    async def download(self, request: Request) -> Response:
+        """A CSV or XLSX download (api/exports.py), as the bearer may read it."""
+        return await exports.download(request, await self.get_context(request, None), self.schema)
+
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Authenticate a websocket from its connection_init payload
         (`{"authorization": "Bearer <token>"}`); a bad token closes it with 4403."""
@@ -142,6 +146,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/webhooks/{kind}", webhooks.handle, methods=["POST"]),
+            Route("/exports/{file}", graphql.download, methods=["GET"]),
         ],
         middleware=[
             Middleware(RequestContext),
