@@ -87,6 +87,8 @@ def compared(bucket: Bucket, grain: Grain, how: Comparison, fiscal_start_month: 
     if how is Comparison.SAME_PERIOD_LAST_YEAR:
         return Period(add_years(bucket.period.start, -1), add_years(bucket.period.end, -1))
     before = _whole(grain, bucket.whole.start - timedelta(days=1), fiscal_start_month)
+    if bucket.period == bucket.whole:
+        return before
     offset = (bucket.period.start - bucket.whole.start).days
     length = (bucket.period.end - bucket.period.start).days
     start = min(before.start + timedelta(days=offset), before.end)

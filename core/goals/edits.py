@@ -16,6 +16,7 @@ from core.orgs.models import Organisation
 from core.outbox import store as outbox
 from domain import smart
 from domain.errors import ErrorCode, FieldError
+from domain.money import written
 from domain.periods import local_today
 from domain.targets import TargetKind
 
@@ -59,7 +60,7 @@ async def change_target(
         return violations
     if target == goal.target:
         return goal
-    before = {"target": str(goal.target), "targetKind": goal.target_kind.value}
+    before = {"target": written(goal.target), "targetKind": goal.target_kind.value}
     structure = await Structure.load(organisation.id)
     reps = structure.reps_of(goal.owner_type, owner_id_of(goal))
     async with in_transaction():
@@ -78,7 +79,7 @@ async def change_target(
             "GOAL",
             goal.id,
             before,
-            {"target": str(target), "targetKind": goal.target_kind.value},
+            {"target": written(target), "targetKind": goal.target_kind.value},
             reason.strip(),
         )
         # Its status, badges and payouts follow the new target at the next evaluation.
