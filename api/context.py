@@ -3,6 +3,7 @@ and the job queue."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,6 +39,7 @@ class Context:
     connection_params: dict[str, Any] | None = None
     _loaders: Loaders | None = None
     _access: Access | None = None
+    _reading: asyncio.Future[Access] | None = None
 
     @property
     def loaders(self) -> Loaders:
@@ -58,7 +60,7 @@ class Context:
 
     def refresh(self) -> None:
         """Read access and rows afresh: a mutation has changed them."""
-        self._access, self._loaders = None, None
+        self._access, self._loaders, self._reading = None, None, None
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:
@@ -71,15 +73,25 @@ class Context:
         return self._access
 
     async def access(self) -> Access:
-        """What the viewer may read and do, worked out once per request."""
+        """What the viewer may read and do, worked out once per request (resolvers asking
+        at the same moment wait for the one reading)."""
         if self._access is None:
-            viewer = self.require_viewer()
-            structure = await self.loaders.structure()
-            managed = (
-                await people.teams_managed_by(viewer.user_id) if viewer.user_id is not None else []
-            )
-            self._access = Access.of(viewer, structure, managed)
+            if self._reading is None:
+                self._reading = asyncio.ensure_future(self._read_access())
+            reading = self._reading
+            access = await reading
+            if self._reading is reading:
+                self._access = access
+            return access
         return self._access
+
+    async def _read_access(self) -> Access:
+        viewer = self.require_viewer()
+        structure = await self.loaders.structure()
+        managed = (
+            await people.teams_managed_by(viewer.user_id) if viewer.user_id is not None else []
+        )
+        return Access.of(viewer, structure, managed)
 
 
 Info = StrawberryInfo[Context, None]

@@ -157,3 +157,39 @@ async def dashboard_statements(client: httpx.AsyncClient, token: str, team: Team
         {"badge": {"code": "TARGET_HIT"}, "rep": {"name": "R0"}}
     ]
     return len(statements)
+
+
+# The manager's screen as the README shows it, in two requests: the teams they manage (without
+# knowing an id), each rep's running goals with pace; then the awards feed with each award's
+# goal and period.
+MANAGER_SCREEN = """query($today: Date!) { me { managedTeams { name children { name }
+  reps(first: 100) { edges { node { name
+    goals(first: 10, containing: $today) { edges { node { target
+      progress { attainment pace status } } } } } } } } } }"""
+AWARDS_FEED = """{ awards(first: 20) { edges { node { rep { name } badge { code }
+  period { label } goal { id target } } } } }"""
+
+
+async def test_the_manager_screen_costs_the_same_for_10_and_100_reps(
+    client: httpx.AsyncClient, db: None
+) -> None:
+    counted = {}
+    for size in (10, 100):
+        token, _ = await dashboard_org(size, f"screen{size}")
+        today = clock.now().date().isoformat()  # the organisation runs on UTC
+        with counting_statements() as screen:
+            body = await graphql(client, MANAGER_SCREEN, token, today=today)
+        assert "errors" not in body, body
+        (team,) = body["data"]["me"]["managedTeams"]
+        assert len(team["reps"]["edges"]) == size
+        first_goals = team["reps"]["edges"][0]["node"]["goals"]["edges"]
+        assert [g["node"]["progress"]["attainment"] for g in first_goals] == ["120.00", "24.00"]
+        with counting_statements() as feed:
+            awards = await graphql(client, AWARDS_FEED, token)
+        edges = awards["data"]["awards"]["edges"]
+        assert len(edges) == min(size, 20)
+        # Newest first: the last rep made is the first award; its goal is the 5,000 one.
+        assert edges[0]["node"]["rep"]["name"] == f"R{size - 1}"
+        assert edges[0]["node"]["goal"]["target"] == "5000.00"
+        counted[size] = (len(screen), len(feed))
+    assert counted[10] == counted[100], counted
