@@ -174,9 +174,8 @@ async def _rows(
     """The rows, a page at a time; the first page is read before anything is sent."""
     after = None
     while True:
-        result = await run(
-            export.query, {**variables, "after": after} if export.paged else variables
-        )
+        paging = {"first": PAGE, "after": after} if export.paged else {}
+        result = await run(export.query, {**variables, **paging})
         if result.errors:
             error = result.errors[0]
             code = (error.extensions or {}).get("code")
