@@ -3,12 +3,15 @@ for access, and a masked message for anything unexpected."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from core.outages import UNAVAILABLE, is_outage
 from domain.errors import ErrorCode, FieldError
+from domain.inputs import EARLIEST_YEAR, LATEST_YEAR, in_range
 
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
 
@@ -61,6 +64,13 @@ def should_mask(error: GraphQLError) -> bool:
 class BadUserInput(GraphQLError):
     def __init__(self, message: str) -> None:
         super().__init__(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+def checked_days(**days: date | None) -> None:
+    """Days a query reads figures or records around: within the years figures exist for."""
+    for name, day in days.items():
+        if day is not None and not in_range(day):
+            raise BadUserInput(f"{name}: between {EARLIEST_YEAR} and {LATEST_YEAR - 1}.")
 
 
 class Masking(MaskErrors):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 
 from api.context import Info
-from api.errors import BadUserInput, InputErrors
+from api.errors import BadUserInput, InputErrors, checked_days
 from api.gamification.types import BonusPlan, PayoutEntry, PayoutStatusEnum
 from api.goals.types import MetricEnum
 from api.ids import parse_id
@@ -204,6 +204,7 @@ class BonusQueries:
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
         to: date | None = None,
     ) -> Connection[PayoutEntry]:
+        checked_days(**{"from": from_, "to": to})
         access = await info.context.access()
         readable = access.rep_ids
         if rep_id is not None:

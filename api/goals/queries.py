@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from api.context import Info
+from api.errors import checked_days
 from api.goals.filters import of_status, owners_filter
 from api.goals.types import Goal, GoalStatusEnum, MetricEnum, OwnerTypeEnum
 from api.ids import parse_id
@@ -55,6 +56,7 @@ class GoalQueries:
         ] = None,
         include_archived: bool = False,
     ) -> Connection[Goal]:
+        checked_days(containing=containing)
         access = await info.context.access()
         organisation = await info.context.loaders.own_organisation()
         wanted = await owners_filter(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 
 from api.context import Info
-from api.errors import Unauthenticated
+from api.errors import Unauthenticated, checked_days
 from api.ids import parse_id
 from api.orgs.types import Holiday, Organisation, RoleEnum, Team, User
 from api.pagination import Connection, keyset
@@ -96,5 +98,7 @@ class OrgQueries:
     @strawberry.field(description="The organisation's days off, in order; `year` keeps one year.")
     async def holidays(self, info: Info, year: int | None = None) -> list[Holiday]:
         viewer = info.context.require_viewer()
+        if year is not None:
+            checked_days(year=date(max(1, min(year, 9999)), 1, 1))
         found = await people.holidays(viewer.organisation_id, year)
         return [Holiday(day=holiday.day, name=holiday.name) for holiday in found]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 
 from api.context import Info
+from api.errors import checked_days
 from api.ids import parse_id
 from api.pagination import Connection, keyset
 from api.sales.types import Deal, DealStageEnum, Lead, LeadStatusEnum
@@ -42,6 +43,7 @@ async def _wanted(
     region: str | None,
     segment: str | None,
 ) -> store.RecordFilter:
+    checked_days(**{"from": first_day, "to": last_day})
     owners: set[int] | None = None
     if owner_id is not None:
         owners = {parse_id(owner_id) or 0}

@@ -151,7 +151,9 @@ async def test_api_keys_are_for_admins(client: httpx.AsyncClient, tenants: Tenan
     assert found == expect("admin", "other_admin")
 
 
-CREATE_TEAM = """mutation($parent: ID) { createTeam(input: {name: "New", parentId: $parent}) {
+# Team names are unique in an organisation: each attempt names its own.
+CREATE_TEAM = """mutation($parent: ID, $name: String!) {
+  createTeam(input: {name: $name, parentId: $parent}) {
   __typename ... on InputErrors { errors { code } } } }"""
 CREATE_REP = """mutation($team: ID!, $email: String!) {
   createRep(input: {name: "New", email: $email, teamId: $team}) {
@@ -172,9 +174,11 @@ async def test_mutations(client: httpx.AsyncClient, tenants: Tenants, now: datet
     found: dict[str, dict[str, str]] = {}
     for principal in PRINCIPALS:
         found[principal] = {
-            "top-level team": await outcome_of_mutation(client, tenants, principal, CREATE_TEAM),
+            "top-level team": await outcome_of_mutation(
+                client, tenants, principal, CREATE_TEAM, name=f"Top {principal}"
+            ),
             "team under A": await outcome_of_mutation(
-                client, tenants, principal, CREATE_TEAM, parent=team_a
+                client, tenants, principal, CREATE_TEAM, parent=team_a, name=f"A {principal}"
             ),
             "rep in A": await outcome_of_mutation(
                 client, tenants, principal, CREATE_REP, team=team_a, email=f"n-{principal}@x.test"
