@@ -19,7 +19,7 @@ from core.goals.models import OwnerType
 from core.metrics import trends
 from core.metrics.store import Scope
 from domain.inputs import in_range
-from domain.metrics import Metric
+from domain.metrics import Metric, count_of
 from domain.money import shown
 from domain.periods import Period, local_today
 from domain.teams import members
@@ -46,6 +46,9 @@ class SeriesPoint:
         description='E.g. "2026-11-02", "2026-W45", "2026-11", "FY2027 Q2".'
     )
     value: Decimal | None
+    count: int | None = strawberry.field(
+        description="value as the whole number it is, for a count metric; null otherwise."
+    )
     compare_start: date | None
     compare_end: date | None
     compare_value: Decimal | None
@@ -164,6 +167,7 @@ class TrendQueries:
                     end=p.bucket.period.end,
                     label=p.bucket.label,
                     value=p.value,
+                    count=count_of(Metric(metric), p.value),
                     compare_start=p.compared_with.start if p.compared_with else None,
                     compare_end=p.compared_with.end if p.compared_with else None,
                     compare_value=p.before,

@@ -41,6 +41,13 @@ MONEY = frozenset({Metric.REVENUE, Metric.GROSS_PROFIT})
 CUMULATIVE = frozenset(Metric) - RATES - {Metric.AVERAGE_DEAL_SIZE}
 # Counts of things: a bonus may pay an amount for each.
 COUNTS = CUMULATIVE - MONEY
+
+
+def count_of(metric: Metric | None, value: Decimal | None) -> int | None:
+    """A count metric's figure as the whole number it is; None for money, rates, averages."""
+    return int(value) if metric in COUNTS and value is not None else None
+
+
 # Per won deal, what it adds to a cumulative deal metric: the deals that carried an owner
 # across a threshold can be named.
 DEAL_CUMULATIVE = frozenset(

@@ -19,7 +19,7 @@ from core.events import figures_channel
 from core.messages import FiguresMoved
 from core.orgs.models import User
 from domain.inputs import in_range
-from domain.metrics import Metric
+from domain.metrics import COUNTS, Metric
 from domain.periods import Period
 from gamification.leaderboards import Standing
 from gamification.models import Contest
@@ -50,6 +50,9 @@ class LeaderboardEntry:
         "on fewer cases than the board's minimumSample."
     )
     value: Decimal | None
+    count: int | None = strawberry.field(
+        description="value as the whole number it is, on a board of a count; null otherwise."
+    )
     sample_size: int | None = strawberry.field(
         description="How many cases a rate or an average rests on (decisions for WIN_RATE, "
         "leads for CONVERSION_RATE, won deals for PROFIT_MARGIN and AVERAGE_DEAL_SIZE, last "
@@ -57,13 +60,17 @@ class LeaderboardEntry:
     )
 
 
-def entries_of(standings: list[tuple[User, Standing]]) -> list[LeaderboardEntry]:
+def entries_of(
+    standings: list[tuple[User, Standing]], counted: bool = False
+) -> list[LeaderboardEntry]:
+    """The entries; `counted` when the values are a count (deals won, points)."""
     return [
         LeaderboardEntry(
             rep_id=strawberry.ID(str(user.id)),
             name=user.name,
             rank=s.rank,
             value=s.value,
+            count=int(s.value) if counted and s.value is not None else None,
             sample_size=s.sample,
         )
         for user, s in standings
@@ -165,7 +172,7 @@ async def _board(
         period_start=period.start,
         period_end=period.end,
         minimum_sample=sample,
-        entries=entries_of(standings),
+        entries=entries_of(standings, ranked_by is Ranking.FIGURE and metric in COUNTS),
     )
     return board, {user.id for user, _ in standings}
 
@@ -242,7 +249,7 @@ class LeaderboardQueries:
         organisation = await info.context.loaders.own_organisation()
         standings = await points_leaderboard(organisation, period, team)
         return PointsLeaderboard(
-            period_start=period.start, period_end=period.end, entries=entries_of(standings)
+            period_start=period.start, period_end=period.end, entries=entries_of(standings, True)
         )
 
 
@@ -276,4 +283,4 @@ class LeaderboardSubscriptions:
 
 async def contest_entries(info: Info, contest: Contest) -> list[LeaderboardEntry]:
     organisation = await info.context.loaders.own_organisation()
-    return entries_of(await contest_standings(organisation, contest))
+    return entries_of(await contest_standings(organisation, contest), contest.metric in COUNTS)

@@ -19,7 +19,7 @@ from api.sales.types import Product
 from core.goals import models
 from core.messages import ProgressChanged
 from domain import smart
-from domain.metrics import CUMULATIVE, Metric
+from domain.metrics import CUMULATIVE, Metric, count_of
 from domain.periods import Period, PeriodKind, label
 from domain.progress import GoalStatus, Progress, pace_of
 from domain.targets import BaselineFrom, TargetKind
@@ -48,6 +48,10 @@ class GoalProgress:
         description="The metric's value; null for a rate whose denominator is still empty."
     )
     target: Decimal
+    count: int | None = strawberry.field(
+        description="currentValue as the whole number it is, for a count (DEALS_WON, "
+        "UNITS_SOLD, NEW_CUSTOMERS, LEADS, QUALIFIED_LEADS); null for money, rates, averages."
+    )
     attainment: Decimal | None = strawberry.field(description="currentValue / target × 100.")
     expected_attainment: Decimal = strawberry.field(
         description="The attainment that keeps pace: the share of the period elapsed × 100 "
@@ -76,6 +80,7 @@ class GoalProgress:
             owner_team_id=goal.owner_team_id,
             current_value=progress.current_value,
             target=progress.target,
+            count=count_of(goal.metric, progress.current_value),
             attainment=progress.attainment,
             expected_attainment=progress.expected_attainment,
             pace=pace_of(progress),
@@ -94,9 +99,11 @@ class GoalProgress:
             event.projected_value,
             GoalStatus(event.status),
         )
+        metric = Metric(event.metric) if event.metric else None
         return cls(
             goal_id=strawberry.ID(str(event.goal_id)),
-            metric=Metric(event.metric) if event.metric else None,
+            metric=metric,
+            count=count_of(metric, event.current_value),
             owner_type=models.OwnerType(event.owner_type),
             owner_rep_id=event.owner_rep_id,
             owner_team_id=event.owner_team_id,

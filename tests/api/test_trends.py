@@ -93,7 +93,7 @@ async def test_series_by_week_and_by_quarter(
             points { start end label value } }
           quarter: metricSeries(metric: DEALS_WON, grain: QUARTER, from: "2026-10-01",
           to: "2026-12-31", compareTo: SAME_PERIOD_LAST_YEAR) {
-            points { label value compareStart compareValue } } }""",
+            points { label value count compareStart compareValue } } }""",
         world.org.token(world.manager),
         team=str(world.org.team.id),
     )
@@ -113,6 +113,7 @@ async def test_series_by_week_and_by_quarter(
         {
             "label": "FY2026 Q4",
             "value": "6.00",
+            "count": 6,
             "compareStart": "2025-10-01",
             "compareValue": "0.00",
         }
@@ -149,14 +150,14 @@ async def test_points_leaderboard(client: httpx.AsyncClient, world: World) -> No
     body = await graphql(
         client,
         """{ pointsLeaderboard(periodStart: "2026-11-01", periodEnd: "2026-11-30") {
-          entries { name rank value } me { rank value } } }""",
+          entries { name rank value count } me { rank value } } }""",
         world.org.token(world.sam),
     )
     # Rita's TARGET_HIT (100 points) at 00:10 on 1 November; Sam's 30 for a won deal.
     assert body["data"]["pointsLeaderboard"] == {
         "entries": [
-            {"name": "Rita Rep", "rank": 1, "value": "100.00"},
-            {"name": "Sam Seller", "rank": 2, "value": "30.00"},
+            {"name": "Rita Rep", "rank": 1, "value": "100.00", "count": 100},
+            {"name": "Sam Seller", "rank": 2, "value": "30.00", "count": 30},
         ],
         "me": {"rank": 2, "value": "30.00"},
     }
