@@ -15,6 +15,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from api.auth.throttle import LoginThrottle
 from api.errors import Unauthenticated
+from api.ids import parse_id
 from api.loaders import Loaders, create_loaders
 from api.policy import Access
 from core import clock
@@ -22,6 +23,7 @@ from core.auth.tokens import Viewer
 from core.config import Settings
 from core.events import EventBus
 from core.orgs import store as people
+from domain.teams import members, subtree
 from workers.queue import JobQueue
 
 
@@ -84,6 +86,16 @@ class Context:
                 self._access = access
             return access
         return self._access
+
+    async def team_below(self, team_id: str) -> tuple[set[int], set[int]]:
+        """The team and the teams below it, and everyone in them: FORBIDDEN unless the
+        viewer may read the team."""
+        access = await self.access()
+        team = parse_id(team_id) or 0
+        access.require(access.can_read_team(team))
+        structure = await self.loaders.structure()
+        people = set(members(team, structure.parents, structure.teams_of))
+        return subtree(team, structure.parents), people
 
     async def _read_access(self) -> Access:
         viewer = self.require_viewer()

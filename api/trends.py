@@ -22,7 +22,6 @@ from domain.inputs import in_range
 from domain.metrics import Metric, count_of
 from domain.money import shown
 from domain.periods import Period, local_today
-from domain.teams import members
 from domain.trends import Comparison, Grain, buckets, change, change_percent
 
 GrainEnum = strawberry.enum(Grain, name="Grain")
@@ -195,13 +194,10 @@ class TrendQueries:
         if not 1 <= limit <= MAX_MOVERS:
             raise BadUserInput(f"limit: between 1 and {MAX_MOVERS}.")
         access = await info.context.access()
-        structure = await info.context.loaders.structure()
         if team_id is not None:
-            team = parse_id(team_id) or 0
-            access.require(access.can_read_team(team))
-            candidates = members(team, structure.parents, structure.teams_of)
+            candidates = (await info.context.team_below(team_id))[1]
         else:
-            candidates = tuple(structure.teams_of)
+            candidates = set((await info.context.loaders.structure()).teams_of)
         reps = sorted(rep for rep in candidates if access.can_read_rep(rep))
         length = period.end - period.start + timedelta(days=1)
         before = Period(period.start - length, period.end - length)

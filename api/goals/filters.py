@@ -13,7 +13,6 @@ from core.goals import models
 from core.goals.store import GoalFilter
 from domain.metrics import Metric
 from domain.progress import GoalStatus
-from domain.teams import members, subtree
 
 
 async def owners_filter(
@@ -36,12 +35,7 @@ async def owners_filter(
         else:
             rep_ids, team_ids = {owner}, set()
     if team_id is not None:
-        access = await info.context.access()
-        team = parse_id(team_id) or 0
-        access.require(access.can_read_team(team))
-        structure = await info.context.loaders.structure()
-        below = subtree(team, structure.parents)
-        people = set(members(team, structure.parents, structure.teams_of))
+        below, people = await info.context.team_below(team_id)
         rep_ids = people if rep_ids is None else rep_ids & people
         team_ids = below if team_ids is None else team_ids & below
     return GoalFilter(owner_type, metric, containing, rep_ids, team_ids, include_archived)

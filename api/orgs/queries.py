@@ -14,7 +14,6 @@ from api.pagination import Connection, keyset
 from api.policy import visible
 from core.orgs import models
 from core.orgs import store as people
-from domain.teams import members
 
 
 @strawberry.type
@@ -47,12 +46,7 @@ class OrgQueries:
     ) -> Connection[User]:
         access = await info.context.access()
         viewer = access.viewer
-        within = None
-        if team_id is not None:
-            team = parse_id(team_id) or 0
-            access.require(access.can_read_team(team))
-            structure = await info.context.loaders.structure()
-            within = members(team, structure.parents, structure.teams_of)
+        within = (await info.context.team_below(team_id))[1] if team_id is not None else None
         reps = people.people_of(viewer.organisation_id, access.rep_ids, within)
         return await keyset(reps, first, after, User.of)
 
@@ -70,12 +64,7 @@ class OrgQueries:
         active: bool | None = None,
     ) -> Connection[User]:
         access = await info.context.access()
-        within = None
-        if team_id is not None:
-            team = parse_id(team_id) or 0
-            access.require(access.can_read_team(team))
-            structure = await info.context.loaders.structure()
-            within = members(team, structure.parents, structure.teams_of)
+        within = (await info.context.team_below(team_id))[1] if team_id is not None else None
         found = people.people_of(
             access.viewer.organisation_id, access.rep_ids, within, role, active
         )

@@ -16,7 +16,6 @@ from api.pagination import Connection, keyset
 from api.sales.types import Deal, DealStageEnum, Lead, LeadStatusEnum
 from core.sales import store
 from domain.periods import Period
-from domain.teams import members
 
 From = Annotated[
     date | None,
@@ -48,11 +47,7 @@ async def _wanted(
     if owner_id is not None:
         owners = {parse_id(owner_id) or 0}
     if team_id is not None:
-        access = await info.context.access()
-        team = parse_id(team_id) or 0
-        access.require(access.can_read_team(team))
-        structure = await info.context.loaders.structure()
-        people = set(members(team, structure.parents, structure.teams_of))
+        _, people = await info.context.team_below(team_id)
         owners = people if owners is None else owners & people
     organisation = await info.context.loaders.own_organisation()
     tz = ZoneInfo(organisation.timezone)
