@@ -104,14 +104,17 @@ async def keyset_kept(
     full, so a page costs a few statements whatever the table holds before it."""
     first = check_first(first)
     start, kept = decode_cursor(after), []
+    # The first read is the page itself, enough when `keep` keeps everything.
+    size = first + 1
     while len(kept) <= first:
-        batch = await query.filter(id__gt=start).order_by("id").limit(BATCH)
+        batch = await query.filter(id__gt=start).order_by("id").limit(size)
         if not batch:
             break
         kept.extend(await keep(batch))
         start = batch[-1].pk
-        if len(batch) < BATCH:
+        if len(batch) < size:
             break
+        size = BATCH
     return connection(kept[: first + 1], first, shape)
 
 
