@@ -91,21 +91,27 @@ async def test_the_ledger_goes_from_final_to_approved_to_paid(
 
     before = (await graphql(client, REWARDS, org.token(org.rep)))["data"]["myRewards"]
     approved = await graphql(
-        client, f'mutation {{ approvePayouts(ids: ["{entry_id}"]) }}', org.token()
+        client,
+        f'mutation {{ approvePayouts(ids: ["{entry_id}"]) {{ moved {{ id }} skipped {{ id }} }} }}',
+        org.token(),
     )
-    paid = await graphql(
-        client, f'mutation {{ markPayoutsPaid(ids: ["{entry_id}"]) }}', org.token()
+    pay = (
+        f'mutation {{ markPayoutsPaid(ids: ["{entry_id}"]) '
+        "{ moved { id } skipped { reason } } }"
     )
-    paid_again = await graphql(
-        client, f'mutation {{ markPayoutsPaid(ids: ["{entry_id}"]) }}', org.token()
-    )
+    paid = await graphql(client, pay, org.token())
+    paid_again = await graphql(client, pay, org.token())
     after = (await graphql(client, REWARDS, org.token(org.rep)))["data"]["myRewards"]
 
     # The goal's period ended before it was settled: final at once.
     assert (before["provisional"], before["final"], before["paid"]) == ("0.00", "500.00", "0.00")
     assert before["entries"]["edges"][0]["node"]["planCode"] == "REV"
-    assert (approved["data"]["approvePayouts"], paid["data"]["markPayoutsPaid"]) == (1, 1)
-    assert paid_again["data"]["markPayoutsPaid"] == 0
+    assert approved["data"]["approvePayouts"] == {"moved": [{"id": str(entry_id)}], "skipped": []}
+    assert paid["data"]["markPayoutsPaid"] == {"moved": [{"id": str(entry_id)}], "skipped": []}
+    assert paid_again["data"]["markPayoutsPaid"] == {
+        "moved": [],
+        "skipped": [{"reason": "is PAID, not APPROVED."}],
+    }
     assert (after["final"], after["paid"]) == ("0.00", "500.00")
     assert after["entries"]["edges"][0]["node"]["status"] == "PAID"
 

@@ -28,7 +28,7 @@ CONTEST = """mutation { createContest(name: "October sprint", metric: REVENUE,
   startsOn: "2026-10-01", endsOn: "2026-10-31",
   prizes: [{rank: 1, badge: "SPRINT_GOLD", points: 100, bonus: "250"},
            {rank: 2, badge: "SPRINT_SILVER", points: 50}]) {
-  __typename ... on Contest { id closed prizes { rank badge } } } }"""
+  __typename ... on Contest { id closed prizes { rank badge { code } } } } }"""
 
 
 async def reps_with_october(org: Org) -> dict[str, User]:

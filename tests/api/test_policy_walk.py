@@ -48,13 +48,20 @@ FIXED = {
     "simulateBonusPlan": 'plan: {code: "W", name: "W", metric: REVENUE, tiers: '
     '[{start: "0", rate: "5"}]}, periodStart: "2026-11-01", periodEnd: "2026-11-30"',
     "leaderboard": 'metric: REVENUE, periodStart: "2026-11-01", periodEnd: "2026-11-30"',
+    "teamLeaderboard": 'metric: REVENUE, periodStart: "2026-11-01", periodEnd: "2026-11-30"',
+    "pointsLeaderboard": 'periodStart: "2026-11-01", periodEnd: "2026-11-30"',
+    "metricSeries": 'metric: REVENUE, grain: WEEK, from: "2026-11-01", to: "2026-11-30"',
+    "movers": 'metric: REVENUE, from: "2026-11-01", to: "2026-11-30"',
+    "customerCohorts": 'from: "2026-01-01", to: "2026-11-30"',
 }
 
 
 @pytest.fixture
 async def walker(app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app with limits wide enough for generated queries (tested elsewhere)."""
-    wide = settings.model_copy(update={"max_tokens": 500_000, "max_query_depth": 60})
+    wide = settings.model_copy(
+        update={"max_tokens": 2_000_000, "max_query_depth": 60, "max_query_chars": 4_000_000}
+    )
     async with client_of(app, wide) as http:
         yield http
 
@@ -65,7 +72,7 @@ def _ids(world: PolicyWorld, argument: str, field: str) -> list[str]:
     goals = [goal.id for goal in world.goals.values()]
     check_ins = list(world.rows["CheckIn"])
     by_argument = {"teamId": teams, "goalId": goals, "repId": people, "ownerId": people}
-    by_argument["managerId"] = people
+    by_argument["managerId"] = by_argument["objectId"] = people
     by_field = {"team": teams, "goal": goals, "checkIn": check_ins}
     found = by_field[field] if argument == "id" else by_argument[argument]
     return [str(value) for value in found]
@@ -157,9 +164,9 @@ def expected_coverage(principal: str, about: dict[str, dict[int, str]]) -> set[t
     seen |= {("Team", team) for team in VISIBLE_TEAMS[principal]}
     seen |= {("Goal", goal) for goal in VISIBLE_GOALS[principal]}
     for kind, rows in about.items():
-        # Payout entries are only ever listed to their rep (myRewards).
-        reaches = {principal} if kind == "PayoutEntry" else readable
-        seen |= {(kind, person) for person in rows.values() if person in reaches}
+        # Payout entries too: to their rep (myRewards), and in `payouts` to whoever may read
+        # the rep.
+        seen |= {(kind, person) for person in rows.values() if person in readable}
     return seen
 
 
@@ -196,6 +203,7 @@ async def test_every_path_shows_each_principal_only_what_it_may_see(
                 },
                 headers={"Authorization": f"Bearer {world.credentials[principal]}"},
             )
+            assert response.status_code == 200, (call, response.status_code, response.text[:300])
             body = response.json()
             codes = [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
             # A root field may refuse (FORBIDDEN, or a person-only field to a key); nothing
@@ -224,15 +232,18 @@ GUARDED = {
 OPEN = {
     "User", "Organisation", "Product", "Badge", "BadgeRule", "BonusPlan", "BonusTier",
     "FlatBonus", "Contest", "Prize", "PointsRule", "Holiday", "Leaderboard", "LeaderboardEntry",
+    "PointsLeaderboard", "TeamLeaderboard", "TeamStanding",
 }  # fmt: skip
-# Reached only through a guarded object, as the viewer's own, by an admin, or as an answer
-# to the viewer's own mutation; events are filtered by their subscriptions.
+# Reached only through a guarded object, as the viewer's own, by an admin, as an answer to
+# the viewer's own mutation, or made by a root field that checks whose figures they are
+# (series, movers, cohorts); events are filtered by their subscriptions.
 ENCLOSED = {
     "GoalProgress", "ProgressSnapshot", "GoalScope", "CheckInGoalSnapshot", "AgendaGoal",
     "MetricChangeEntry", "Achievements", "Rewards", "SimulatedPayout", "ApiKey",
     "CreatedApiKey", "Session", "Revoked", "IngestPayload", "RejectedRecord", "InputError",
     "InputErrors", "SmartViolation", "SmartViolations", "AwardEvent", "CheckInEvent",
-    "RetryLater",
+    "RetryLater", "AwardPeriod", "AuditEntry", "PayoutsMoved", "SkippedPayout", "MetricSeries",
+    "SeriesPoint", "Movers", "Mover", "CustomerCohort",
 }  # fmt: skip
 
 
