@@ -37,6 +37,11 @@ def shown(value: Decimal) -> Decimal:
     return value.quantize(SHOWN, rounding=ROUND_HALF_UP)
 
 
+def shown_or_none(value: Decimal | None) -> Decimal | None:
+    """`shown`, with no figure left as none."""
+    return shown(value) if value is not None else None
+
+
 def ticks(amount: Decimal) -> int:
     """An amount at the kept precision as a whole number of ten-thousandths, so that sums
     stay exact in any database (SQLite sums decimals as floats)."""

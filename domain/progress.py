@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.money import shown
+from domain.money import shown, shown_or_none
 
 HUNDRED = Decimal(100)
 
@@ -81,11 +81,11 @@ def compute_progress(
     else:
         share = current / target
     return Progress(
-        current_value=shown(current) if current is not None else None,
+        current_value=shown_or_none(current),
         target=target,
         attainment=shown(share * HUNDRED) if share is not None else None,
         expected_attainment=shown(expected * HUNDRED),
-        projected_value=shown(projected) if projected is not None else None,
+        projected_value=shown_or_none(projected),
         status=_status(share, expected, elapsed, thresholds, cumulative),
         exact_attainment=share * HUNDRED if share is not None else None,
         exact_value=current,

@@ -170,14 +170,17 @@ def _why_not(status: PayoutStatus, wanted: PayoutStatus) -> str:
 
 
 async def advance(
-    organisation_id: int, asked: Sequence[str], wanted: PayoutStatus, to: PayoutStatus
+    organisation_id: int,
+    asked: Sequence[tuple[str, int | None]],
+    wanted: PayoutStatus,
+    to: PayoutStatus,
 ) -> tuple[list[PayoutEntry], list[Skipped]]:
-    """Move the entries asked for from `wanted` to `to`: those moved, and each one left with
-    its reason (not found, asked twice, in another status, moved by someone else meanwhile)."""
+    """Move the entries asked for (each id as sent, and the row it names if any) from
+    `wanted` to `to`: those moved, and each one left with its reason (not found, asked
+    twice, in another status, moved by someone else meanwhile)."""
     ids: dict[str, int] = {}
     skipped: list[Skipped] = []
-    for raw in asked:
-        number = int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+    for raw, number in asked:
         if number is None:
             skipped.append(Skipped(raw, "no such payout entry here."))
         elif raw in ids:

@@ -13,7 +13,7 @@ from core.goals.service import Structure, read_progress, totals_of_reps, totals_
 from core.orgs import store as people
 from core.orgs.models import Organisation, Role, User
 from domain.metrics import Metric, Totals, has_activity, sample_of, value_of
-from domain.money import shown
+from domain.money import shown_or_none
 from domain.periods import Period
 from domain.teams import members
 from gamification import store
@@ -23,7 +23,7 @@ from gamification.models import Contest
 
 def _figure(key: int, metric: Metric, totals: Totals) -> Figure:
     value = value_of(metric, totals)
-    return Figure(key, shown(value) if value is not None else None, sample_of(metric, totals))
+    return Figure(key, shown_or_none(value), sample_of(metric, totals))
 
 
 def minimum_sample_of(organisation: Organisation, metric: Metric, asked: int | None) -> int | None:
@@ -84,8 +84,7 @@ async def attainment_leaderboard(
     for goal in goals:
         progress = measured.get(goal.id)
         if goal.owner_rep_id is not None and progress is not None:
-            value = progress.attainment
-            attained[goal.owner_rep_id] = shown(value) if value is not None else None
+            attained[goal.owner_rep_id] = shown_or_none(progress.attainment)
     board = [rep for rep in sorted(users) if users[rep].role is Role.REP or rep in attained]
     figures = [Figure(rep, attained.get(rep)) for rep in board]
     return [(users[int(str(s.key))], s) for s in rank(figures)]

@@ -167,7 +167,7 @@ async def _advance(
     if len(ids) > MAX_MOVED:
         raise BadUserInput(f"ids: at most {MAX_MOVED} at a time.")
     moved, skipped = await payouts.advance(
-        access.viewer.organisation_id, [str(i) for i in ids], wanted, to
+        access.viewer.organisation_id, [(str(i), parse_id(i)) for i in ids], wanted, to
     )
     return PayoutsMoved(
         moved=[PayoutEntry.of(entry) for entry in moved],

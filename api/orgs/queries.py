@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import strawberry
 
 from api.context import Info
-from api.errors import Unauthenticated, checked_days
+from api.errors import BadUserInput, Unauthenticated
 from api.ids import parse_id
 from api.orgs.types import Holiday, Organisation, RoleEnum, Team, User
 from api.pagination import Connection, keyset
 from api.policy import visible
 from core.orgs import models
 from core.orgs import store as people
+from domain.inputs import EARLIEST_YEAR, LATEST_YEAR
 
 
 @strawberry.type
@@ -87,7 +86,7 @@ class OrgQueries:
     @strawberry.field(description="The organisation's days off, in order; `year` keeps one year.")
     async def holidays(self, info: Info, year: int | None = None) -> list[Holiday]:
         viewer = info.context.require_viewer()
-        if year is not None:
-            checked_days(year=date(max(1, min(year, 9999)), 1, 1))
+        if year is not None and not EARLIEST_YEAR <= year < LATEST_YEAR:
+            raise BadUserInput(f"year: between {EARLIEST_YEAR} and {LATEST_YEAR - 1}.")
         found = await people.holidays(viewer.organisation_id, year)
         return [Holiday(day=holiday.day, name=holiday.name) for holiday in found]

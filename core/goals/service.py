@@ -23,7 +23,7 @@ from core.sales import store as sales
 from domain import smart
 from domain.inputs import usable
 from domain.metrics import CUMULATIVE, Metric, Totals, value_of
-from domain.money import shown
+from domain.money import shown_or_none
 from domain.periods import (
     Period,
     a_year_before,
@@ -566,11 +566,7 @@ async def figures_of_reps(
 ) -> dict[int, Decimal | None]:
     """Each rep's own figure for a metric over a period, as shown."""
     totals = await totals_of_reps(organisation, metric, period, rep_ids)
-    return {rep: _shown(value_of(metric, t)) for rep, t in totals.items()}
-
-
-def _shown(value: Decimal | None) -> Decimal | None:
-    return shown(value) if value is not None else None
+    return {rep: shown_or_none(value_of(metric, t)) for rep, t in totals.items()}
 
 
 async def rep_figures(
@@ -589,7 +585,7 @@ async def rep_figures(
     figures = []
     for index in range(len(periods)):
         values = {metric: value_of(metric, totals[(index, metric)]) for metric in metrics}
-        figures.append({m: _shown(v) for m, v in values.items()})
+        figures.append({m: shown_or_none(v) for m, v in values.items()})
     return figures
 
 

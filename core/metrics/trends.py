@@ -15,13 +15,9 @@ from core.metrics.store import Scope
 from core.orgs.models import Organisation
 from core.sql import Params
 from domain.metrics import Metric, value_of
-from domain.money import shown
+from domain.money import shown_or_none
 from domain.periods import Period
 from domain.trends import Bucket, Cohort, Comparison, Grain, cohorts, compared
-
-
-def _shown(value: Decimal | None) -> Decimal | None:
-    return shown(value) if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -51,9 +47,9 @@ async def series(
     return [
         Point(
             bucket,
-            _shown(value_of(metric, totals[("now", i)])),
+            shown_or_none(value_of(metric, totals[("now", i)])),
             other,
-            _shown(value_of(metric, totals[("then", i)])) if other is not None else None,
+            shown_or_none(value_of(metric, totals[("then", i)])) if other is not None else None,
         )
         for i, (bucket, other) in enumerate(zip(points, others, strict=True))
     ]
@@ -76,8 +72,8 @@ async def moves(
     return [
         Move(
             rep,
-            _shown(value_of(metric, totals[(rep, 0)])),
-            _shown(value_of(metric, totals[(rep, 1)])),
+            shown_or_none(value_of(metric, totals[(rep, 0)])),
+            shown_or_none(value_of(metric, totals[(rep, 1)])),
         )
         for rep in reps
     ]
