@@ -314,7 +314,9 @@ def _parser() -> argparse.ArgumentParser:
         "4 --strict and some rows bad (nothing stored), 2 a usage error, 1 a broken CSV or "
         "an unreachable database.",
     )
-    load.add_argument("kind", choices=["deals", "leads", "accounts", "products", "reps"])
+    load.add_argument(
+        "kind", choices=["deals", "leads", "accounts", "products", "reps", "trainings"]
+    )
     load.add_argument("file", type=Path)
     load.add_argument(
         "--mapping",

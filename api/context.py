@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,6 +24,7 @@ from core.auth.tokens import Viewer
 from core.config import Settings
 from core.events import EventBus
 from core.orgs import store as people
+from domain.periods import local_today
 from domain.teams import members, subtree
 from workers.queue import JobQueue
 
@@ -86,6 +88,11 @@ class Context:
                 self._access = access
             return access
         return self._access
+
+    async def today(self) -> date:
+        """The organisation's local day at the request's moment."""
+        organisation = await self.loaders.own_organisation()
+        return local_today(self.now, ZoneInfo(organisation.timezone))
 
     async def team_below(self, team_id: str) -> tuple[set[int], set[int]]:
         """The team and the teams below it, and everyone in them: FORBIDDEN unless the

@@ -19,13 +19,13 @@ from core import clock
 from core.auth.tokens import Viewer
 from core.events import credentials_channel
 from core.goals.service import Structure
-from core.messages import AwardChanged, CheckInHappened, CredentialEnded, Event
+from core.messages import AwardChanged, CheckInHappened, CredentialEnded, Event, TrainingCompleted
 from domain.teams import members
 
 # graphql-transport-ws: "4401: Unauthorized".
 TOKEN_EXPIRED = 4401
 E = TypeVar("E")
-R = TypeVar("R", AwardChanged, CheckInHappened)
+R = TypeVar("R", AwardChanged, CheckInHappened, TrainingCompleted)
 
 
 async def while_signed_in(info: Info, events: AsyncIterator[E]) -> AsyncIterator[E]:

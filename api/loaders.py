@@ -20,6 +20,8 @@ from core.orgs import store as people
 from core.orgs.models import Organisation, Role, Team, User
 from core.sales import store as sales
 from core.sales.models import Product
+from core.training import store as training_store
+from core.training.models import Assignment, Course
 from domain.progress import Progress
 from domain.teams import members
 from gamification import store as gamification_store
@@ -107,6 +109,8 @@ class Loaders:
     rep_goals: DataLoader[int, list[Goal]]
     check_in_items: DataLoader[int, list[ActionItem]]
     action_items: DataLoader[int, ActionItem | None]
+    courses: DataLoader[int, Course | None]
+    assignments: DataLoader[int, Assignment | None]
 
 
 def create_loaders(organisation_id: int, now: datetime) -> Loaders:
@@ -160,4 +164,6 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
         ),
         check_in_items=_grouped(checkin_store.action_items_of, lambda item: item.check_in_id),
         action_items=_by_key(lambda ids: checkin_store.action_items_by_ids(org, ids)),
+        courses=_by_key(lambda ids: training_store.courses_by_ids(org, ids)),
+        assignments=_by_key(lambda ids: training_store.assignments_by_ids(org, ids)),
     )

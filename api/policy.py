@@ -125,6 +125,10 @@ class Access:
             return owner_id != self.viewer.user_id and self.can_read_rep(owner_id)
         return self.can_read_team(owner_id)
 
+    def can_coach(self, rep_id: int) -> bool:
+        """Assign a rep training and record a coached session: whoever sets their goals."""
+        return self.can_set_goal_for(OwnerType.REP, rep_id)
+
     def can_manage_team(self, team_id: int | None) -> bool:
         """Create teams under it and people in it; None is the top of the organisation."""
         if team_id is None:

@@ -51,6 +51,9 @@ from api.orgs.mutations import CalendarMutations, OrgMutations
 from api.orgs.queries import OrgQueries
 from api.sales.mutations import SalesMutations
 from api.sales.queries import SalesQueries
+from api.training.mutations import TrainingMutations
+from api.training.queries import TrainingQueries
+from api.training.subscriptions import TrainingSubscriptions
 from api.trends import TrendQueries
 from core.config import Settings
 from domain.money import written
@@ -73,6 +76,7 @@ Query = merge_types(
         ContestQueries,
         AuditQueries,
         TrendQueries,
+        TrainingQueries,
     ),
 )
 Mutation = merge_types(
@@ -91,11 +95,18 @@ Mutation = merge_types(
         EditMutations,
         GoalEditMutations,
         ContestEditMutations,
+        TrainingMutations,
     ),
 )
 Subscription = merge_types(
     "Subscription",
-    (GoalSubscriptions, AwardSubscriptions, LeaderboardSubscriptions, CheckInSubscriptions),
+    (
+        GoalSubscriptions,
+        AwardSubscriptions,
+        LeaderboardSubscriptions,
+        CheckInSubscriptions,
+        TrainingSubscriptions,
+    ),
 )
 
 

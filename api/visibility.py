@@ -14,6 +14,7 @@ from api.goals.types import Goal
 from api.orgs.types import Team
 from api.policy import Access
 from api.sales.types import Deal, Lead
+from api.training.types import Assignment, Certification, TrainingCompletion
 
 Rule = Callable[[Access, Any], bool]
 
@@ -42,6 +43,9 @@ OBJECTS: dict[type, Rule] = {
     ),
     DueCheckInEntry: lambda access, due: access.can_read_rep(due.item.rep_id),
     CheckInAgenda: lambda access, agenda: access.can_read_rep(agenda.item.rep_id),
+    Assignment: lambda access, assignment: access.can_read_rep(assignment.model.rep_id),
+    TrainingCompletion: lambda access, done: access.can_read_rep(done.model.rep_id),
+    Certification: lambda access, held: access.can_read_rep(held.model.rep_id),
 }
 
 # Fields (GraphQL type and field names): null when the rule does not hold for the object.

@@ -1,6 +1,7 @@
-"""CRM webhooks: `POST /webhooks/deals` and `/webhooks/leads` take a JSON batch under an API
-key with the `ingest` scope and answer as `ingestDeals` / `ingestLeads` do: the same
-ingestion service, the same per-record report, the same outbox relay after the commit.
+"""CRM and LMS webhooks: `POST /webhooks/deals`, `/webhooks/leads` and `/webhooks/trainings`
+(completions, by the LMS's id) take a JSON batch under an API key with the `ingest` scope and
+answer as `ingestDeals` / `ingestLeads` do: the same ingestion service, the same per-record
+report, the same outbox relay after the commit.
 Objects that cannot be read as records (a field of the wrong type) are reported by index
 with the others; the rest of the batch is kept.
 """
@@ -20,11 +21,13 @@ from core.auth.tokens import API_KEY_PREFIX, bearer_token
 from core.orgs.store import get_organisation
 from core.sales import service as sales
 from core.sales.service import MAX_BATCH
+from core.training import service as training
 from domain import payloads
 from domain.errors import FieldError
 from workers.relay import after_commit
 
 INGEST = {"deals": sales.ingest_deals, "leads": sales.ingest_leads}
+KINDS = (*INGEST, "trainings")
 
 
 logger = logging.getLogger(__name__)
@@ -63,8 +66,8 @@ async def handle(request: Request) -> JSONResponse:
 
 async def _handle(request: Request) -> JSONResponse:
     kind = request.path_params["kind"]
-    if kind not in INGEST:
-        return _error(404, "NOT_FOUND", "Webhooks exist for deals and leads.")
+    if kind not in KINDS:
+        return _error(404, "NOT_FOUND", "Webhooks exist for deals, leads and trainings.")
     secret = bearer_token(request.headers.get("authorization"))
     if secret is None or not secret.startswith(API_KEY_PREFIX):
         return _error(401, "UNAUTHENTICATED", "Send an API key: Authorization: Bearer psk_…")
@@ -88,8 +91,14 @@ async def _handle(request: Request) -> JSONResponse:
         )
     readable, unreadable = payloads.read(kind, records)
     organisation = await get_organisation(viewer.organisation_id)
-    result = await INGEST[kind](organisation, [record for _, record in readable])
+    records: list[Any] = [record for _, record in readable]
+    if kind == "trainings":
+        result, stored = await training.ingest(organisation, records)
+    else:
+        result, stored = await INGEST[kind](organisation, records), []
     await after_commit(request.app.state.queue)
+    for completion in stored:
+        await training.publish_completion(request.app.state.bus, completion)
     rejected = [_report(u.index, u.external_id, u.errors) for u in unreadable]
     rejected += [_report(readable[r.index][0], r.external_id, r.errors) for r in result.rejected]
     return JSONResponse(

@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "core.checkins.models",
     "core.outbox.models",
     "core.audit.models",
+    "core.training.models",
     "gamification.models",
 ]
 

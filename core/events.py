@@ -222,6 +222,11 @@ def check_ins_channel(organisation_id: int) -> str:
     return f"check-ins:{organisation_id}"
 
 
+def training_channel(organisation_id: int) -> str:
+    """Courses completed (and assessments failed) in an organisation."""
+    return f"training:{organisation_id}"
+
+
 def credentials_channel(organisation_id: int) -> str:
     """Credentials ended (sign-out, password change, deactivation, key revoked): open
     subscriptions that rest on them close."""

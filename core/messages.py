@@ -87,6 +87,26 @@ class CheckInHappened:
     reminder_kind: str | None = None
     recipient_id: int | None = None
     recipient_name: str | None = None
+    assignment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TrainingCompleted:
+    """A course completed (or an assessment failed) by a rep, however it was recorded."""
+
+    organisation_id: int
+    rep_id: int
+    rep_name: str
+    completion_id: int
+    course_id: int
+    course_code: str
+    course_name: str
+    method: str
+    completed_at: datetime
+    passed: bool
+    score: Decimal | None = None
+    expires_on: date | None = None
+    assignment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -98,10 +118,24 @@ class CredentialEnded:
     api_key_id: int | None = None
 
 
-Event = ProgressChanged | AwardChanged | FiguresMoved | CheckInHappened | CredentialEnded
+Event = (
+    ProgressChanged
+    | AwardChanged
+    | FiguresMoved
+    | CheckInHappened
+    | TrainingCompleted
+    | CredentialEnded
+)
 TYPES: dict[str, type] = {
     kind.__name__: kind
-    for kind in (ProgressChanged, AwardChanged, FiguresMoved, CheckInHappened, CredentialEnded)
+    for kind in (
+        ProgressChanged,
+        AwardChanged,
+        FiguresMoved,
+        CheckInHappened,
+        TrainingCompleted,
+        CredentialEnded,
+    )
 }
 
 

@@ -25,6 +25,7 @@ from domain.records import (
     LeadStatus,
     ProductRecord,
 )
+from domain.training import TrainingRecord
 
 
 class Kind(StrEnum):
@@ -33,6 +34,7 @@ class Kind(StrEnum):
     ACCOUNTS = "accounts"
     PRODUCTS = "products"
     REPS = "reps"
+    TRAININGS = "trainings"
 
 
 # Every field a kind knows; the required ones first. `owner` is a rep's email or name.
@@ -72,11 +74,16 @@ FIELDS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.ACCOUNTS: (("external_id", "name"), ("segment", "region")),
     Kind.PRODUCTS: (("external_id", "name"), ("unit_price", "unit_cost", "currency")),
     Kind.REPS: (("name",), ("email", "external_id", "team", "parent_team", "manager")),
+    # Completions an LMS exports: its id for the completion, the person, the course code.
+    Kind.TRAININGS: (
+        ("external_id", "owner", "course", "completed_at"),
+        ("score", "owner_email", "owner_name", "team", "manager"),
+    ),
 }
 # Fields whose values map onto a fixed set (any field may take a value map).
 ENUMS: dict[str, type[StrEnum]] = {"stage": DealStage, "status": LeadStatus}
 # Fields that may be computed from columns (`[computed] cost = "Sales - Profit"`).
-NUMBERS = frozenset({"amount", "cost", "quantity", "unit_price", "unit_cost"})
+NUMBERS = frozenset({"amount", "cost", "quantity", "unit_price", "unit_cost", "score"})
 ANY_OTHER = "*"
 ISO = "iso"
 # How indexes name a column read by an expression or a default rather than by a field.
@@ -343,6 +350,7 @@ OWN_COLUMNS: dict[Kind, tuple[str, ...]] = {
     Kind.ACCOUNTS: ("external_id", "name", "segment", "region"),
     Kind.PRODUCTS: ("external_id", "name", "unit_price", "unit_cost"),
     Kind.REPS: ("external_id", "email", "name", "team", "parent_team", "manager"),
+    Kind.TRAININGS: ("external_id", "owner", "course", "completed_at", "score"),
 }
 
 
@@ -630,7 +638,7 @@ class OwnerRef:
 class Parsed:
     """A row that parsed: the record (owner still to be found) and the owner it names."""
 
-    record: DealRecord | LeadRecord | AccountRecord | ProductRecord | RepRow
+    record: DealRecord | LeadRecord | AccountRecord | ProductRecord | RepRow | TrainingRecord
     owner: OwnerRef | None = None
 
 
@@ -757,12 +765,31 @@ def _rep(row: _Row) -> Parsed | None:
     )
 
 
+def _training(row: _Row) -> Parsed | None:
+    external_id = row.required("external_id")
+    owner = _owner(row)
+    course = row.required("course")
+    completed_at = row.moment("completed_at", required=True)
+    score = row.number("score")
+    if row.errors or completed_at is None:
+        return None
+    record = TrainingRecord(
+        external_id=external_id,
+        owner_email=UNRESOLVED,
+        course_code=course,
+        completed_at=completed_at,
+        score=score,
+    )
+    return Parsed(record, owner)
+
+
 PARSERS = {
     Kind.DEALS: _deal,
     Kind.LEADS: _lead,
     Kind.ACCOUNTS: _account,
     Kind.PRODUCTS: _product,
     Kind.REPS: _rep,
+    Kind.TRAININGS: _training,
 }
 
 
@@ -787,9 +814,10 @@ def parse_row(
 
 
 # Ingestion names fields as the API does; an import names them as its mapping does.
-_IMPORT_FIELD = {"ownerEmail": "owner"}
+_IMPORT_FIELD = {"ownerEmail": "owner", "courseCode": "course"}
 _NO_SUCH = {
     ("owner", ErrorCode.NOT_FOUND): "no such person",
+    ("course", ErrorCode.NOT_FOUND): "no such course",
     ("account_external_id", ErrorCode.NOT_FOUND): "no such account",
     ("product_external_id", ErrorCode.NOT_FOUND): "no such product",
 }

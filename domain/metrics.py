@@ -1,4 +1,4 @@
-"""The twelve metrics: their codes and their formulas over aggregated totals."""
+"""The metrics: their codes and their formulas over aggregated totals."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ class Metric(StrEnum):
     LEADS = "LEADS"
     QUALIFIED_LEADS = "QUALIFIED_LEADS"
     CONVERSION_RATE = "CONVERSION_RATE"
+    TRAINING_COMPLETED = "TRAINING_COMPLETED"
+    CERTIFIED = "CERTIFIED"
 
 
 RATES = frozenset(
@@ -32,7 +34,10 @@ RATES = frozenset(
 LEAD_METRICS = frozenset({Metric.LEADS, Metric.QUALIFIED_LEADS, Metric.CONVERSION_RATE})
 COST_METRICS = frozenset({Metric.GROSS_PROFIT, Metric.PROFIT_MARGIN})
 ACCOUNT_METRICS = frozenset({Metric.NEW_CUSTOMERS, Metric.RETENTION_RATE})
-DEAL_METRICS = frozenset(Metric) - LEAD_METRICS - ACCOUNT_METRICS
+# Counted from training records (completions, certifications), scoped by course rather than
+# by product, region or segment.
+TRAINING_METRICS = frozenset({Metric.TRAINING_COMPLETED, Metric.CERTIFIED})
+DEAL_METRICS = frozenset(Metric) - LEAD_METRICS - ACCOUNT_METRICS - TRAINING_METRICS
 # Sums of money: a bonus may pay a percentage of them (of a count, a rate or an average a
 # percentage is not money).
 MONEY = frozenset({Metric.REVENUE, Metric.GROSS_PROFIT})
@@ -61,7 +66,9 @@ class Totals:
 
     `cost` is the cost of the won deals (deal cost, else quantity × product unit cost);
     `previous_customers` are the accounts with a won deal in the previous period of equal
-    length, `retained` those of them with one in this period too.
+    length, `retained` those of them with one in this period too; `completions` are passed
+    course completions in the period, `certified` the people whose certification is valid
+    on its last day.
     """
 
     revenue: Decimal = Decimal(0)
@@ -75,6 +82,8 @@ class Totals:
     leads: int = 0
     qualified: int = 0
     converted: int = 0
+    completions: int = 0
+    certified: int = 0
 
 
 def has_activity(totals: Totals) -> bool:
@@ -136,3 +145,7 @@ def value_of(metric: Metric, totals: Totals) -> Decimal | None:
             return Decimal(t.qualified)
         case Metric.CONVERSION_RATE:
             return _rate(t.converted, t.leads)
+        case Metric.TRAINING_COMPLETED:
+            return Decimal(t.completions)
+        case Metric.CERTIFIED:
+            return Decimal(t.certified)

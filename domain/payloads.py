@@ -1,4 +1,5 @@
-"""Deals and leads from JSON objects, as a CRM's webhook sends them: the API's field names
+"""Deals, leads and training completions from JSON objects, as a CRM's (or an LMS's) webhook
+sends them: the API's field names
 (camelCase), decimals as strings or numbers, instants in ISO 8601 with an offset, stages
 and statuses by name. Every field that cannot be read is named, per object, so that a
 batch keeps the records that can be read."""
@@ -14,6 +15,7 @@ from typing import Any
 
 from domain.errors import ErrorCode, FieldError
 from domain.records import DealRecord, DealStage, LeadRecord, LeadStatus
+from domain.training import TrainingRecord
 
 
 @dataclass(frozen=True)
@@ -122,17 +124,27 @@ def _lead(o: _Object) -> LeadRecord:
     )
 
 
-READERS: dict[str, Callable[[_Object], DealRecord | LeadRecord]] = {
+def _training(o: _Object) -> TrainingRecord:
+    return TrainingRecord(
+        external_id=o.text("externalId", required=True),
+        owner_email=o.text("ownerEmail", required=True),
+        course_code=o.text("courseCode", required=True),
+        completed_at=o.instant("completedAt", required=True),
+        score=o.number("score"),
+    )
+
+
+Record = DealRecord | LeadRecord | TrainingRecord
+READERS: dict[str, Callable[[_Object], Record]] = {
     "deals": _deal,
     "leads": _lead,
+    "trainings": _training,
 }
 
 
-def read(
-    kind: str, objects: Sequence[Any]
-) -> tuple[list[tuple[int, DealRecord | LeadRecord]], list[Unreadable]]:
+def read(kind: str, objects: Sequence[Any]) -> tuple[list[tuple[int, Record]], list[Unreadable]]:
     """The records that can be read, with their positions, and the objects that cannot."""
-    records: list[tuple[int, DealRecord | LeadRecord]] = []
+    records: list[tuple[int, Record]] = []
     unreadable = []
     for index, value in enumerate(objects):
         if not isinstance(value, dict):

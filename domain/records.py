@@ -51,7 +51,7 @@ class DealRecord:
     segment: str | None = None
 
 
-def _not_yet(name: str, value: datetime | None, now: datetime) -> list[FieldError]:
+def not_yet(name: str, value: datetime | None, now: datetime) -> list[FieldError]:
     if value is None or value <= now + CLOCK_SKEW:
         return []
     return [
@@ -81,7 +81,7 @@ def check_deal(deal: DealRecord, now: datetime) -> list[FieldError]:
             )
         )
     if deal.stage is not DealStage.OPEN and not errors:
-        errors += _not_yet("closedAt", deal.closed_at, now)
+        errors += not_yet("closedAt", deal.closed_at, now)
     if deal.closed_at is not None and not errors and deal.closed_at < deal.created_at:
         errors.append(
             FieldError(
@@ -138,8 +138,8 @@ def check_lead(lead: LeadRecord, now: datetime) -> list[FieldError]:
     errors += check_instant("createdAt", lead.created_at)
     errors += check_instant("qualifiedAt", lead.qualified_at)
     if not errors:
-        errors += _not_yet("createdAt", lead.created_at, now)
-        errors += _not_yet("qualifiedAt", lead.qualified_at, now)
+        errors += not_yet("createdAt", lead.created_at, now)
+        errors += not_yet("qualifiedAt", lead.qualified_at, now)
     if lead.status is LeadStatus.CONVERTED and not lead.converted_deal_external_id:
         errors.append(
             FieldError(

@@ -20,7 +20,7 @@ from domain.inputs import (
     in_range,
     usable,
 )
-from domain.metrics import COST_METRICS, LEAD_METRICS, RATES, Metric
+from domain.metrics import COST_METRICS, LEAD_METRICS, RATES, TRAINING_METRICS, Metric
 from domain.money import MAX_MONEY, PLACES, fits_kept
 from domain.periods import Period, PeriodKind, add_years, following, period_containing
 from domain.targets import TargetKind, TargetSpec, achievability
@@ -111,6 +111,10 @@ class GoalDraft:
     owner_is_organisation: bool = False
     unknown_scope: dict[str, list[str]] = field(default_factory=dict)
     filters_products: bool = False
+    # Products, regions or segments given; courses given; given courses that certify nobody.
+    filters_sales: bool = False
+    filters_courses: bool = False
+    not_certifying: tuple[str, ...] = ()
     has_cost_data: bool = True
     best_history: Decimal | None = None
     achievability: Decimal | None = None
@@ -289,7 +293,26 @@ def _measurable(draft: GoalDraft) -> list[Violation]:
                 "scope.productIds",
             )
         )
-    return found
+    return found + _training_scope(draft)
+
+
+def _training_scope(draft: GoalDraft) -> list[Violation]:
+    """Training figures count courses, sales figures count sales: neither is scoped by the
+    other's terms, and only a certifying course has people certified in it."""
+    if draft.metric in TRAINING_METRICS and draft.filters_sales:
+        message = "A training goal counts courses: scope it by courseIds, not by sales."
+        return [_not_applicable(message, "scope")]
+    if draft.metric is not None and draft.metric not in TRAINING_METRICS and draft.filters_courses:
+        message = f"{draft.metric} is a sales figure: courses apply to training goals only."
+        return [_not_applicable(message, "scope.courseIds")]
+    if draft.metric is Metric.CERTIFIED and draft.not_certifying:
+        names = ", ".join(sorted(draft.not_certifying))
+        return [_not_applicable(f"No certification comes with: {names}.", "scope.courseIds")]
+    return []
+
+
+def _not_applicable(message: str, field_name: str) -> Violation:
+    return Violation(Criterion.MEASURABLE, ViolationCode.SCOPE_NOT_APPLICABLE, message, field_name)
 
 
 def _achievable(draft: GoalDraft) -> list[Violation]:

@@ -44,6 +44,8 @@ class BadgeDefinition(Model):
     # STREAK_DAILY: the metric and the figure a working day must reach to count.
     metric = fields.CharEnumField(Metric, max_length=32, null=True)
     daily_minimum = fields.DecimalField(max_digits=18, decimal_places=2, null=True)
+    # CERTIFICATION: the course whose certification earns it; None: any.
+    course_code = fields.CharField(max_length=64, null=True)
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(default=clock.now)
 
@@ -188,6 +190,8 @@ class PointsEvent(StrEnum):
     LEAD_QUALIFIED = "LEAD_QUALIFIED"
     # A check-in on the rep that the other side acknowledged.
     CHECK_IN_DONE = "CHECK_IN_DONE"
+    # A course passed (an assessment failed earns nothing).
+    TRAINING_COMPLETED = "TRAINING_COMPLETED"
 
 
 class PointsRule(Model):

@@ -1,6 +1,7 @@
-"""Points per event: a won deal, a qualified lead, a check-in done. Earned once per rule
-version, rep and record, however often the evaluation runs — in the pipeline, whatever the
-event (a check-in acknowledged goes through the outbox like a deal).
+"""Points per event: a won deal, a qualified lead, a check-in done, a course passed. Earned
+once per rule version, rep and record, however often the evaluation runs — in the pipeline,
+whatever the event (a check-in acknowledged or a course passed goes through the outbox like
+a deal).
 
 A won deal's points follow the deal through the month they were earned in: moved out of WON
 (lost, reopened) within that month, they are reversed by a negative entry, and won again
@@ -19,6 +20,7 @@ from core.checkins import store as check_ins
 from core.orgs.models import Organisation
 from core.sales import store as sales
 from core.sales.models import Deal
+from core.training import store as training
 from domain.periods import PeriodKind, local_today, period_containing
 from domain.records import DealStage
 from gamification import store
@@ -112,6 +114,7 @@ async def award_event_points(
     )
     leads = by_owner(await sales.recently_qualified(rep_ids, since), lambda lead: lead.owner_id)
     done = by_owner(await check_ins.recently_acknowledged(rep_ids, since), lambda c: c.rep_id)
+    trained = by_owner(await training.recent_passes(rep_ids, since), lambda c: c.rep_id)
     entries = []
     for rep_id in rep_ids:
         entries += _deal_entries(
@@ -122,6 +125,7 @@ async def award_event_points(
                 f"lead:{lead.external_id}" for lead in leads.get(rep_id, [])
             ],
             PointsEvent.CHECK_IN_DONE: [f"check-in:{c.id}" for c in done.get(rep_id, [])],
+            PointsEvent.TRAINING_COMPLETED: [f"training:{c.id}" for c in trained.get(rep_id, [])],
         }
         entries += _entries(organisation.id, rep_id, rules, sources, now)
     await store.add_points(entries)

@@ -20,6 +20,8 @@ class BadgeKind(StrEnum):
     STREAK_GOALS = "STREAK_GOALS"
     # Given as a contest prize.
     PRIZE = "PRIZE"
+    # A certification earned (of `course_code`, or of any certifying course).
+    CERTIFICATION = "CERTIFICATION"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class BadgeRule:
     points: int = 0
     metric: str | None = None
     daily_minimum: Decimal | None = None
+    course_code: str | None = None
 
 
 def attainment_badges_earned(attainment: Decimal, rules: Sequence[BadgeRule]) -> list[BadgeRule]:

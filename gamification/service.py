@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -14,6 +14,7 @@ from core.orgs import store as people
 from core.orgs.models import Organisation
 from core.sales import store as sales
 from core.sales.models import Deal
+from core.training import store as training
 from domain.calendar import current_run
 from domain.metrics import DEAL_CUMULATIVE, Metric
 from domain.money import shown
@@ -22,6 +23,7 @@ from domain.progress import HUNDRED
 from domain.rollups import resolved_cost
 from gamification import store
 from gamification.models import Award
+from gamification.points import LOOK_BACK
 from gamification.rules import (
     BadgeKind,
     BadgeRule,
@@ -192,12 +194,8 @@ async def evaluate_reps(
     organisation: Organisation, rep_ids: Sequence[int], now: datetime
 ) -> list[Award]:
     """Award the reps' badges that do not hang on a goal: a first win ever, N deals won in
-    the current month."""
-    rules = [
-        r
-        for r in await store.active_rules(organisation.id)
-        if r.kind in (BadgeKind.FIRST_WIN, BadgeKind.DEALS_WON_IN_MONTH, BadgeKind.STREAK_DAILY)
-    ]
+    the current month, a run of days, a certification earned."""
+    rules = [r for r in await store.active_rules(organisation.id) if r.kind in REP_KINDS]
     if not rules or not rep_ids:
         return []
     tz = ZoneInfo(organisation.timezone)
@@ -261,7 +259,55 @@ async def evaluate_reps(
                 "deals": deals,
             }
             earned.append(store.NewAward(rule, rep_id, None, key, explanation))
+    earned += await _certifications(organisation.id, rules, rep_ids, already, now)
     return await store.record_awards(organisation.id, earned, now) if earned else []
+
+
+REP_KINDS = frozenset(
+    {
+        BadgeKind.FIRST_WIN,
+        BadgeKind.DEALS_WON_IN_MONTH,
+        BadgeKind.STREAK_DAILY,
+        BadgeKind.CERTIFICATION,
+    }
+)
+
+
+async def _certifications(
+    organisation_id: int,
+    rules: Sequence[BadgeRule],
+    rep_ids: Sequence[int],
+    already: Collection[tuple[int, int, str]],
+    now: datetime,
+) -> list[store.NewAward]:
+    """A badge for each certification recorded lately (a re-certification earns it again),
+    of the rule's course or of any certifying course."""
+    wanted = [rule for rule in rules if rule.kind is BadgeKind.CERTIFICATION]
+    if not wanted:
+        return []
+    passes = [c for c in await training.recent_passes(rep_ids, now - LOOK_BACK) if c.expires_on]
+    courses = await training.courses_by_ids(organisation_id, [c.course_id for c in passes])
+    earned = []
+    for completion in passes:
+        code = courses[completion.course_id].code
+        key = f"certification:{completion.id}"
+        for rule in wanted:
+            if rule.course_code not in (None, code) or (rule.id, completion.rep_id, key) in already:
+                continue
+            explanation = {
+                "rule": {"code": rule.code, "version": rule.version, "threshold": "1"},
+                "figures": {
+                    "course": code,
+                    "certifiedOn": date.fromordinal(completion.day).isoformat(),
+                    "expiresOn": completion.expires_on.isoformat()
+                    if completion.expires_on
+                    else None,
+                    "score": str(completion.score) if completion.score is not None else None,
+                },
+                "deals": [],
+            }
+            earned.append(store.NewAward(rule, completion.rep_id, None, key, explanation))
+    return earned
 
 
 async def _streak(

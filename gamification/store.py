@@ -71,6 +71,7 @@ async def active_rules(organisation_id: int) -> list[BadgeRule]:
             points=definition.points,
             metric=definition.metric,
             daily_minimum=definition.daily_minimum,
+            course_code=definition.course_code,
         )
         for definition in definitions
     ]

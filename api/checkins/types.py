@@ -5,20 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import strawberry
 
 from api.context import Info
 from api.gamification.types import Award
 from api.goals.types import Goal, GoalProgress, GoalStatusEnum, MetricEnum
-from api.orgs.types import CadenceEnum, User
+from api.orgs.types import CadenceEnum, User, user_of
+from api.training.types import Assignment, Course, course_of
 from core.checkins import models
 from core.checkins.events import CheckInEventKind
 from core.checkins.service import Agenda, DueCheckIn, GoalToDiscuss
 from core.messages import CheckInHappened
 from domain.checkins import DueState, MetricChange, Rating
-from domain.periods import local_today
+from domain.training import Suggestion
 from gamification.store import awards_of_rep
 
 RatingEnum = strawberry.enum(Rating, name="CheckInRating")
@@ -26,21 +26,6 @@ SideEnum = strawberry.enum(models.Side, name="CheckInSide")
 DueStateEnum = strawberry.enum(DueState, name="CheckInDueState")
 ReminderKindEnum = strawberry.enum(models.ReminderKind, name="ReminderKind")
 EventKindEnum = strawberry.enum(CheckInEventKind, name="CheckInEventKind")
-
-
-async def _user(info: Info, user_id: int | None) -> User | None:
-    if user_id is None:
-        return None
-    user = await info.context.loaders.users.load(user_id)
-    return User.of(user) if user else None
-
-
-async def _today(info: Info) -> date:
-    organisation = await info.context.loaders.organisation.load(
-        info.context.require_viewer().organisation_id
-    )
-    assert organisation is not None
-    return local_today(info.context.now, ZoneInfo(organisation.timezone))
 
 
 @strawberry.type
@@ -65,19 +50,19 @@ class ActionItem:
 
     @strawberry.field(description="The rep the check-in was about.")
     async def rep(self, info: Info) -> User | None:
-        return await _user(info, self.model.rep_id)
+        return await user_of(info, self.model.rep_id)
 
     @strawberry.field
     async def owner(self, info: Info) -> User | None:
-        return await _user(info, self.model.owner_id)
+        return await user_of(info, self.model.owner_id)
 
     @strawberry.field
     async def completed_by(self, info: Info) -> User | None:
-        return await _user(info, self.model.completed_by_id)
+        return await user_of(info, self.model.completed_by_id)
 
     @strawberry.field(description="Open and due before today, in the organisation's timezone.")
     async def overdue(self, info: Info) -> bool:
-        return self.model.completed_at is None and self.model.due_on < await _today(info)
+        return self.model.completed_at is None and self.model.due_on < await info.context.today()
 
 
 @strawberry.type(description="A goal's progress as it stood when the check-in was written.")
@@ -136,15 +121,15 @@ class CheckIn:
 
     @strawberry.field
     async def rep(self, info: Info) -> User | None:
-        return await _user(info, self.model.rep_id)
+        return await user_of(info, self.model.rep_id)
 
     @strawberry.field
     async def author(self, info: Info) -> User | None:
-        return await _user(info, self.model.author_id)
+        return await user_of(info, self.model.author_id)
 
     @strawberry.field
     async def acknowledged_by(self, info: Info) -> User | None:
-        return await _user(info, self.model.acknowledged_by_id)
+        return await user_of(info, self.model.acknowledged_by_id)
 
     @strawberry.field(description="The goal it is about; null for a check-in on all of them.")
     async def goal(self, info: Info) -> Goal | None:
@@ -191,11 +176,11 @@ class DueCheckInEntry:
 
     @strawberry.field
     async def rep(self, info: Info) -> User | None:
-        return await _user(info, self.item.rep_id)
+        return await user_of(info, self.item.rep_id)
 
     @strawberry.field(description="The nearest manager above the rep: who holds it.")
     async def manager(self, info: Info) -> User | None:
-        return await _user(info, self.item.manager_id)
+        return await user_of(info, self.item.manager_id)
 
 
 @strawberry.type
@@ -218,11 +203,11 @@ class Reminder:
 
     @strawberry.field
     async def rep(self, info: Info) -> User | None:
-        return await _user(info, self.model.rep_id)
+        return await user_of(info, self.model.rep_id)
 
     @strawberry.field
     async def recipient(self, info: Info) -> User | None:
-        return await _user(info, self.model.recipient_id)
+        return await user_of(info, self.model.recipient_id)
 
     @strawberry.field
     async def action_item(self, info: Info) -> ActionItem | None:
@@ -230,6 +215,13 @@ class Reminder:
             return None
         item = await info.context.loaders.action_items.load(self.model.action_item_id)
         return ActionItem.of(item) if item else None
+
+    @strawberry.field(description="The overdue training assignment it is about, if any.")
+    async def assignment(self, info: Info) -> Assignment | None:
+        if self.model.assignment_id is None:
+            return None
+        found = await info.context.loaders.assignments.load(self.model.assignment_id)
+        return Assignment.of(found) if found else None
 
 
 @strawberry.type(description="A goal to talk about, and what it takes to bring it back.")
@@ -273,6 +265,22 @@ class MetricChangeEntry:
         )
 
 
+@strawberry.type(description="A course that teaches a skill behind a goal that is slipping.")
+class CourseSuggestion:
+    item: strawberry.Private[Suggestion]
+    metric: MetricEnum
+    skills: list[str] = strawberry.field(description="The course's skills that move the metric.")
+
+    @strawberry.field
+    async def course(self, info: Info) -> Course:
+        return await course_of(info, self.item.course_id)
+
+    @strawberry.field(description="The goal at risk or off track that calls for it.")
+    async def goal(self, info: Info) -> Goal | None:
+        found = await info.context.loaders.goals.load(self.item.goal_id)
+        return (await Goal.many(info, [found]))[0] if found else None
+
+
 @strawberry.type(description="What a manager should talk about with a rep.")
 class CheckInAgenda:
     item: strawberry.Private[Agenda]
@@ -300,7 +308,7 @@ class CheckInAgenda:
 
     @strawberry.field
     async def rep(self, info: Info) -> User | None:
-        return await _user(info, self.item.rep_id)
+        return await user_of(info, self.item.rep_id)
 
     @strawberry.field(description="Every action item not done yet, soonest due first.")
     def open_action_items(self) -> list[ActionItem]:
@@ -312,6 +320,20 @@ class CheckInAgenda:
             ActionItem.of(item)
             for item in self.item.open_action_items
             if item.due_on < self.item.today
+        ]
+
+    @strawberry.field(description="Training assignments past their due day, soonest due first.")
+    def overdue_training(self) -> list[Assignment]:
+        return [Assignment.of(a) for a in self.item.overdue_training]
+
+    @strawberry.field(
+        description="Courses the rep has not passed that teach a skill mapped to the metric "
+        "of a goal AT_RISK or OFF_TRACK."
+    )
+    def suggested_courses(self) -> list[CourseSuggestion]:
+        return [
+            CourseSuggestion(item=s, metric=s.metric, skills=list(s.skills))
+            for s in self.item.suggestions
         ]
 
     @strawberry.field(description="Awards since the last check-in, newest first.")

@@ -15,6 +15,7 @@ from api.gamification.types import Award
 from api.goals.types import MetricEnum
 from core.goals.service import Structure
 from core.outbox import store as outbox
+from core.training.store import courses_by_code
 from domain.errors import ErrorCode, FieldError
 from domain.inputs import MAX_THRESHOLD, usable
 from gamification import models, store
@@ -42,6 +43,9 @@ class BadgeRule:
     daily_minimum: Decimal | None = strawberry.field(
         description="STREAK_DAILY: the figure a working day must reach."
     )
+    course_code: str | None = strawberry.field(
+        description="CERTIFICATION: the course whose certification earns it (null: any)."
+    )
     created_at: datetime
 
     @classmethod
@@ -58,6 +62,7 @@ class BadgeRule:
             active=rule.active,
             metric=rule.metric,
             daily_minimum=rule.daily_minimum,
+            course_code=rule.course_code,
             created_at=rule.created_at,
         )
 
@@ -73,7 +78,8 @@ class BadgeRuleInput:
     name: str
     kind: BadgeKindEnum
     threshold: Decimal = strawberry.field(
-        description="ATTAINMENT: percent of target; DEALS_WON_IN_MONTH: deals; FIRST_WIN: 1."
+        description="ATTAINMENT: percent of target; DEALS_WON_IN_MONTH: deals; "
+        "FIRST_WIN and CERTIFICATION: 1."
     )
     points: int = 0
     description: str = ""
@@ -82,6 +88,10 @@ class BadgeRuleInput:
     )
     daily_minimum: Decimal | None = strawberry.field(
         default=None, description="STREAK_DAILY: the figure a working day must reach."
+    )
+    course_code: str | None = strawberry.field(
+        default=None,
+        description="CERTIFICATION: the course whose certification earns it (leave out: any).",
     )
 
 
@@ -125,6 +135,17 @@ class AchievementMutations:
                     "A streak needs a metric and a daily minimum.",
                 )
             )
+        if input.course_code is not None:
+            if input.kind is not BadgeKind.CERTIFICATION:
+                problems.append(
+                    FieldError(
+                        "courseCode", ErrorCode.INVALID, "Only a CERTIFICATION rule names a course."
+                    )
+                )
+            elif not await courses_by_code(access.viewer.organisation_id, [input.course_code]):
+                problems.append(
+                    FieldError("courseCode", ErrorCode.NOT_FOUND, "No course with this code.")
+                )
         if problems:
             return InputErrors.of(*problems)
         # A new or changed rule applies now to everyone's running periods, not at each
@@ -143,6 +164,7 @@ class AchievementMutations:
                 points=input.points,
                 metric=input.metric,
                 daily_minimum=input.daily_minimum,
+                course_code=input.course_code,
             )
             await outbox.record(organisation_id, people)
         await after_commit(info.context.queue)

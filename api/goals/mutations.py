@@ -53,6 +53,10 @@ class ScopeInput:
     )
     regions: list[str] = strawberry.field(default_factory=list)
     segments: list[str] = strawberry.field(default_factory=list)
+    course_ids: list[str] = strawberry.field(
+        default_factory=list,
+        description="Courses by code: what a TRAINING_COMPLETED or CERTIFIED goal counts.",
+    )
 
 
 @strawberry.input
@@ -124,7 +128,10 @@ class CreateGoalInput:
             baseline_from=self.baseline_from,
             historical=self.historical,
             scope=service.ScopeFilter(
-                tuple(scope.product_ids), tuple(scope.regions), tuple(scope.segments)
+                tuple(scope.product_ids),
+                tuple(scope.regions),
+                tuple(scope.segments),
+                tuple(scope.course_ids),
             ),
             rationale=self.rationale,
             # An id that cannot name a goal still counts as given, and is then not found.

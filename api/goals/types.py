@@ -16,6 +16,7 @@ from api.loaders import at_once
 from api.lookahead import asks_for
 from api.orgs.types import Organisation, Team, User
 from api.sales.types import Product
+from api.training.types import Course
 from core.goals import models
 from core.messages import ProgressChanged
 from domain import smart
@@ -161,11 +162,17 @@ class GoalScope:
     product_ids: strawberry.Private[list[int]]
     regions: list[str]
     segments: list[str]
+    course_ids: strawberry.Private[list[int]]
 
     @strawberry.field
     async def products(self, info: Info) -> list[Product]:
         found = await info.context.loaders.products.load_many(self.product_ids)
         return [Product.of(product) for product in found if product is not None]
+
+    @strawberry.field(description="The courses a training goal counts (none: every course).")
+    async def courses(self, info: Info) -> list[Course]:
+        found = await info.context.loaders.courses.load_many(self.course_ids)
+        return [Course.of(course) for course in found if course is not None]
 
 
 @strawberry.type
@@ -245,6 +252,7 @@ class Goal:
                 product_ids=list(scope.get("productIds", [])),
                 regions=list(scope.get("regions", [])),
                 segments=list(scope.get("segments", [])),
+                course_ids=list(scope.get("courseIds", [])),
             ),
         )
 

@@ -146,6 +146,14 @@ class User:
         return page
 
 
+async def user_of(info: Info, user_id: int | None) -> User | None:
+    """The person by id through the request's loader; None for no one."""
+    if user_id is None:
+        return None
+    user = await info.context.loaders.users.load(user_id)
+    return User.of(user) if user else None
+
+
 @strawberry.type
 class Holiday:
     day: date

@@ -74,5 +74,6 @@ async def publish_reminder(bus: EventBus, reminder: Reminder) -> None:
         reminder_id=reminder.id,
         reminder_kind=reminder.kind.value,
         recipient_id=reminder.recipient_id,
+        assignment_id=reminder.assignment_id,
     )
     await bus.publish(check_ins_channel(reminder.organisation_id), event)

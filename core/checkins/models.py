@@ -10,6 +10,7 @@ from tortoise.models import Model
 
 from core.goals.models import Goal
 from core.orgs.models import Organisation, User
+from core.training.models import Assignment
 from domain.checkins import Rating
 
 
@@ -23,6 +24,7 @@ class Side(StrEnum):
 class ReminderKind(StrEnum):
     CHECK_IN_OVERDUE = "CHECK_IN_OVERDUE"
     ACTION_ITEM_OVERDUE = "ACTION_ITEM_OVERDUE"
+    TRAINING_OVERDUE = "TRAINING_OVERDUE"
 
 
 class CheckIn(Model):
@@ -104,7 +106,8 @@ class ActionItem(Model):
 
 class Reminder(Model):
     """One reminder per overdue thing: `key` names it (the rep and the day the check-in
-    was due, or the action item), so the cron can run any number of times."""
+    was due, the action item, or the training assignment), so the cron can run any number
+    of times."""
 
     id = fields.IntField(primary_key=True)
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
@@ -121,6 +124,9 @@ class Reminder(Model):
     action_item: fields.ForeignKeyNullableRelation[ActionItem] = fields.ForeignKeyField(
         "models.ActionItem", related_name="reminders", null=True, on_delete=fields.CASCADE
     )
+    assignment: fields.ForeignKeyNullableRelation[Assignment] = fields.ForeignKeyField(
+        "models.Assignment", related_name="reminders", null=True, on_delete=fields.CASCADE
+    )
     due_on = fields.DateField()
     created_at = fields.DatetimeField()
 
@@ -128,6 +134,7 @@ class Reminder(Model):
     rep_id: int
     recipient_id: int
     action_item_id: int | None
+    assignment_id: int | None
 
     class Meta:
         table = "reminder"

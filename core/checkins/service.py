@@ -19,6 +19,8 @@ from core.goals.service import Structure, measure_goals, rep_figures
 from core.orgs import store as people
 from core.orgs.models import Organisation, Role
 from core.outbox import store as outbox
+from core.training import store as training
+from core.training.models import Assignment
 from domain import checkins
 from domain.checkins import ActionItemDraft, Cadence, DueState, MetricChange, Rating
 from domain.errors import ErrorCode, FieldError
@@ -26,6 +28,7 @@ from domain.metrics import CUMULATIVE, Metric
 from domain.periods import Period, local_today
 from domain.progress import Progress, pace_of
 from domain.teams import managers_above
+from domain.training import CourseSkills, Suggestion, suggest
 
 # How many metric changes an agenda lists.
 AGENDA_CHANGES = 5
@@ -229,8 +232,9 @@ async def due_check_ins(
 
 
 async def remind_overdue(organisation: Organisation, now: datetime) -> list[Reminder]:
-    """One reminder per overdue check-in (to the rep's manager) and per overdue action item
-    (to its owner), made the first time it is found overdue and never again."""
+    """One reminder per overdue check-in (to the rep's manager), per overdue action item
+    (to its owner) and per overdue training assignment (to the rep), made the first time it
+    is found overdue and never again."""
     today = local_today(now, ZoneInfo(organisation.timezone))
     reminders = [
         Reminder(
@@ -258,6 +262,19 @@ async def remind_overdue(organisation: Organisation, now: datetime) -> list[Remi
         )
         for item in await store.action_items_due_before(organisation.id, today)
     ]
+    reminders += [
+        Reminder(
+            organisation_id=organisation.id,
+            key=f"training:{assignment.id}",
+            kind=ReminderKind.TRAINING_OVERDUE,
+            rep_id=assignment.rep_id,
+            recipient_id=assignment.rep_id,
+            assignment_id=assignment.id,
+            due_on=assignment.due_on,
+            created_at=now,
+        )
+        for assignment in await training.overdue_assignments(organisation.id, today)
+    ]
     return await store.add_reminders(organisation.id, reminders)
 
 
@@ -281,12 +298,16 @@ class Agenda:
     awards_since: datetime
     changes: list[MetricChange]
     today: date
+    overdue_training: list[Assignment]
+    # Courses teaching the skills behind the goals to discuss, not completed yet.
+    suggestions: list[Suggestion]
 
 
 async def agenda(organisation: Organisation, rep_id: int, now: datetime) -> Agenda:
     """What a manager should bring up with the rep: goals at risk or off track with the
-    daily rate that still reaches the target, open action items, awards since the last
-    check-in and the metrics that moved most since then (against the days before)."""
+    daily rate that still reaches the target and the courses that teach the skills behind
+    them, open action items, overdue training, awards since the last check-in and the
+    metrics that moved most since then (against the days before)."""
     tz = ZoneInfo(organisation.timezone)
     today = local_today(now, tz)
     last = (await store.last_check_ins(organisation.id, [rep_id])).get(rep_id)
@@ -320,6 +341,20 @@ async def agenda(organisation: Organisation, rep_id: int, now: datetime) -> Agen
     length = (today - since).days + 1
     before = Period(since - timedelta(days=length), since - timedelta(days=1))
     figures = await rep_figures(organisation, rep_id, list(Metric), [before, window])
+    slipping = [(item.goal.id, item.goal.metric) for item in to_discuss]
+    suggestions = (
+        suggest(
+            slipping,
+            await training.skill_metrics(organisation.id),
+            [
+                CourseSkills(c.id, tuple(c.skills))
+                for c in await training.catalogue(organisation.id)
+            ],
+            await training.passed_course_ids(organisation.id, rep_id),
+        )
+        if slipping
+        else []
+    )
     return Agenda(
         rep_id=rep_id,
         last_check_in_at=last,
@@ -329,4 +364,6 @@ async def agenda(organisation: Organisation, rep_id: int, now: datetime) -> Agen
         awards_since=last or window.bounds(tz)[0],
         changes=checkins.largest_changes(figures[0], figures[1], AGENDA_CHANGES),
         today=today,
+        overdue_training=await training.overdue_assignments(organisation.id, today, rep_id),
+        suggestions=suggestions,
     )

@@ -20,6 +20,7 @@ from core.metrics.store import Measure, Scope
 from core.orgs import store as people
 from core.orgs.models import Organisation
 from core.sales import store as sales
+from core.training import store as training
 from domain import smart
 from domain.inputs import usable
 from domain.metrics import CUMULATIVE, Metric, Totals, value_of
@@ -44,6 +45,7 @@ class ScopeFilter:
     product_external_ids: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
+    course_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def scope_of(goal: Goal, structure: Structure) -> Scope:
         product_ids=tuple(scope.get("productIds", ())),
         regions=tuple(scope.get("regions", ())),
         segments=tuple(scope.get("segments", ())),
+        course_ids=tuple(scope.get("courseIds", ())),
     )
 
 
@@ -162,11 +165,13 @@ async def create_goal(
     owner_found = structure.owner_exists(new.owner_type, new.owner_id)
     products = await sales.products_by_external_id(organisation.id, new.scope.product_external_ids)
     regions, segments = await sales.known_regions_and_segments(organisation.id)
+    courses = await training.courses_by_code(organisation.id, new.scope.course_codes)
     scope = Scope(
         rep_ids=structure.reps_of(new.owner_type, new.owner_id) if owner_found else (),
         product_ids=tuple(sorted(p.id for p in products.values())),
         regions=new.scope.regions,
         segments=new.scope.segments,
+        course_ids=tuple(sorted(c.id for c in courses.values())),
     )
     parent = await store.find_goal(organisation.id, new.parent_id) if new.parent_id else None
 
@@ -229,8 +234,15 @@ async def create_goal(
                 period=slot[0] if slot else None,
                 today=today,
                 owner_is_organisation=new.owner_type is OwnerType.ORGANISATION,
-                unknown_scope=_unknown_scope(new.scope, products, regions, segments),
+                unknown_scope=_unknown_scope(new.scope, products, regions, segments, courses),
                 filters_products=bool(new.scope.product_external_ids),
+                filters_sales=bool(
+                    new.scope.product_external_ids or new.scope.regions or new.scope.segments
+                ),
+                filters_courses=bool(new.scope.course_codes),
+                not_certifying=tuple(
+                    code for code, c in courses.items() if c.certification_months is None
+                ),
                 has_cost_data=has_cost_data,
                 best_history=best,
                 achievability=achievability(target, best) if target is not None else None,
@@ -326,12 +338,17 @@ def _baseline(
 
 
 def _unknown_scope(
-    scope: ScopeFilter, products: dict[str, object], regions: set[str], segments: set[str]
+    scope: ScopeFilter,
+    products: dict[str, object],
+    regions: set[str],
+    segments: set[str],
+    courses: dict[str, object],
 ) -> dict[str, list[str]]:
     return {
         "scope.productIds": [p for p in scope.product_external_ids if p not in products],
         "scope.regions": [r for r in scope.regions if r not in regions],
         "scope.segments": [s for s in scope.segments if s not in segments],
+        "scope.courseIds": [c for c in scope.course_codes if c not in courses],
     }
 
 
@@ -340,6 +357,7 @@ def _scope_json(scope: Scope) -> dict[str, list[object]] | None:
         "productIds": list(scope.product_ids),
         "regions": list(scope.regions),
         "segments": list(scope.segments),
+        "courseIds": list(scope.course_ids),
     }
     return {key: value for key, value in found.items() if value} or None
 

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from core.imports.directory import Directory
 from core.orgs.models import Organisation
 from core.sales import service as sales
+from core.training import service as training
 from domain.errors import ErrorCode, FieldError
 from domain.imports import (
     Context,
@@ -31,6 +32,7 @@ from domain.imports import (
     parse_row,
 )
 from domain.records import DealRecord, LeadRecord
+from domain.training import TrainingRecord
 
 # Rows stored per transaction: large enough for few round trips, small enough that memory
 # stays flat and a failure loses little.
@@ -42,6 +44,7 @@ INGEST: dict[Kind, Ingest] = {
     Kind.LEADS: sales.ingest_leads,
     Kind.ACCOUNTS: sales.ingest_accounts,
     Kind.PRODUCTS: sales.ingest_products,
+    Kind.TRAININGS: training.ingest_completions,
 }
 
 
@@ -382,7 +385,7 @@ class _Run:
                 if isinstance(owner, FieldError):
                     self.reject_entry(batch, index, [owner])
                     continue
-                assert isinstance(record, DealRecord | LeadRecord)
+                assert isinstance(record, DealRecord | LeadRecord | TrainingRecord)
                 record = replace(record, owner_email=owner.email)
             keep.append(index)
             records.append(record)

@@ -15,12 +15,20 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.sql import Params
-from domain.metrics import ACCOUNT_METRICS, DEAL_METRICS, LEAD_METRICS, Metric, Totals
+from domain.metrics import (
+    ACCOUNT_METRICS,
+    DEAL_METRICS,
+    LEAD_METRICS,
+    TRAINING_METRICS,
+    Metric,
+    Totals,
+)
 from domain.money import from_ticks
 from domain.rollups import DEAL_FIELDS, LEAD_FIELDS, Deltas, deal_day_rows, lead_day_rows
 
 CHUNK = 400
 ANY_PRODUCT = -1
+ANY_COURSE = -1
 ORGANISATION_WIDE = -1
 ADVISORY_NAMESPACE = 74_110
 LOCK_TIMEOUT_MS = 10_000
@@ -97,12 +105,13 @@ async def apply(connection: BaseDBAsyncClient, organisation_id: int, deltas: Del
 @dataclass(frozen=True)
 class Scope:
     """Whose figures and which of them: reps (None for the whole organisation), and the
-    products, regions and segments to keep (empty: all)."""
+    products, regions and segments to keep (empty: all) — or, for training, the courses."""
 
     rep_ids: tuple[int, ...] | None
     product_ids: tuple[int, ...] = ()
     regions: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
+    course_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -215,6 +224,7 @@ async def totals(
             (_deal_totals, [i for i in group if measures[i].metric in DEAL_METRICS]),
             (_account_totals, [i for i in group if measures[i].metric in ACCOUNT_METRICS]),
             (_lead_totals, [i for i in group if measures[i].metric in LEAD_METRICS]),
+            (_training_totals, [i for i in group if measures[i].metric in TRAINING_METRICS]),
         )
         for family, indexes in families:
             # A team without members has nothing to read; its totals stay zero.
@@ -331,3 +341,44 @@ async def _lead_totals(
     )
     for row in rows:
         found[row["k"]].update({field: _int(row[field]) for field in LEAD_FIELDS})
+
+
+async def _training_totals(
+    connection: BaseDBAsyncClient,
+    organisation_id: int,
+    measures: Sequence[Measure],
+    indexes: Sequence[int],
+    found: dict[int, dict[str, Any]],
+    org_wide: bool,
+) -> None:
+    """Passed completions in each period, and the people whose certification holds on its
+    last day (earned by then, not run out): one statement for every measure. Each rep ×
+    course of a scope is a row of the spec, so a completion matches one row at most."""
+    params = Params(connection)
+    rows = []
+    for index in indexes:
+        measure = measures[index]
+        reps = measure.scope.rep_ids if measure.scope.rep_ids is not None else (ORGANISATION_WIDE,)
+        for rep in reps:
+            for course in measure.scope.course_ids or (ANY_COURSE,):
+                rows.append(
+                    f"({params.integer(index)}, {params.integer(rep)}, {params.integer(course)}, "
+                    f"{params.integer(measure.first_day)}, {params.integer(measure.last_day)})"
+                )
+    rep = "TRUE" if org_wide else "c.rep_id = spec.rep"
+    result = await connection.execute_query_dict(
+        f"WITH spec (k, rep, course, s, e) AS (VALUES {', '.join(rows)}) "
+        "SELECT spec.k AS k, "
+        "COUNT(CASE WHEN c.day BETWEEN spec.s AND spec.e THEN c.id END) AS completions, "
+        "COUNT(DISTINCT CASE WHEN c.expires_day IS NOT NULL AND c.day <= spec.e "
+        "AND c.expires_day > spec.e THEN c.rep_id END) AS certified "
+        f"FROM spec JOIN training_completion c ON c.organisation_id = {params(organisation_id)} "
+        f"AND c.passed AND {rep} "
+        f"AND (spec.course = {ANY_COURSE} OR c.course_id = spec.course) "
+        "AND c.day <= spec.e GROUP BY spec.k",
+        params.values,
+    )
+    for row in result:
+        found[row["k"]].update(
+            completions=_int(row["completions"]), certified=_int(row["certified"])
+        )

@@ -61,7 +61,7 @@ R = TypeVar("R")
 DEAL_FIELDS, LEAD_FIELDS = store.DEAL_UPSERT_FIELDS, store.LEAD_UPSERT_FIELDS
 
 
-def _screen(
+def screen(
     records: Sequence[R],
     external_id: Callable[[R], str],
     check: Callable[[R], list[FieldError]],
@@ -85,11 +85,11 @@ def _screen(
     return errors
 
 
-def _not_found(field_name: str, what: str) -> FieldError:
+def not_found(field_name: str, what: str) -> FieldError:
     return FieldError(field_name, ErrorCode.NOT_FOUND, f"No {what} in this organisation.")
 
 
-def _finish(
+def finish(
     records: Sequence[R], external_id: Callable[[R], str], errors: dict[int, list[FieldError]]
 ) -> list[RejectedRecord]:
     return [
@@ -158,11 +158,11 @@ class References:
         product_id = getattr(record, "product_external_id", None)
         product = self.products.get(product_id or "")
         if owner is None:
-            errors.append(_not_found("ownerEmail", "user with this email"))
+            errors.append(not_found("ownerEmail", "user with this email"))
         if record.account_external_id and account is None:
-            errors.append(_not_found("accountExternalId", "account with this externalId"))
+            errors.append(not_found("accountExternalId", "account with this externalId"))
         if product_id and product is None:
-            errors.append(_not_found("productExternalId", "product with this externalId"))
+            errors.append(not_found("productExternalId", "product with this externalId"))
         return owner, account, product
 
 
@@ -186,7 +186,7 @@ async def _accept(
 ) -> tuple[list[Row], IngestResult]:
     """The rows of the records that pass their own rules and whose names all resolve, and
     the result reporting every other record with its errors."""
-    errors = _screen(records, lambda r: r.external_id, check)
+    errors = screen(records, lambda r: r.external_id, check)
     # Names are looked up only for records whose values are sound (no NUL sent to SQL).
     sound = [record for index, record in enumerate(records) if index not in errors]
     references = await References.load(organisation_id, sound)
@@ -200,7 +200,7 @@ async def _accept(
             errors[index] = found
             continue
         rows.append(build(record, owner, account, product))
-    rejected = _finish(records, lambda r: r.external_id, errors)
+    rejected = finish(records, lambda r: r.external_id, errors)
     return rows, IngestResult(accepted=len(rows), rejected=rejected)
 
 
@@ -315,7 +315,7 @@ async def ingest_accounts(
 ) -> IngestResult:
     """Accounts carry no figures of their own: deals keep the region and segment they were
     stored with."""
-    errors = _screen(records, lambda r: r.external_id, check_account)
+    errors = screen(records, lambda r: r.external_id, check_account)
     accounts = [
         Account(
             organisation_id=organisation.id,
@@ -329,7 +329,7 @@ async def ingest_accounts(
     ]
     await store.upsert(Account, accounts, store.ACCOUNT_UPSERT_FIELDS)
     return IngestResult(
-        accepted=len(accounts), rejected=_finish(records, lambda r: r.external_id, errors)
+        accepted=len(accounts), rejected=finish(records, lambda r: r.external_id, errors)
     )
 
 
@@ -338,7 +338,7 @@ async def ingest_products(
 ) -> IngestResult:
     """A changed unit cost changes the cost of the won deals that have none of their own."""
     org_id = organisation.id
-    errors = _screen(records, lambda r: r.external_id, check_product)
+    errors = screen(records, lambda r: r.external_id, check_product)
     products = [
         Product(
             organisation_id=org_id,
@@ -351,7 +351,7 @@ async def ingest_products(
         if index not in errors
     ]
     result = IngestResult(
-        accepted=len(products), rejected=_finish(records, lambda r: r.external_id, errors)
+        accepted=len(products), rejected=finish(records, lambda r: r.external_id, errors)
     )
     tz = ZoneInfo(organisation.timezone)
     async with in_transaction() as connection:

@@ -1,0 +1,1 @@
+"""Training through GraphQL: the catalogue, assignments, completions, impact."""

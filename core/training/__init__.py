@@ -1,0 +1,1 @@
+"""Training and enablement: the catalogue, assignments, completions and certifications."""
