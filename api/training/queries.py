@@ -176,8 +176,10 @@ class TrainingQueries:
         course = await info.context.loaders.courses.load(parse_id(course_id) or 0)
         if course is None:
             return None
+        # The people teams add up: whoever sits in a team (an admin outside every team
+        # sells nothing to compare).
         structure = await info.context.loaders.structure()
-        population = set(structure.teams_of)
+        population = {person for person, team in structure.teams_of.items() if team is not None}
         if team_id is not None:
             population &= (await info.context.team_below(team_id))[1]
         elif access.rep_ids is not None:

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('certification_months', fields.IntField(null=True)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'course', 'app': 'models', 'unique_together': (('organisation', 'code'),), 'pk_attr': 'id', 'table_description': 'A course or module of the catalogue. `code` is what an LMS and goals name it by; a'},
+            options={'table': 'course', 'app': 'models', 'unique_together': (('organisation', 'code'),), 'pk_attr': 'id', 'table_description': 'A course or module of the catalogue, named by `code` (by an LMS and by goals).'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -11,8 +11,8 @@ from domain.training import Method
 
 
 class Course(Model):
-    """A course or module of the catalogue. `code` is what an LMS and goals name it by; a
-    course with `certification_months` certifies whoever passes it, for that long."""
+    """A course or module of the catalogue, named by `code` (by an LMS and by goals).
+    A course with `certification_months` certifies whoever passes it, for that long."""
 
     id = fields.IntField(primary_key=True)
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
