@@ -8,7 +8,7 @@ import strawberry
 from tortoise.queryset import QuerySet
 
 from api.context import Info
-from api.errors import BadUserInput
+from api.errors import BadUserInput, Forbidden
 from api.goals.types import MetricEnum
 from api.ids import parse_id
 from api.pagination import Connection, keyset
@@ -42,7 +42,8 @@ async def _reps(
     if rep_id is not None and team_id is not None:
         raise BadUserInput("Ask for repId or teamId, not both.")
     if rep_id is not None:
-        return {parse_id(rep_id) or 0}
+        rep = parse_id(rep_id) or 0
+        return {rep} if access.can_read_rep(rep) else set()
     if team_id is not None:
         return (await info.context.team_below(team_id))[1]
     return None if access.rep_ids is None else set(access.rep_ids)
@@ -142,7 +143,7 @@ class TrainingQueries:
     async def my_training(self, info: Info) -> MyTraining:
         viewer = info.context.require_viewer()
         if viewer.user_id is None:
-            raise BadUserInput("An API key has no training of its own.")
+            raise Forbidden("An API key has no training of its own.")
         org, me = viewer.organisation_id, viewer.user_id
         today = await info.context.today()
         return MyTraining(

@@ -153,6 +153,7 @@ def _last_day(expires_on: date | None) -> date | None:
 @strawberry.type(description="A certification that holds today.")
 class Certification:
     model: strawberry.Private[models.Completion]
+    id: strawberry.ID = strawberry.field(description="The completion that earned it.")
     certified_on: date
     valid_until: date = strawberry.field(description="Its last day.")
 
@@ -163,6 +164,7 @@ class Certification:
         assert valid_until is not None
         return cls(
             model=completion,
+            id=strawberry.ID(str(completion.id)),
             certified_on=date.fromordinal(completion.day),
             valid_until=valid_until,
         )

@@ -53,6 +53,7 @@ FIXED = {
     "metricSeries": 'metric: REVENUE, grain: WEEK, from: "2026-11-01", to: "2026-11-30"',
     "movers": 'metric: REVENUE, from: "2026-11-01", to: "2026-11-30"',
     "customerCohorts": 'from: "2026-01-01", to: "2026-11-30"',
+    "trainingImpact": "metric: REVENUE",
 }
 
 
@@ -73,6 +74,7 @@ def _ids(world: PolicyWorld, argument: str, field: str) -> list[str]:
     check_ins = list(world.rows["CheckIn"])
     by_argument = {"teamId": teams, "goalId": goals, "repId": people, "ownerId": people}
     by_argument["managerId"] = by_argument["objectId"] = people
+    by_argument["courseId"] = world.courses
     by_field = {"team": teams, "goal": goals, "checkIn": check_ins}
     found = by_field[field] if argument == "id" else by_argument[argument]
     return [str(value) for value in found]
@@ -226,13 +228,14 @@ async def test_every_path_shows_each_principal_only_what_it_may_see(
 # until someone decides which of these it is.
 GUARDED = {
     "Team", "Goal", "Award", "PayoutEntry", "Deal", "Lead", "CheckIn", "ActionItem",
-    "Reminder", "DueCheckInEntry", "CheckInAgenda",
+    "Reminder", "DueCheckInEntry", "CheckInAgenda", "Assignment", "TrainingCompletion",
+    "Certification",
 }  # fmt: skip
 # Anyone of the organisation may see these (people by name only; their email is guarded).
 OPEN = {
     "User", "Organisation", "Product", "Badge", "BadgeRule", "BonusPlan", "BonusTier",
     "FlatBonus", "Contest", "Prize", "PointsRule", "Holiday", "Leaderboard", "LeaderboardEntry",
-    "PointsLeaderboard", "TeamLeaderboard", "TeamStanding",
+    "PointsLeaderboard", "TeamLeaderboard", "TeamStanding", "Course", "SkillMapping",
 }  # fmt: skip
 # Reached only through a guarded object, as the viewer's own, by an admin, as an answer to
 # the viewer's own mutation, or made by a root field that checks whose figures they are
@@ -243,7 +246,8 @@ ENCLOSED = {
     "CreatedApiKey", "Session", "Revoked", "IngestPayload", "RejectedRecord", "InputError",
     "InputErrors", "SmartViolation", "SmartViolations", "AwardEvent", "CheckInEvent",
     "RetryLater", "AwardPeriod", "AuditEntry", "PayoutsMoved", "SkippedPayout", "MetricSeries",
-    "SeriesPoint", "Movers", "Mover", "CustomerCohort",
+    "SeriesPoint", "Movers", "Mover", "CustomerCohort", "MyTraining", "TrainingImpact",
+    "ImpactGroup", "TrainingEvent", "TrainingAssigned", "CourseSuggestion",
 }  # fmt: skip
 
 

@@ -24,10 +24,13 @@ from core.goals.models import Goal
 from core.orgs import service as orgs
 from core.orgs.models import Organisation, Role, Team, User
 from core.sales import service as sales
+from core.training import service as training
+from core.training.models import Assignment, Completion, Course
 from domain.checkins import ActionItemDraft, Rating
 from domain.errors import FieldError
 from domain.metrics import Metric
 from domain.records import DealRecord, DealStage, LeadRecord
+from domain.training import Method
 from gamification.models import Award, BadgeDefinition, EntryKind, PayoutEntry, PayoutStatus
 from tests.support.factories import make_goal
 
@@ -81,6 +84,8 @@ class PolicyWorld:
     credentials: dict[str, str] = field(default_factory=dict)
     # kind → id → the person (key of `people`) the row is about.
     rows: dict[str, dict[int, str]] = field(default_factory=dict)
+    # The catalogue's courses (anyone of the organisation may see them).
+    courses: list[int] = field(default_factory=list)
 
     def person(self, user_id: int) -> str:
         return next(key for key, user in self.people.items() if user.id == user_id)
@@ -169,10 +174,20 @@ async def _records(
     today: date,
 ) -> None:
     """A deal, a lead, an award, a payout, a check-in with a private note and an action item,
-    and a reminder for each rep."""
+    a reminder, and a training assignment and a certifying completion for each rep."""
     people = world.people
     rows = world.rows
     reps = tuple(authors)
+    course = await Course.create(
+        organisation_id=organisation.id,
+        code=f"COURSE-{organisation.name}",
+        name="Negotiation",
+        skills=["negotiation"],
+        duration_minutes=60,
+        certification_months=12,
+        created_at=now,
+    )
+    world.courses.append(course.id)
     await sales.ingest_deals(
         organisation,
         [
@@ -233,6 +248,23 @@ async def _records(
             created_at=now,
         )
         rows.setdefault("Reminder", {})[reminder.id] = rep
+        assignment = await Assignment.create(
+            organisation_id=organisation.id,
+            course_id=course.id,
+            rep_id=user.id,
+            assigned_by_id=people[authors[rep]].id,
+            due_on=today + timedelta(days=7),
+            created_at=now,
+        )
+        rows.setdefault("Assignment", {})[assignment.id] = rep
+        completion = await training.record_completion(
+            organisation,
+            training.NewCompletion(user.id, course, Method.SELF, now, recorded_by=user.id),
+            now,
+        )
+        assert isinstance(completion, Completion), completion
+        rows.setdefault("TrainingCompletion", {})[completion.id] = rep
+        rows.setdefault("Certification", {})[completion.id] = rep
 
 
 # principal → teams whose people's live events they may follow (the teams they may read; a
