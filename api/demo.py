@@ -1,6 +1,7 @@
 """A deterministic, realistic demo organisation: a sales director over three teams, twenty
 reps, eighteen months of accounts, leads and deals (seasonal, with repeat customers and
-churn), goals of every metric, gamification rules, a bonus plan, a contest and check-ins.
+churn), goals of every metric, gamification rules, a bonus plan, a contest, check-ins and
+training (api/demo_training.py).
 
 Everything goes through the same services as real data; one seed gives the same figures.
 """
@@ -14,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from api.demo_training import TrainingPlan, seed_training
+from api.demo_training import plan as plan_training
 from core.auth.service import hash_password
 from core.checkins import service as checkins
 from core.goals import service as goals
@@ -137,6 +140,8 @@ class _Book:
     leads: list[LeadRecord] = field(default_factory=list)
     # Each rep's live customers: (account external id, segment).
     customers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # Who is trained when: they win more often afterwards.
+    training: TrainingPlan = field(default_factory=lambda: TrainingPlan({}))
 
     def moment(self, day: date) -> datetime:
         return datetime.combine(
@@ -161,7 +166,8 @@ class _Book:
         if closed > self.now:
             stage, closed_at = DealStage.OPEN, None
         else:
-            stage = DealStage.WON if self.rng.random() < won else DealStage.LOST
+            chance = self.training.win_chance(rep, created.astimezone(self.tz).date(), won)
+            stage = DealStage.WON if self.rng.random() < chance else DealStage.LOST
             closed_at = closed
         record = DealRecord(
             external_id=f"DEAL-{len(self.deals) + 1:05d}",
@@ -285,7 +291,9 @@ async def seed_demo(now: datetime, seed: int = 7) -> Demo:
 
     director = await _person(organisation, DIRECTOR, Role.MANAGER, None)
     sales_team = await _team(organisation, "Sales", None, director)
-    book = _Book(rng, tz, now)
+    emails = [_email(name) for _, names in TEAMS.values() for name in names]
+    trained = plan_training(emails, today, seed)
+    book = _Book(rng, tz, now, training=trained)
     first = add_months(today.replace(day=1), 1 - MONTHS)
     reps: dict[str, list[User]] = {}
     teams: dict[str, Team] = {}
@@ -316,6 +324,7 @@ async def seed_demo(now: datetime, seed: int = 7) -> Demo:
     first_goal = await _goals(organisation, now, today, teams, reps, baseline)
     await _gamification(organisation, today)
     await _check_ins(organisation, now, teams, reps)
+    await seed_training(organisation, now, trained, teams, reps, seed)
     return Demo(organisation, admin, first_goal.id)
 
 

@@ -11,12 +11,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from api import demo
+from api import demo, demo_training
+from api.demo_training import NEGOTIATION
 from core.checkins.models import ActionItem, CheckIn
 from core.goals.models import Goal, OwnerType
-from core.goals.service import measure_goals
+from core.goals.service import Structure, measure_goals
 from core.orgs.models import Role, Team, User
 from core.sales.models import Deal, Lead
+from core.training.impact import training_impact
+from core.training.models import Assignment, Completion, Course
 from domain.metrics import Metric
 from domain.progress import GoalStatus
 from domain.records import DealStage
@@ -119,7 +122,7 @@ async def test_the_demo_is_worth_looking_at(db: None) -> None:
 
     # Rules, a bonus plan, a contest and last week's check-ins, some with overdue items.
     assert await BadgeDefinition.filter(organisation_id=organisation.id).count() >= 7
-    assert await PointsRule.filter(organisation_id=organisation.id).count() == 3
+    assert await PointsRule.filter(organisation_id=organisation.id).count() == 4
     assert await BonusPlan.filter(organisation_id=organisation.id).count() == 1
     assert await Contest.filter(organisation_id=organisation.id).count() == 1
     assert await CheckIn.filter(organisation_id=organisation.id).count() == 20
@@ -127,3 +130,41 @@ async def test_the_demo_is_worth_looking_at(db: None) -> None:
     assert await CheckIn.filter(acknowledged_at__isnull=False).count() == 11
     overdue = await ActionItem.filter(completed_at__isnull=True, due_on__lt=NOW.date()).count()
     assert overdue >= 5
+
+
+async def test_the_demos_training_shows_an_effect(db: None) -> None:
+    """About half the reps passed the negotiation course over the past year, and the demo
+    makes them lose half as many deals afterwards: over ninety days either side, their win rate
+    rises by more than the untrained reps' over the same days. Some core certifications
+    have lapsed; West has an overdue core assignment."""
+    made = await demo.seed_demo(NOW)
+    organisation = made.organisation
+    course = await Course.get(organisation_id=organisation.id, code=NEGOTIATION)
+    structure = await Structure.load(organisation.id)
+    sellers = {person for person, team in structure.teams_of.items() if team is not None}
+    planned = demo_training.plan(
+        [u.email for u in await User.filter(id__in=sellers, role=Role.REP)],
+        NOW.astimezone(NEW_YORK).date(),
+        7,
+    )
+
+    report = await training_impact(organisation, course.id, Metric.WIN_RATE, 90, sellers, NOW)
+
+    # Everyone planned to pass did (a few after failing once); the recent ones are pending.
+    passed = await Completion.filter(course_id=course.id, passed=True).count()
+    assert passed == len(planned.negotiation)
+    assert report.impact.trained.reps + report.pending == len(planned.negotiation)
+    assert report.impact.trained.reps >= 5
+    assert report.impact.untrained.reps >= 5
+    difference = report.impact.difference
+    assert difference is not None
+    assert difference > 0
+    today = NOW.astimezone(NEW_YORK).date().toordinal()
+    lapsed = await Completion.filter(
+        course__code="CORE-CERT", passed=True, expires_day__lte=today
+    ).count()
+    assert lapsed >= 1
+    overdue = await Assignment.filter(
+        course__code="CORE-CERT", completed_at=None, due_on__lt=NOW.astimezone(NEW_YORK).date()
+    ).count()
+    assert overdue >= 1
