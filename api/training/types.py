@@ -58,8 +58,23 @@ async def course_of(info: Info, course_id: int) -> Course:
     return Course.of(course)
 
 
+@strawberry.type
+class _OfRepAndCourse:
+    """What every training row answers: whose it is and which course."""
+
+    model: strawberry.Private[models.Assignment | models.Completion]
+
+    @strawberry.field
+    async def course(self, info: Info) -> Course:
+        return await course_of(info, self.model.course_id)
+
+    @strawberry.field
+    async def rep(self, info: Info) -> User | None:
+        return await user_of(info, self.model.rep_id)
+
+
 @strawberry.type(description="A course a rep is to complete by a day.")
-class Assignment:
+class Assignment(_OfRepAndCourse):
     model: strawberry.Private[models.Assignment]
     id: strawberry.ID
     due_on: date = strawberry.field(description="The organisation's local day.")
@@ -80,13 +95,6 @@ class Assignment:
             created_at=assignment.created_at,
         )
 
-    @strawberry.field
-    async def course(self, info: Info) -> Course:
-        return await course_of(info, self.model.course_id)
-
-    @strawberry.field
-    async def rep(self, info: Info) -> User | None:
-        return await user_of(info, self.model.rep_id)
 
     @strawberry.field
     async def assigned_by(self, info: Info) -> User | None:
@@ -99,7 +107,7 @@ class Assignment:
 
 
 @strawberry.type(description="A course completed, or an assessment failed.")
-class TrainingCompletion:
+class TrainingCompletion(_OfRepAndCourse):
     model: strawberry.Private[models.Completion]
     id: strawberry.ID
     method: MethodEnum
@@ -126,13 +134,6 @@ class TrainingCompletion:
             external_id=completion.external_id,
         )
 
-    @strawberry.field
-    async def course(self, info: Info) -> Course:
-        return await course_of(info, self.model.course_id)
-
-    @strawberry.field
-    async def rep(self, info: Info) -> User | None:
-        return await user_of(info, self.model.rep_id)
 
     @strawberry.field
     async def recorded_by(self, info: Info) -> User | None:
@@ -151,7 +152,7 @@ def _last_day(expires_on: date | None) -> date | None:
 
 
 @strawberry.type(description="A certification that holds today.")
-class Certification:
+class Certification(_OfRepAndCourse):
     model: strawberry.Private[models.Completion]
     id: strawberry.ID = strawberry.field(description="The completion that earned it.")
     certified_on: date
@@ -169,13 +170,6 @@ class Certification:
             valid_until=valid_until,
         )
 
-    @strawberry.field
-    async def course(self, info: Info) -> Course:
-        return await course_of(info, self.model.course_id)
-
-    @strawberry.field
-    async def rep(self, info: Info) -> User | None:
-        return await user_of(info, self.model.rep_id)
 
     @strawberry.field(description="Days left from today, today included.")
     async def days_left(self, info: Info) -> int:
