@@ -369,6 +369,9 @@ class CheckInEvent:
     reminder_kind: ReminderKindEnum | None
     recipient_id: strawberry.ID | None
     recipient_name: str | None = strawberry.field(description="Who a reminder went to.")
+    assignment_id: strawberry.ID | None = strawberry.field(
+        description="The overdue training assignment a TRAINING_OVERDUE reminder is about."
+    )
 
     @classmethod
     def from_event(cls, event: CheckInHappened) -> CheckInEvent:
@@ -398,4 +401,5 @@ class CheckInEvent:
             reminder_kind=models.ReminderKind(e.reminder_kind) if e.reminder_kind else None,
             recipient_id=ident(e.recipient_id),
             recipient_name=e.recipient_name,
+            assignment_id=ident(e.assignment_id),
         )

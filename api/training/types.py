@@ -95,7 +95,6 @@ class Assignment(_OfRepAndCourse):
             created_at=assignment.created_at,
         )
 
-
     @strawberry.field
     async def assigned_by(self, info: Info) -> User | None:
         return await user_of(info, self.model.assigned_by_id)
@@ -134,7 +133,6 @@ class TrainingCompletion(_OfRepAndCourse):
             external_id=completion.external_id,
         )
 
-
     @strawberry.field
     async def recorded_by(self, info: Info) -> User | None:
         return await user_of(info, self.model.recorded_by_id)
@@ -169,7 +167,6 @@ class Certification(_OfRepAndCourse):
             certified_on=date.fromordinal(completion.day),
             valid_until=valid_until,
         )
-
 
     @strawberry.field(description="Days left from today, today included.")
     async def days_left(self, info: Info) -> int:
