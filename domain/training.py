@@ -76,7 +76,10 @@ def _months(name: str, value: int | None) -> list[FieldError]:
 
 
 def check_course(course: CourseDraft) -> list[FieldError]:
-    errors = check_external_id(course.code, "code") + _name("name", course.name)
+    errors = check_external_id(course.code, "code") or check_text(
+        "code", course.code, MAX_CODE_LENGTH
+    )
+    errors += _name("name", course.name)
     for index, skill in enumerate(course.skills):
         errors += check_text(f"skills.{index}", skill, MAX_SKILL_LENGTH)
     if not 1 <= course.duration_minutes <= MAX_DURATION_MINUTES:
@@ -103,7 +106,11 @@ def _name(field_name: str, value: str) -> list[FieldError]:
 
 def check_assignment(due_on: date, recur_months: int | None, today: date) -> list[FieldError]:
     errors = _months("recurEveryMonths", recur_months)
-    if due_on < today:
+    if due_on > add_months(today, MAX_MONTHS):
+        errors.append(
+            FieldError("dueOn", ErrorCode.OUT_OF_RANGE, f"Due within {MAX_MONTHS} months of today.")
+        )
+    elif due_on < today:
         errors.append(
             FieldError(
                 "dueOn",
