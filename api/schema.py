@@ -29,6 +29,7 @@ from api.checkins.mutations import CheckInMutations
 from api.checkins.queries import CheckInQueries
 from api.checkins.subscriptions import CheckInSubscriptions
 from api.errors import Masking, should_mask
+from api.execution import SettlingExecution
 from api.gamification.achievements import (
     AchievementMutations,
     AchievementQueries,
@@ -159,6 +160,7 @@ def unguarded_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         scalar_overrides={Decimal: DECIMAL, datetime: DATETIME},
+        execution_context_class=SettlingExecution,
     )
     screen_inputs(built._schema)
     return built

@@ -114,7 +114,12 @@ async def award_event_points(
     )
     leads = by_owner(await sales.recently_qualified(rep_ids, since), lambda lead: lead.owner_id)
     done = by_owner(await check_ins.recently_acknowledged(rep_ids, since), lambda c: c.rep_id)
-    trained = by_owner(await training.recent_passes(rep_ids, since), lambda c: c.rep_id)
+    # Course points are never reversed: with no rule paying them there is nothing to read.
+    trained = (
+        by_owner(await training.recent_passes(organisation.id, rep_ids, since), lambda c: c.rep_id)
+        if any(rule.event is PointsEvent.TRAINING_COMPLETED for rule in rules)
+        else {}
+    )
     entries = []
     for rep_id in rep_ids:
         entries += _deal_entries(

@@ -285,7 +285,11 @@ async def _certifications(
     wanted = [rule for rule in rules if rule.kind is BadgeKind.CERTIFICATION]
     if not wanted:
         return []
-    passes = [c for c in await training.recent_passes(rep_ids, now - LOOK_BACK) if c.expires_on]
+    passes = [
+        c
+        for c in await training.recent_passes(organisation_id, rep_ids, now - LOOK_BACK)
+        if c.expires_on
+    ]
     courses = await training.courses_by_ids(organisation_id, [c.course_id for c in passes])
     earned = []
     for completion in passes:

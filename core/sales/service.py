@@ -260,7 +260,7 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
         await store.upsert(Deal, changed, DEAL_FIELDS)
         await rollups.apply(connection, org_id, deltas)
         # In the same transaction: what moved is evaluated if and only if it is stored.
-        await _moved(org_id, result.affected_rep_ids)
+        await moved(org_id, result.affected_rep_ids)
     return result
 
 
@@ -306,7 +306,7 @@ async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]
         await store.upsert(Lead, leads, LEAD_FIELDS)
         await rollups.apply(connection, org_id, deltas)
         # In the same transaction: what moved is evaluated if and only if it is stored.
-        await _moved(org_id, result.affected_rep_ids)
+        await moved(org_id, result.affected_rep_ids)
     return result
 
 
@@ -373,11 +373,11 @@ async def ingest_products(
         await store.upsert(Product, products, store.PRODUCT_UPSERT_FIELDS)
         await rollups.apply(connection, org_id, deltas)
         # In the same transaction: what moved is evaluated if and only if it is stored.
-        await _moved(org_id, result.affected_rep_ids)
+        await moved(org_id, result.affected_rep_ids)
     return result
 
 
-async def _moved(organisation_id: int, rep_ids: set[int]) -> None:
+async def moved(organisation_id: int, rep_ids: set[int]) -> None:
     """In the transaction that moved these reps' figures: their goals' stored figures are
     stale, and the reps are to be evaluated."""
     await figures.moved(organisation_id, rep_ids)

@@ -43,9 +43,8 @@ async def training_impact(
         for rep, day in (await store.first_passes(organisation.id, course_id)).items()
         if rep in population
     }
-    studied = {
-        rep: windows(day, days) for rep, day in firsts.items() if windows(day, days)[1].end < today
-    }
+    around = {rep: windows(day, days) for rep, day in firsts.items()}
+    studied = {rep: pair for rep, pair in around.items() if pair[1].end < today}
     controls = {
         rep: [
             other

@@ -18,12 +18,10 @@ from tortoise.transactions import in_transaction
 
 from core import clock
 from core.events import EventBus, training_channel
-from core.goals import figures
 from core.messages import TrainingCompleted
 from core.orgs import store as people
 from core.orgs.models import Organisation
-from core.outbox import store as outbox
-from core.sales.service import IngestResult, finish, not_found, screen
+from core.sales.service import IngestResult, finish, moved, not_found, screen
 from core.training import store
 from core.training.models import Assignment, Completion, Course
 from domain import training
@@ -167,13 +165,6 @@ async def _close_assignment(completion: Completion, now: datetime) -> None:
         )
 
 
-async def _moved(organisation_id: int, rep_ids: set[int]) -> None:
-    """In the transaction that stores completions: the reps' goal figures are stale and
-    the reps are to be evaluated (badges, points)."""
-    await figures.moved(organisation_id, rep_ids)
-    await outbox.record(organisation_id, rep_ids)
-
-
 async def record_completion(
     organisation: Organisation, new: NewCompletion, now: datetime
 ) -> Completion | list[FieldError]:
@@ -184,7 +175,7 @@ async def record_completion(
         completion = _completion(organisation, new, now)
         await completion.save()
         await _close_assignment(completion, now)
-        await _moved(organisation.id, {new.rep_id})
+        await moved(organisation.id, {new.rep_id})
     return completion
 
 
@@ -257,7 +248,7 @@ async def ingest(
                 await old.save(update_fields=list(CORRECTED))
                 stored.append(old)
             result.affected_rep_ids.add(new.rep_id)
-        await _moved(organisation.id, result.affected_rep_ids)
+        await moved(organisation.id, result.affected_rep_ids)
     return result, stored
 
 

@@ -112,13 +112,18 @@ async def first_passes(organisation_id: int, course_id: int) -> dict[int, int]:
     return first
 
 
-async def recent_passes(rep_ids: Sequence[int], since: datetime) -> list[Completion]:
+async def recent_passes(
+    organisation_id: int, rep_ids: Sequence[int], since: datetime
+) -> list[Completion]:
     """Passed completions recorded since `since` (by when they were recorded: an LMS may
     report a completion of last week today), oldest first."""
     if not rep_ids:
         return []
     return await Completion.filter(
-        rep_id__in=sorted(rep_ids), passed=True, recorded_at__gte=since
+        organisation_id=organisation_id,
+        rep_id__in=sorted(rep_ids),
+        passed=True,
+        recorded_at__gte=since,
     ).order_by("completed_at", "id")
 
 
