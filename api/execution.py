@@ -1,11 +1,14 @@
 """How a request's fields are awaited together: a field that fails lets the others finish.
 
-graphql-core cancels the other fields of a selection when one of them fails (a non-null
-field's error nulls its parent). A field cancelled in the middle of a statement can leave
-its connection half way through PostgreSQL's extended protocol — parsed, not yet bound —
-with the server waiting on it and its locks held, so that the next TRUNCATE, migration or
-ALTER waits behind it. Letting the others settle costs at most the time of statements
-already under way; the error is propagated as before."""
+graphql-core cancels the other fields of a selection (or items of a list) when one of them
+fails, since a non-null field's error nulls its parent. A field cancelled in the middle of
+a statement can leave its connection half way through PostgreSQL's extended protocol, with
+the server waiting on it (ClientRead) and its locks held: the next TRUNCATE, migration or
+ALTER waits behind it for minutes. Letting the others settle costs at most the time of the
+statements already under way; the error is propagated as before.
+
+graphql-core awaits fields through one module-level function, replaced here once, for
+every execution (queries, mutations, subscription events)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from asyncio import gather
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from graphql.execution import executor
 
 
 async def settled(values: Sequence[Awaitable[Any]]) -> list[Any]:
@@ -25,6 +28,8 @@ async def settled(values: Sequence[Awaitable[Any]]) -> list[Any]:
     return results
 
 
-class SettlingExecution(StrawberryGraphQLCoreExecutionContext):
-    def gather_async_work(self, values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
-        return settled(values)
+def gather_settled(*values: Awaitable[Any]) -> Awaitable[list[Any]]:
+    return settled(values)
+
+
+executor.gather_with_cancel = gather_settled  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from strawberry.extensions import (
 from strawberry.schema.types.base_scalars import DateTimeDefinition, DecimalDefinition, wrap_parser
 from strawberry.tools import merge_types
 
+import api.execution  # noqa: F401  (fields settle together: see the module)
 from api.audit import AuditQueries
 from api.auth.mutations import AuthMutations
 from api.auth.queries import AuthQueries
@@ -29,7 +30,6 @@ from api.checkins.mutations import CheckInMutations
 from api.checkins.queries import CheckInQueries
 from api.checkins.subscriptions import CheckInSubscriptions
 from api.errors import Masking, should_mask
-from api.execution import SettlingExecution
 from api.gamification.achievements import (
     AchievementMutations,
     AchievementQueries,
@@ -160,7 +160,6 @@ def unguarded_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         scalar_overrides={Decimal: DECIMAL, datetime: DATETIME},
-        execution_context_class=SettlingExecution,
     )
     screen_inputs(built._schema)
     return built

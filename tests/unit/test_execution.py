@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from graphql.execution import executor
 
-from api.execution import settled
+from api.execution import gather_settled, settled
+from api.schema import schema
 
 
 async def test_a_failure_waits_for_the_others_then_is_raised() -> None:
@@ -32,3 +34,8 @@ async def test_values_come_back_in_order() -> None:
         return n
 
     assert await settled([value(1, 0.02), value(2, 0)]) == [1, 2]
+
+
+def test_the_schema_executes_through_it() -> None:
+    assert schema is not None
+    assert executor.gather_with_cancel is gather_settled
