@@ -16,6 +16,8 @@ from core.checkins.models import ActionItem
 from core.goals import service as goals
 from core.goals import store as goal_store
 from core.goals.models import Goal, ProgressSnapshot
+from core.markets import store as market_store
+from core.markets.models import Market, MarketSize
 from core.orgs import store as people
 from core.orgs.models import Organisation, Role, Team, User
 from core.sales import store as sales
@@ -111,6 +113,8 @@ class Loaders:
     action_items: DataLoader[int, ActionItem | None]
     courses: DataLoader[int, Course | None]
     assignments: DataLoader[int, Assignment | None]
+    markets: DataLoader[int, Market | None]
+    market_sizes: DataLoader[int, list[MarketSize]]
 
 
 def create_loaders(organisation_id: int, now: datetime) -> Loaders:
@@ -121,6 +125,10 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
 
     async def organisations(ids: Sequence[int]) -> dict[int, Organisation]:
         return {org: await own_organisation()} if org in ids else {}
+
+    async def market_sizes(ids: Sequence[int]) -> list[MarketSize]:
+        found = await market_store.sizes_of(org, ids)
+        return [size for key in ids for size in found.get(key, [])]
 
     async def load_progress(keys: Sequence[Goal]) -> list[Progress | None]:
         measured = await goals.read_progress(await own_organisation(), keys, now, structure)
@@ -166,4 +174,6 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
         action_items=_by_key(lambda ids: checkin_store.action_items_by_ids(org, ids)),
         courses=_by_key(lambda ids: training_store.courses_by_ids(org, ids)),
         assignments=_by_key(lambda ids: training_store.assignments_by_ids(org, ids)),
+        markets=_by_key(lambda ids: market_store.markets_by_ids(org, ids)),
+        market_sizes=_grouped(market_sizes, lambda size: size.market_id),
     )

@@ -135,6 +135,10 @@ class Access:
             return self.is_admin
         return self.viewer.role in (Role.ADMIN, Role.MANAGER) and self.can_read_team(team_id)
 
+    def can_aim(self) -> bool:
+        """Read where markets are left to win (whitespace): admins, managers, read keys."""
+        return self.rep_ids is None or self.viewer.role is Role.MANAGER
+
     def can_ingest(self) -> bool:
         return self.is_admin or INGEST_SCOPE in self.viewer.scopes
 

@@ -46,6 +46,8 @@ from api.goals.queries import GoalQueries
 from api.goals.subscriptions import GoalSubscriptions
 from api.guard import guard
 from api.inputs import screen_inputs
+from api.markets.mutations import MarketMutations
+from api.markets.queries import MarketQueries
 from api.ops import CountErrors, Introspection
 from api.orgs.edits import EditMutations
 from api.orgs.mutations import CalendarMutations, OrgMutations
@@ -78,6 +80,7 @@ Query = merge_types(
         AuditQueries,
         TrendQueries,
         TrainingQueries,
+        MarketQueries,
     ),
 )
 Mutation = merge_types(
@@ -97,6 +100,7 @@ Mutation = merge_types(
         GoalEditMutations,
         ContestEditMutations,
         TrainingMutations,
+        MarketMutations,
     ),
 )
 Subscription = merge_types(

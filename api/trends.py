@@ -3,6 +3,7 @@ you may see, the best and worst movers, new-customer cohorts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated
@@ -14,6 +15,7 @@ from api.context import Info
 from api.errors import BadUserInput
 from api.goals.types import GoalOwner, MetricEnum, OwnerTypeEnum, owner_of
 from api.ids import parse_id
+from api.markets.scope import MarketCode, market_id_of
 from api.orgs.types import User
 from core.goals.models import OwnerType
 from core.metrics import trends
@@ -142,9 +144,11 @@ class TrendQueries:
         owner_type: OwnerTypeEnum = OwnerType.ORGANISATION,
         owner_id: strawberry.ID | None = None,
         compare_to: ComparisonEnum | None = None,
+        market: MarketCode = None,
     ) -> MetricSeries:
         period = _range(from_, to)
         scope, rep, team = await _scope(info, OwnerType(owner_type), owner_id)
+        scope = replace(scope, market_id=await market_id_of(info, Metric(metric), market))
         organisation = await info.context.loaders.own_organisation()
         try:
             points = buckets(
@@ -189,8 +193,10 @@ class TrendQueries:
         to: date,
         team_id: strawberry.ID | None = None,
         limit: int = 5,
+        market: MarketCode = None,
     ) -> Movers:
         period = _range(from_, to)
+        market_id = await market_id_of(info, Metric(metric), market)
         if not 1 <= limit <= MAX_MOVERS:
             raise BadUserInput(f"limit: between 1 and {MAX_MOVERS}.")
         access = await info.context.access()
@@ -202,7 +208,7 @@ class TrendQueries:
         length = period.end - period.start + timedelta(days=1)
         before = Period(period.start - length, period.end - length)
         organisation = await info.context.loaders.own_organisation()
-        found = await trends.moves(organisation, Metric(metric), period, before, reps)
+        found = await trends.moves(organisation, Metric(metric), period, before, reps, market_id)
         movers = [
             Mover(
                 rep_id=m.rep_id,

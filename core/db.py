@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "core.outbox.models",
     "core.audit.models",
     "core.training.models",
+    "core.markets.models",
     "gamification.models",
 ]
 

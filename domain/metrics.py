@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
+from domain.markets import share_of
 from domain.money import shown
 
 HUNDRED = Decimal(100)
@@ -26,14 +28,25 @@ class Metric(StrEnum):
     CONVERSION_RATE = "CONVERSION_RATE"
     TRAINING_COMPLETED = "TRAINING_COMPLETED"
     CERTIFIED = "CERTIFIED"
+    MARKET_SHARE = "MARKET_SHARE"
+    PENETRATION = "PENETRATION"
 
 
 RATES = frozenset(
-    {Metric.PROFIT_MARGIN, Metric.WIN_RATE, Metric.RETENTION_RATE, Metric.CONVERSION_RATE}
+    {
+        Metric.PROFIT_MARGIN,
+        Metric.WIN_RATE,
+        Metric.RETENTION_RATE,
+        Metric.CONVERSION_RATE,
+        Metric.MARKET_SHARE,
+        Metric.PENETRATION,
+    }
 )
 LEAD_METRICS = frozenset({Metric.LEADS, Metric.QUALIFIED_LEADS, Metric.CONVERSION_RATE})
 COST_METRICS = frozenset({Metric.GROSS_PROFIT, Metric.PROFIT_MARGIN})
-ACCOUNT_METRICS = frozenset({Metric.NEW_CUSTOMERS, Metric.RETENTION_RATE})
+ACCOUNT_METRICS = frozenset({Metric.NEW_CUSTOMERS, Metric.RETENTION_RATE, Metric.PENETRATION})
+# Measured against a declared market's size: a goal, a board or a series names the market.
+MARKET_METRICS = frozenset({Metric.MARKET_SHARE, Metric.PENETRATION})
 # Counted from training records (completions, certifications), scoped by course rather than
 # by product, region or segment.
 TRAINING_METRICS = frozenset({Metric.TRAINING_COMPLETED, Metric.CERTIFIED})
@@ -42,10 +55,12 @@ DEAL_METRICS = frozenset(Metric) - LEAD_METRICS - ACCOUNT_METRICS - TRAINING_MET
 # percentage is not money).
 MONEY = frozenset({Metric.REVENUE, Metric.GROSS_PROFIT})
 # Figures that only grow through a period (unless a record is corrected); the others are
-# rates and averages, judged on their level rather than their pace.
-CUMULATIVE = frozenset(Metric) - RATES - {Metric.AVERAGE_DEAL_SIZE}
+# rates and averages, judged on their level rather than their pace. Penetration grows as
+# accounts are won, over a size that does not; a market share is measured against the
+# market's revenue of the days gone by, a level.
+CUMULATIVE = frozenset(Metric) - RATES - {Metric.AVERAGE_DEAL_SIZE} | {Metric.PENETRATION}
 # Counts of things: a bonus may pay an amount for each.
-COUNTS = CUMULATIVE - MONEY
+COUNTS = CUMULATIVE - MONEY - RATES
 
 
 def count_of(metric: Metric | None, value: Decimal | None) -> int | None:
@@ -68,7 +83,8 @@ class Totals:
     `previous_customers` are the accounts with a won deal in the previous period of equal
     length, `retained` those of them with one in this period too; `completions` are passed
     course completions in the period, `certified` the people whose certification is valid
-    on its last day.
+    on its last day; `customers` the accounts with a won deal in the period, against a
+    market's `addressable` accounts and its exact revenue over the days measured.
     """
 
     revenue: Decimal = Decimal(0)
@@ -84,6 +100,9 @@ class Totals:
     converted: int = 0
     completions: int = 0
     certified: int = 0
+    customers: int = 0
+    addressable: int | None = None
+    market_revenue: Fraction | None = None
 
 
 def has_activity(totals: Totals) -> bool:
@@ -149,3 +168,7 @@ def value_of(metric: Metric, totals: Totals) -> Decimal | None:
             return Decimal(t.completions)
         case Metric.CERTIFIED:
             return Decimal(t.certified)
+        case Metric.MARKET_SHARE:
+            return share_of(t.revenue, t.market_revenue)
+        case Metric.PENETRATION:
+            return _rate(t.customers, t.addressable) if t.addressable else None

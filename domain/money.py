@@ -12,6 +12,8 @@ to the currency's minor unit (and percentages to two places).
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from math import floor
 
 PLACES = 4
 KEPT = Decimal(1).scaleb(-PLACES)
@@ -35,6 +37,13 @@ def kept(value: Decimal) -> Decimal:
 def shown(value: Decimal) -> Decimal:
     """A figure as it is shown: two places, half up."""
     return value.quantize(SHOWN, rounding=ROUND_HALF_UP)
+
+
+def shown_exact(value: Fraction) -> Decimal:
+    """`shown` of an exact ratio (a share of a prorated market): rounded once, from the
+    exact value, so a half that no finite decimal holds still rounds up."""
+    cents = floor(abs(value) * 100 + Fraction(1, 2))
+    return Decimal(cents if value >= 0 else -cents).scaleb(-2)
 
 
 def shown_or_none(value: Decimal | None) -> Decimal | None:

@@ -20,7 +20,14 @@ from domain.inputs import (
     in_range,
     usable,
 )
-from domain.metrics import COST_METRICS, LEAD_METRICS, RATES, TRAINING_METRICS, Metric
+from domain.metrics import (
+    COST_METRICS,
+    LEAD_METRICS,
+    MARKET_METRICS,
+    RATES,
+    TRAINING_METRICS,
+    Metric,
+)
 from domain.money import MAX_MONEY, PLACES, fits_kept
 from domain.periods import Period, PeriodKind, add_years, following, period_containing
 from domain.targets import TargetKind, TargetSpec, achievability
@@ -61,6 +68,8 @@ class ViolationCode(StrEnum):
     BEYOND_REACH = "BEYOND_REACH"
     PERIOD_OUT_OF_RANGE = "PERIOD_OUT_OF_RANGE"
     HISTORICAL_NOT_OVER = "HISTORICAL_NOT_OVER"
+    MARKET_REQUIRED = "MARKET_REQUIRED"
+    MARKET_SIZE_MISSING = "MARKET_SIZE_MISSING"
 
 
 class Criterion(StrEnum):
@@ -115,6 +124,10 @@ class GoalDraft:
     filters_sales: bool = False
     filters_courses: bool = False
     not_certifying: tuple[str, ...] = ()
+    # A declared market given; found, but without the size the metric is measured against
+    # over the period (its revenue on every day, its addressable accounts).
+    filters_market: bool = False
+    market_unsized: str | None = None
     has_cost_data: bool = True
     best_history: Decimal | None = None
     achievability: Decimal | None = None
@@ -232,6 +245,16 @@ def _specific(draft: GoalDraft) -> list[Violation]:
 
 def _owner_and_scope(draft: GoalDraft) -> list[Violation]:
     found = []
+    if draft.metric in MARKET_METRICS and not draft.filters_market:
+        found.append(
+            Violation(
+                Criterion.SPECIFIC,
+                ViolationCode.MARKET_REQUIRED,
+                f"{draft.metric} is measured against a declared market: name it in "
+                "scope.market.",
+                "scope.market",
+            )
+        )
     if not draft.owner_found:
         found.append(
             Violation(
@@ -293,13 +316,33 @@ def _measurable(draft: GoalDraft) -> list[Violation]:
                 "scope.productIds",
             )
         )
-    return found + _training_scope(draft)
+    return found + _training_scope(draft) + _market_scope(draft)
+
+
+def _market_scope(draft: GoalDraft) -> list[Violation]:
+    """A market stands for its own region, segment and products, and has a size to be
+    measured against only where one is declared."""
+    if not draft.filters_market or draft.metric in TRAINING_METRICS:
+        return []  # a training goal scoped by a market is refused with the other sales terms
+    if draft.filters_sales:
+        message = "A market stands for its region, segment and products: give it alone."
+        return [_not_applicable(message, "scope.market")]
+    if draft.metric in MARKET_METRICS and draft.market_unsized:
+        return [
+            Violation(
+                Criterion.MEASURABLE,
+                ViolationCode.MARKET_SIZE_MISSING,
+                draft.market_unsized,
+                "scope.market",
+            )
+        ]
+    return []
 
 
 def _training_scope(draft: GoalDraft) -> list[Violation]:
     """Training figures count courses, sales figures count sales: neither is scoped by the
     other's terms, and only a certifying course has people certified in it."""
-    if draft.metric in TRAINING_METRICS and draft.filters_sales:
+    if draft.metric in TRAINING_METRICS and (draft.filters_sales or draft.filters_market):
         message = "A training goal counts courses: scope it by courseIds, not by sales."
         return [_not_applicable(message, "scope")]
     if draft.metric is not None and draft.metric not in TRAINING_METRICS and draft.filters_courses:

@@ -44,11 +44,13 @@ async def leaderboard(
     period: Period,
     team_id: int | None,
     minimum_sample: int | None = None,
+    market_id: int | None = None,
 ) -> list[tuple[User, Standing]]:
-    """Everyone of the team (and the teams below it), or of the organisation, with figures,
-    ranked; a rate or an average below the minimum sample stands unranked."""
+    """Everyone of the team (and the teams below it), or of the organisation, with figures
+    (in a market, when given), ranked; a rate or an average below the minimum sample
+    stands unranked."""
     _, users = await _board_people(organisation, team_id)
-    totals = await totals_of_reps(organisation, metric, period, sorted(users))
+    totals = await totals_of_reps(organisation, metric, period, sorted(users), market_id)
     board = [key for key in sorted(users) if _on_board(users[key], totals[key])]
     sample = minimum_sample_of(organisation, metric, minimum_sample)
     figures = [_figure(key, metric, totals[key]) for key in board]
@@ -109,15 +111,16 @@ async def team_leaderboard(
     period: Period,
     parent_id: int | None,
     minimum_sample: int | None = None,
+    market_id: int | None = None,
 ) -> list[tuple[int, list[User], Standing]]:
     """The teams right below `parent_id` (the top teams when None) ranked on their figure,
     each with its people who sell (sub-teams included)."""
     structure = await Structure.load(organisation.id)
     teams = sorted(team for team, parent in structure.parents.items() if parent == parent_id)
-    totals = await totals_of_teams(organisation, metric, period, teams)
+    totals = await totals_of_teams(organisation, metric, period, teams, market_id)
     reps_of = {team: members(team, structure.parents, structure.teams_of) for team in teams}
     users = await people.users_by_ids(organisation.id, [r for rs in reps_of.values() for r in rs])
-    sellers = await totals_of_reps(organisation, metric, period, sorted(users))
+    sellers = await totals_of_reps(organisation, metric, period, sorted(users), market_id)
     sample = minimum_sample_of(organisation, metric, minimum_sample)
     ranked = rank([_figure(team, metric, totals[team]) for team in teams], sample or 0)
     return [

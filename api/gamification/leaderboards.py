@@ -15,6 +15,7 @@ from api.errors import BadUserInput
 from api.goals.types import MetricEnum
 from api.ids import parse_id
 from api.live import while_signed_in
+from api.markets.scope import MarketCode, market_id_of
 from core.events import figures_channel
 from core.messages import FiguresMoved
 from core.orgs.models import User
@@ -154,17 +155,21 @@ async def _board(
     team_id: strawberry.ID | None,
     minimum_sample: int | None,
     ranked_by: Ranking = Ranking.FIGURE,
+    market: str | None = None,
 ) -> tuple[Leaderboard, set[int]]:
     """The board, and the reps on it (whose changes can move it)."""
     team = await _scope(info, team_id)
     organisation = await info.context.loaders.own_organisation()
     if ranked_by is Ranking.ATTAINMENT:
+        if market is not None:
+            raise BadUserInput("market: a board by attainment ranks goals, which name their own.")
         standings = await attainment_leaderboard(
             organisation, metric, period, team, info.context.now
         )
         sample = None
     else:
-        standings = await leaderboard(organisation, metric, period, team, minimum_sample)
+        market_id = await market_id_of(info, metric, market)
+        standings = await leaderboard(organisation, metric, period, team, minimum_sample, market_id)
         sample = minimum_sample_of(organisation, metric, minimum_sample)
     board = Leaderboard(
         metric=metric,
@@ -198,10 +203,11 @@ class LeaderboardQueries:
         team_id: strawberry.ID | None = None,
         minimum_sample: MinimumSample = None,
         ranked_by: RankingEnum = Ranking.FIGURE,
+        market: MarketCode = None,
     ) -> Leaderboard:
         period = _period(period_start, period_end)
         board, _ = await _board(
-            info, Metric(metric), period, team_id, minimum_sample, Ranking(ranked_by)
+            info, Metric(metric), period, team_id, minimum_sample, Ranking(ranked_by), market
         )
         return board
 
@@ -214,11 +220,15 @@ class LeaderboardQueries:
         period_end: date,
         team_id: strawberry.ID | None = None,
         minimum_sample: MinimumSample = None,
+        market: MarketCode = None,
     ) -> TeamLeaderboard:
         period = _period(period_start, period_end)
         team = await _scope(info, team_id)
         organisation = await info.context.loaders.own_organisation()
-        ranked = await team_leaderboard(organisation, Metric(metric), period, team, minimum_sample)
+        market_id = await market_id_of(info, Metric(metric), market)
+        ranked = await team_leaderboard(
+            organisation, Metric(metric), period, team, minimum_sample, market_id
+        )
         teams = await info.context.loaders.teams.load_many([t for t, _, _ in ranked])
         return TeamLeaderboard(
             metric=metric,
@@ -264,17 +274,23 @@ class LeaderboardSubscriptions:
         period_end: date,
         team_id: strawberry.ID | None = None,
         minimum_sample: MinimumSample = None,
+        market: MarketCode = None,
     ) -> AsyncGenerator[Leaderboard, None]:
         period = _period(period_start, period_end)
         organisation_id = (await info.context.access()).viewer.organisation_id
+        figure = Ranking.FIGURE
         async with info.context.bus.subscribe(figures_channel(organisation_id)) as events:
-            board, reps = await _board(info, Metric(metric), period, team_id, minimum_sample)
+            board, reps = await _board(
+                info, Metric(metric), period, team_id, minimum_sample, figure, market
+            )
             yield board
             ranks = [(e.rep_id, e.rank) for e in board.entries]
             async for event in while_signed_in(info, events):
                 if not isinstance(event, FiguresMoved) or not reps.intersection(event.rep_ids):
                     continue
-                board, reps = await _board(info, Metric(metric), period, team_id, minimum_sample)
+                board, reps = await _board(
+                    info, Metric(metric), period, team_id, minimum_sample, figure, market
+                )
                 moved = [(e.rep_id, e.rank) for e in board.entries]
                 if moved != ranks:
                     ranks = moved

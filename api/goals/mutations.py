@@ -57,6 +57,11 @@ class ScopeInput:
         default_factory=list,
         description="Courses by code: what a TRAINING_COMPLETED or CERTIFIED goal counts.",
     )
+    market: str | None = strawberry.field(
+        default=None,
+        description="A declared market by code: its region, segment and products (given "
+        "alone); what a MARKET_SHARE or PENETRATION goal is measured against.",
+    )
 
 
 @strawberry.input
@@ -132,6 +137,7 @@ class CreateGoalInput:
                 tuple(scope.regions),
                 tuple(scope.segments),
                 tuple(scope.course_ids),
+                scope.market,
             ),
             rationale=self.rationale,
             # An id that cannot name a goal still counts as given, and is then not found.

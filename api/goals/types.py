@@ -14,6 +14,7 @@ from api.context import Info
 from api.gamification.types import Award
 from api.loaders import at_once
 from api.lookahead import asks_for
+from api.markets.types import Market
 from api.orgs.types import Organisation, Team, User
 from api.sales.types import Product
 from api.training.types import Course
@@ -163,6 +164,7 @@ class GoalScope:
     regions: list[str]
     segments: list[str]
     course_ids: strawberry.Private[list[int]]
+    market_id: strawberry.Private[int | None]
 
     @strawberry.field
     async def products(self, info: Info) -> list[Product]:
@@ -173,6 +175,13 @@ class GoalScope:
     async def courses(self, info: Info) -> list[Course]:
         found = await info.context.loaders.courses.load_many(self.course_ids)
         return [Course.of(course) for course in found if course is not None]
+
+    @strawberry.field(description="The declared market the goal counts in, if any.")
+    async def market(self, info: Info) -> Market | None:
+        if self.market_id is None:
+            return None
+        found = await info.context.loaders.markets.load(self.market_id)
+        return Market.of(found) if found is not None else None
 
 
 @strawberry.type
@@ -253,6 +262,7 @@ class Goal:
                 regions=list(scope.get("regions", [])),
                 segments=list(scope.get("segments", [])),
                 course_ids=list(scope.get("courseIds", [])),
+                market_id=scope.get("marketId"),
             ),
         )
 

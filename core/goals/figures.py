@@ -75,10 +75,20 @@ async def moved(organisation_id: int, rep_ids: Collection[int]) -> None:
 async def restructured(organisation_id: int) -> None:
     """Someone moved between teams (or a team moved): every team's and the organisation's
     goals are stale. Call inside the transaction that moved them."""
+    await _all_stale(organisation_id, " AND g.owner_type <> 'REP'")
+
+
+async def remeasured(organisation_id: int) -> None:
+    """What goals are measured against changed (a market's definition or size): every
+    goal of the organisation is stale. Call inside the transaction that changed it."""
+    await _all_stale(organisation_id, "")
+
+
+async def _all_stale(organisation_id: int, condition: str) -> None:
     connection = _connection()
     version = await _bump(connection, organisation_id)
     params = Params(connection)
-    which = lambda: f"g.organisation_id = {params(organisation_id)} AND g.owner_type <> 'REP'"  # noqa: E731
+    which = lambda: f"g.organisation_id = {params(organisation_id)}{condition}"  # noqa: E731
     await connection.execute_query(_invalidate(params, version, which), params.values)
 
 

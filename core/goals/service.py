@@ -13,8 +13,11 @@ from zoneinfo import ZoneInfo
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from core import clock
 from core.goals import figures, store
 from core.goals.models import BaselineSource, Goal, OwnerType
+from core.markets import store as markets
+from core.markets.models import Market
 from core.metrics import store as rollups
 from core.metrics.store import Measure, Scope
 from core.orgs import store as people
@@ -23,6 +26,7 @@ from core.sales import store as sales
 from core.training import store as training
 from domain import smart
 from domain.inputs import usable
+from domain.markets import MarketSize, addressable_in, revenue_over
 from domain.metrics import CUMULATIVE, Metric, Totals, value_of
 from domain.money import shown_or_none
 from domain.periods import (
@@ -46,6 +50,7 @@ class ScopeFilter:
     regions: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
     course_codes: tuple[str, ...] = ()
+    market_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,13 +136,15 @@ def scope_of(goal: Goal, structure: Structure) -> Scope:
         regions=tuple(scope.get("regions", ())),
         segments=tuple(scope.get("segments", ())),
         course_ids=tuple(scope.get("courseIds", ())),
+        market_id=scope.get("marketId"),
     )
 
 
 def _measure(
-    key: Hashable, metric: Metric, scope: Scope, period: Period, fiscal_start_month: int
+    key: Hashable, metric: Metric, scope: Scope, period: Period, organisation: Organisation
 ) -> Measure:
-    before = preceding(period, fiscal_start_month)
+    before = preceding(period, organisation.fiscal_year_start_month)
+    today = local_today(clock.now(), ZoneInfo(organisation.timezone))
     return Measure(
         key,
         metric,
@@ -146,6 +153,7 @@ def _measure(
         period.end.toordinal(),
         before.start.toordinal(),
         before.end.toordinal(),
+        through_day=min(period.end, today).toordinal(),
     )
 
 
@@ -165,14 +173,22 @@ async def create_goal(
     owner_found = structure.owner_exists(new.owner_type, new.owner_id)
     products = await sales.products_by_external_id(organisation.id, new.scope.product_external_ids)
     regions, segments = await sales.known_regions_and_segments(organisation.id)
+    declared_regions, declared_segments = await markets.declared_regions_and_segments(
+        organisation.id
+    )
+    regions, segments = regions | declared_regions, segments | declared_segments
     courses = await training.courses_by_code(organisation.id, new.scope.course_codes)
+    market_code = new.scope.market_code
+    market = (await markets.markets_by_code(organisation.id, [market_code])).get(market_code or "")
     scope = Scope(
         rep_ids=structure.reps_of(new.owner_type, new.owner_id) if owner_found else (),
         product_ids=tuple(sorted(p.id for p in products.values())),
         regions=new.scope.regions,
         segments=new.scope.segments,
         course_ids=tuple(sorted(c.id for c in courses.values())),
+        market_id=market.id if market else None,
     )
+    sizes = (await markets.facts(organisation.id, [market.id]))[market.id].sizes if market else ()
     parent = await store.find_goal(organisation.id, new.parent_id) if new.parent_id else None
 
     parent_facts = None
@@ -198,11 +214,11 @@ async def create_goal(
         for index, (period, _, baseline_period) in enumerate(planned):
             if baseline_period is not None:
                 measures.append(
-                    _measure(("baseline", index), new.metric, scope, baseline_period, fiscal)
+                    _measure(("baseline", index), new.metric, scope, baseline_period, organisation)
                 )
             for position, past in enumerate(comparable_history(period, fiscal)):
                 measures.append(
-                    _measure(("history", index, position), new.metric, scope, past, fiscal)
+                    _measure(("history", index, position), new.metric, scope, past, organisation)
                 )
         looked_up = {
             key: value_of(new.metric, t)
@@ -234,7 +250,9 @@ async def create_goal(
                 period=slot[0] if slot else None,
                 today=today,
                 owner_is_organisation=new.owner_type is OwnerType.ORGANISATION,
-                unknown_scope=_unknown_scope(new.scope, products, regions, segments, courses),
+                unknown_scope=_unknown_scope(
+                    new.scope, products, regions, segments, courses, market
+                ),
                 filters_products=bool(new.scope.product_external_ids),
                 filters_sales=bool(
                     new.scope.product_external_ids or new.scope.regions or new.scope.segments
@@ -243,6 +261,8 @@ async def create_goal(
                 not_certifying=tuple(
                     code for code, c in courses.items() if c.certification_months is None
                 ),
+                filters_market=market_code is not None,
+                market_unsized=_unsized(new.metric, market, sizes, slot[0]) if slot else None,
                 has_cost_data=has_cost_data,
                 best_history=best,
                 achievability=achievability(target, best) if target is not None else None,
@@ -343,23 +363,49 @@ def _unknown_scope(
     regions: set[str],
     segments: set[str],
     courses: dict[str, object],
+    market: Market | None,
 ) -> dict[str, list[str]]:
     return {
         "scope.productIds": [p for p in scope.product_external_ids if p not in products],
         "scope.regions": [r for r in scope.regions if r not in regions],
         "scope.segments": [s for s in scope.segments if s not in segments],
         "scope.courseIds": [c for c in scope.course_codes if c not in courses],
+        "scope.market": [scope.market_code] if scope.market_code and market is None else [],
     }
 
 
-def _scope_json(scope: Scope) -> dict[str, list[object]] | None:
+def _unsized(
+    metric: Metric | None, market: Market | None, sizes: Sequence[MarketSize], period: Period
+) -> str | None:
+    """Why a market goal cannot be measured over its period, if it cannot: no revenue
+    declared for some of its days (a share), no addressable accounts (penetration)."""
+    if market is None:
+        return None
+    days = f"{period.start.isoformat()} to {period.end.isoformat()}"
+    if metric is Metric.MARKET_SHARE and revenue_over(sizes, period.start, period.end) is None:
+        return (
+            f"{market.code} has no revenue declared for every day of {days}: give its "
+            "size with setMarketSize."
+        )
+    if metric is Metric.PENETRATION and addressable_in(sizes, period.start, period.end) is None:
+        return (
+            f"{market.code} has no addressable accounts declared for {days}: give its "
+            "size with setMarketSize."
+        )
+    return None
+
+
+def _scope_json(scope: Scope) -> dict[str, object] | None:
     found = {
         "productIds": list(scope.product_ids),
         "regions": list(scope.regions),
         "segments": list(scope.segments),
         "courseIds": list(scope.course_ids),
     }
-    return {key: value for key, value in found.items() if value} or None
+    kept: dict[str, object] = {key: value for key, value in found.items() if value}
+    if scope.market_id is not None:
+        kept["marketId"] = scope.market_id
+    return kept or None
 
 
 def _distinct(violations: list[smart.Violation]) -> list[smart.Violation]:
@@ -392,7 +438,7 @@ async def measure_goals(
                 goal.metric,
                 scope_of(goal, structure),
                 period_of(goal),
-                organisation.fiscal_year_start_month,
+                organisation,
             )
             for goal in goals
         ],
@@ -472,7 +518,7 @@ async def _backfill_history(
                     goal.metric,
                     scope_of(goal, structure),
                     Period(goal.period_start, day),
-                    organisation.fiscal_year_start_month,
+                    organisation,
                 )
             )
             day += timedelta(days=1)
@@ -568,13 +614,20 @@ async def snapshot_running_goals(organisation: Organisation, now: datetime) -> i
 
 
 async def totals_of_reps(
-    organisation: Organisation, metric: Metric, period: Period, rep_ids: Sequence[int]
+    organisation: Organisation,
+    metric: Metric,
+    period: Period,
+    rep_ids: Sequence[int],
+    market_id: int | None = None,
 ) -> dict[int, Totals]:
-    """Each rep's own totals for a metric over a period: one statement for any number."""
-    fiscal = organisation.fiscal_year_start_month
+    """Each rep's own totals for a metric over a period (in a market): one statement for
+    any number."""
     totals = await _totals(
         organisation.id,
-        [_measure(rep, metric, Scope(rep_ids=(rep,)), period, fiscal) for rep in rep_ids],
+        [
+            _measure(rep, metric, Scope(rep_ids=(rep,), market_id=market_id), period, organisation)
+            for rep in rep_ids
+        ],
     )
     return {rep: totals[rep] for rep in rep_ids}
 
@@ -595,7 +648,7 @@ async def rep_figures(
     totals = await _totals(
         organisation.id,
         [
-            _measure((index, metric), metric, scope, period, organisation.fiscal_year_start_month)
+            _measure((index, metric), metric, scope, period, organisation)
             for index, period in enumerate(periods)
             for metric in metrics
         ],
@@ -614,10 +667,7 @@ async def daily_figures(
     scope = Scope(rep_ids=(rep_id,))
     totals = await _totals(
         organisation.id,
-        [
-            _measure(day, metric, scope, Period(day, day), organisation.fiscal_year_start_month)
-            for day in days
-        ],
+        [_measure(day, metric, scope, Period(day, day), organisation) for day in days],
     )
     return {day: value_of(metric, totals[day]) for day in days}
 
@@ -628,17 +678,21 @@ async def totals_over(
     wanted: Sequence[tuple[Hashable, Scope, Period]],
 ) -> dict[Hashable, Totals]:
     """Totals of `metric` for each (key, scope, period): a few statements for all."""
-    fiscal = organisation.fiscal_year_start_month
     return await _totals(
         organisation.id,
-        [_measure(key, metric, scope, period, fiscal) for key, scope, period in wanted],
+        [_measure(key, metric, scope, period, organisation) for key, scope, period in wanted],
     )
 
 
 async def totals_of_teams(
-    organisation: Organisation, metric: Metric, period: Period, team_ids: Sequence[int]
+    organisation: Organisation,
+    metric: Metric,
+    period: Period,
+    team_ids: Sequence[int],
+    market_id: int | None = None,
 ) -> dict[int, Totals]:
-    """Each team's totals (with the teams below it) for a metric over a period."""
+    """Each team's totals (with the teams below it) for a metric over a period (in a
+    market)."""
     structure = await Structure.load(organisation.id)
     totals = await _totals(
         organisation.id,
@@ -646,9 +700,9 @@ async def totals_of_teams(
             _measure(
                 team,
                 metric,
-                Scope(rep_ids=structure.reps_of(OwnerType.TEAM, team)),
+                Scope(rep_ids=structure.reps_of(OwnerType.TEAM, team), market_id=market_id),
                 period,
-                organisation.fiscal_year_start_month,
+                organisation,
             )
             for team in team_ids
         ],

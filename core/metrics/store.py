@@ -8,17 +8,21 @@ cost follows the size of the answer, not the length of history.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import partial
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.markets import store as markets
 from core.sql import Params
+from domain.markets import addressable_in, revenue_over
 from domain.metrics import (
     ACCOUNT_METRICS,
     DEAL_METRICS,
     LEAD_METRICS,
+    MARKET_METRICS,
     TRAINING_METRICS,
     Metric,
     Totals,
@@ -105,13 +109,15 @@ async def apply(connection: BaseDBAsyncClient, organisation_id: int, deltas: Del
 @dataclass(frozen=True)
 class Scope:
     """Whose figures and which of them: reps (None for the whole organisation), and the
-    products, regions and segments to keep (empty: all) — or, for training, the courses."""
+    products, regions and segments to keep (empty: all) — or, for training, the courses;
+    or a declared market, which stands for its region, segment and products."""
 
     rep_ids: tuple[int, ...] | None
     product_ids: tuple[int, ...] = ()
     regions: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
     course_ids: tuple[int, ...] = ()
+    market_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,9 @@ class Measure:
     # The period compared with (retention): the previous one of the same kind.
     previous_first: int
     previous_last: int
+    # The last day gone by (a market's revenue is compared over the days measured so far);
+    # None: the whole period.
+    through_day: int | None = None
 
 
 @dataclass
@@ -218,6 +227,10 @@ async def totals(
     """Totals for every measure, reading only the families of figures their metrics need:
     at most two statements a family (reps' measures, organisation-wide ones)."""
     found: dict[int, dict[str, Any]] = {index: {} for index in range(len(measures))}
+    in_markets = await markets.facts(
+        organisation_id, {m.scope.market_id for m in measures if m.scope.market_id is not None}
+    )
+    measures = [_in_market(measure, in_markets) for measure in measures]
     for org_wide in (False, True):
         group = [i for i, m in enumerate(measures) if (m.scope.rep_ids is None) == org_wide]
         families = (
@@ -231,7 +244,36 @@ async def totals(
             readable = [i for i in indexes if measures[i].scope.rep_ids != ()]
             if readable:
                 await family(connection, organisation_id, measures, readable, found, org_wide)
+    for index, measure in enumerate(measures):
+        market = in_markets.get(measure.scope.market_id or 0)
+        if measure.metric in MARKET_METRICS and market is not None:
+            first, last = date.fromordinal(measure.first_day), date.fromordinal(measure.last_day)
+            through = date.fromordinal(
+                min(measure.through_day or last.toordinal(), last.toordinal())
+            )
+            found[index].update(
+                market_revenue=revenue_over(market.sizes, first, through),
+                addressable=addressable_in(market.sizes, first, last),
+            )
     return {measures[index].key: Totals(**values) for index, values in found.items()}
+
+
+def _in_market(measure: Measure, found: dict[int, markets.MarketFacts]) -> Measure:
+    """A market's measure as the region, segment and products it stands for (one not found
+    counts nobody)."""
+    market_id = measure.scope.market_id
+    if market_id is None:
+        return measure
+    market = found.get(market_id)
+    if market is None:
+        return replace(measure, scope=replace(measure.scope, rep_ids=()))
+    scope = replace(
+        measure.scope,
+        product_ids=market.product_ids,
+        regions=(market.region,) if market.region else (),
+        segments=(market.segment,) if market.segment else (),
+    )
+    return replace(measure, scope=scope)
 
 
 def _int(value: Any) -> int:
@@ -292,20 +334,21 @@ async def _account_totals(
 ) -> None:
     spec = _spec(connection, measures, indexes, with_products=True)
     org = partial(spec.params, organisation_id)
-    # Accounts won in the period whose first win in the same scope is not earlier.
+    # Accounts won in the period, and those whose first win in the same scope is not earlier.
     new_customers = await connection.execute_query_dict(
-        f"{spec.cte()} SELECT spec.k AS k, COUNT(DISTINCT a.account_id) AS n "
+        f"{spec.cte()} SELECT spec.k AS k, COUNT(DISTINCT a.account_id) AS customers, "
+        "COUNT(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM account_day b JOIN spec s2 "
+        f"ON s2.k = spec.k AND {_matches('b', org_wide, 's2')} WHERE b.account_id = a.account_id "
+        f"AND b.organisation_id = {org()} AND b.won > 0 AND b.day < spec.s) "
+        "THEN a.account_id END) AS n "
         f"FROM spec JOIN account_day a ON a.organisation_id = {org()} AND a.won > 0"
         f"{spec.bounds('a', org_wide)} "
         f"AND a.day BETWEEN spec.s AND spec.e AND {_matches('a', org_wide)} "
-        "WHERE NOT EXISTS (SELECT 1 FROM account_day b JOIN spec s2 ON s2.k = spec.k "
-        f"AND {_matches('b', org_wide, 's2')} WHERE b.account_id = a.account_id "
-        f"AND b.organisation_id = {org()} AND b.won > 0 AND b.day < spec.s) "
         "GROUP BY spec.k",
         spec.params.values,
     )
     for row in new_customers:
-        found[row["k"]]["new_customers"] = _int(row["n"])
+        found[row["k"]].update(new_customers=_int(row["n"]), customers=_int(row["customers"]))
     # Accounts won in the period compared with, and which of them were won again.
     spec = _spec(connection, measures, indexes, with_products=True)
     org = partial(spec.params, organisation_id)

@@ -63,11 +63,16 @@ class Move:
 
 
 async def moves(
-    organisation: Organisation, metric: Metric, period: Period, before: Period, reps: Sequence[int]
+    organisation: Organisation,
+    metric: Metric,
+    period: Period,
+    before: Period,
+    reps: Sequence[int],
+    market_id: int | None = None,
 ) -> list[Move]:
-    """Each rep's figure over `period` and over `before`."""
-    wanted = [((rep, 0), Scope(rep_ids=(rep,)), period) for rep in reps]
-    wanted += [((rep, 1), Scope(rep_ids=(rep,)), before) for rep in reps]
+    """Each rep's figure over `period` and over `before` (in a market, when given)."""
+    wanted = [((rep, 0), Scope(rep_ids=(rep,), market_id=market_id), period) for rep in reps]
+    wanted += [((rep, 1), Scope(rep_ids=(rep,), market_id=market_id), before) for rep in reps]
     totals = await totals_over(organisation, metric, wanted)
     return [
         Move(

@@ -1,0 +1,1 @@
+"""Markets over GraphQL: declarations, sizes and whitespace."""

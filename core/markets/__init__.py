@@ -1,0 +1,1 @@
+"""Declared markets: their definitions, sizes, figures and whitespace."""
