@@ -179,7 +179,8 @@ async def create_goal(
     regions, segments = regions | declared_regions, segments | declared_segments
     courses = await training.courses_by_code(organisation.id, new.scope.course_codes)
     market_code = new.scope.market_code
-    market = (await markets.markets_by_code(organisation.id, [market_code])).get(market_code or "")
+    named = await markets.markets_by_code(organisation.id, [market_code] if market_code else [])
+    market = named.get(market_code or "")
     scope = Scope(
         rep_ids=structure.reps_of(new.owner_type, new.owner_id) if owner_found else (),
         product_ids=tuple(sorted(p.id for p in products.values())),

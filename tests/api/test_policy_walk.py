@@ -235,7 +235,8 @@ GUARDED = {
 OPEN = {
     "User", "Organisation", "Product", "Badge", "BadgeRule", "BonusPlan", "BonusTier",
     "FlatBonus", "Contest", "Prize", "PointsRule", "Holiday", "Leaderboard", "LeaderboardEntry",
-    "PointsLeaderboard", "TeamLeaderboard", "TeamStanding", "Course", "SkillMapping",
+    "PointsLeaderboard", "TeamLeaderboard", "TeamStanding", "Course", "SkillMapping", "Market",
+    "MarketSize",
 }  # fmt: skip
 # Reached only through a guarded object, as the viewer's own, by an admin, as an answer to
 # the viewer's own mutation, or made by a root field that checks whose figures they are
@@ -247,7 +248,8 @@ ENCLOSED = {
     "InputErrors", "SmartViolation", "SmartViolations", "AwardEvent", "CheckInEvent",
     "RetryLater", "AwardPeriod", "AuditEntry", "PayoutsMoved", "SkippedPayout", "MetricSeries",
     "SeriesPoint", "Movers", "Mover", "CustomerCohort", "MyTraining", "TrainingImpact",
-    "ImpactGroup", "TrainingEvent", "TrainingAssigned", "CourseSuggestion",
+    "ImpactGroup", "TrainingEvent", "TrainingAssigned", "CourseSuggestion", "MarketWhitespace",
+    "MarketAccount", "CrossSell",
 }  # fmt: skip
 
 
