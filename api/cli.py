@@ -315,7 +315,7 @@ def _parser() -> argparse.ArgumentParser:
         "an unreachable database.",
     )
     load.add_argument(
-        "kind", choices=["deals", "leads", "accounts", "products", "reps", "trainings"]
+        "kind", choices=["deals", "leads", "accounts", "products", "reps", "trainings", "markets"]
     )
     load.add_argument("file", type=Path)
     load.add_argument(

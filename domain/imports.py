@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import ErrorCode, FieldError
 from domain.expressions import Expression, ExpressionError
+from domain.markets import MarketDraft, MarketRecord, MarketSize
 from domain.money import kept
 from domain.records import (
     AccountRecord,
@@ -35,6 +36,7 @@ class Kind(StrEnum):
     PRODUCTS = "products"
     REPS = "reps"
     TRAININGS = "trainings"
+    MARKETS = "markets"
 
 
 # Every field a kind knows; the required ones first. `owner` is a rep's email or name.
@@ -79,11 +81,20 @@ FIELDS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("external_id", "owner", "course", "completed_at"),
         ("score", "owner_email", "owner_name", "team", "manager"),
     ),
+    # A market and its size over a period, a row each (an analyst's table); products are
+    # external ids separated by ";".
+    Kind.MARKETS: (
+        ("code", "name", "period_start", "period_end"),
+        ("region", "segment", "products", "addressable_accounts", "market_revenue", "source"),
+    ),
 }
 # Fields whose values map onto a fixed set (any field may take a value map).
 ENUMS: dict[str, type[StrEnum]] = {"stage": DealStage, "status": LeadStatus}
 # Fields that may be computed from columns (`[computed] cost = "Sales - Profit"`).
-NUMBERS = frozenset({"amount", "cost", "quantity", "unit_price", "unit_cost", "score"})
+NUMBERS = frozenset(
+    {"amount", "cost", "quantity", "unit_price", "unit_cost", "score"}
+    | {"addressable_accounts", "market_revenue"}
+)
 ANY_OTHER = "*"
 ISO = "iso"
 # How indexes name a column read by an expression or a default rather than by a field.
@@ -351,6 +362,18 @@ OWN_COLUMNS: dict[Kind, tuple[str, ...]] = {
     Kind.PRODUCTS: ("external_id", "name", "unit_price", "unit_cost"),
     Kind.REPS: ("external_id", "email", "name", "team", "parent_team", "manager"),
     Kind.TRAININGS: ("external_id", "owner", "course", "completed_at", "score"),
+    Kind.MARKETS: (
+        "code",
+        "name",
+        "region",
+        "segment",
+        "products",
+        "period_start",
+        "period_end",
+        "addressable_accounts",
+        "market_revenue",
+        "source",
+    ),
 }
 
 
@@ -546,6 +569,26 @@ class _Row:
             found = found.replace(tzinfo=self.context.timezone, fold=0)
         return found.astimezone(UTC)
 
+    def day(self, name: str) -> date | None:
+        """A calendar day (a period's first or last), read with the mapping's date formats."""
+        raw = self.required(name)
+        if not raw:
+            return None
+        found = _parse_date(raw, self.context.mapping.formats.dates)
+        if found is None:
+            self.fail(name, ErrorCode.INVALID, "not a date we can read")
+        return found
+
+    def whole(self, name: str) -> int | None:
+        """A count: a number without a fraction."""
+        found = self.number(name)
+        if found is None:
+            return None
+        if found != found.to_integral_value():
+            self.fail(name, ErrorCode.INVALID, "not a whole number")
+            return None
+        return int(found)
+
     def choice(self, name: str, enum: type[StrEnum], default: StrEnum | None = None) -> Any:
         raw = self.text(name) if default is not None else self.required(name)
         if raw is None:
@@ -638,7 +681,9 @@ class OwnerRef:
 class Parsed:
     """A row that parsed: the record (owner still to be found) and the owner it names."""
 
-    record: DealRecord | LeadRecord | AccountRecord | ProductRecord | RepRow | TrainingRecord
+    record: (
+        DealRecord | LeadRecord | AccountRecord | ProductRecord | RepRow | TrainingRecord
+    ) | MarketRecord
     owner: OwnerRef | None = None
 
 
@@ -783,6 +828,23 @@ def _training(row: _Row) -> Parsed | None:
     return Parsed(record, owner)
 
 
+def _market(row: _Row) -> Parsed | None:
+    code, name = row.required("code"), row.required("name")
+    first, last = row.day("period_start"), row.day("period_end")
+    accounts = row.whole("addressable_accounts")
+    revenue = row.converted(row.number("market_revenue"))
+    if row.errors or first is None or last is None:
+        return None
+    products = tuple((row.text("products") or "").split(";"))
+    return Parsed(
+        MarketRecord(
+            MarketDraft(code, name, row.text("region"), row.text("segment"), products),
+            MarketSize(first, last, accounts, revenue),
+            row.text("source"),
+        )
+    )
+
+
 PARSERS = {
     Kind.DEALS: _deal,
     Kind.LEADS: _lead,
@@ -790,6 +852,7 @@ PARSERS = {
     Kind.PRODUCTS: _product,
     Kind.REPS: _rep,
     Kind.TRAININGS: _training,
+    Kind.MARKETS: _market,
 }
 
 

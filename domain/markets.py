@@ -132,6 +132,15 @@ def check_size(size: MarketSize, others: Sequence[MarketSize]) -> list[FieldErro
     return []
 
 
+@dataclass(frozen=True)
+class MarketRecord:
+    """A row of an imported table of markets: the market and its size over one period."""
+
+    market: MarketDraft
+    size: MarketSize
+    source: str | None = None
+
+
 def revenue_over(sizes: Sequence[MarketSize], first: date, last: date) -> Fraction | None:
     """The market's revenue over these days: each size brings its revenue times the share
     of its days that fall among them (a year's report spread evenly over its days). None

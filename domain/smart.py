@@ -250,8 +250,7 @@ def _owner_and_scope(draft: GoalDraft) -> list[Violation]:
             Violation(
                 Criterion.SPECIFIC,
                 ViolationCode.MARKET_REQUIRED,
-                f"{draft.metric} is measured against a declared market: name it in "
-                "scope.market.",
+                f"{draft.metric} is measured against a declared market: name it in scope.market.",
                 "scope.market",
             )
         )

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from core.imports.directory import Directory
+from core.markets import service as markets
 from core.orgs.models import Organisation
 from core.sales import service as sales
 from core.training import service as training
@@ -45,6 +46,7 @@ INGEST: dict[Kind, Ingest] = {
     Kind.ACCOUNTS: sales.ingest_accounts,
     Kind.PRODUCTS: sales.ingest_products,
     Kind.TRAININGS: training.ingest_completions,
+    Kind.MARKETS: markets.ingest_markets,
 }
 
 

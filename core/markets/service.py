@@ -3,10 +3,12 @@ every goal measured against them stale and its people due for evaluation."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
+from core import clock
 from core.audit import store as audit
 from core.goals import figures
 from core.markets import store
@@ -15,9 +17,10 @@ from core.orgs import store as people
 from core.orgs.models import Organisation
 from core.outbox import store as outbox
 from core.sales import store as sales
+from core.sales.service import IngestResult, finish
 from domain.errors import ErrorCode, FieldError
 from domain.inputs import check_text
-from domain.markets import MarketDraft, check_market, check_size, normalised
+from domain.markets import MarketDraft, MarketRecord, check_market, check_size, normalised
 from domain.markets import MarketSize as Size
 from domain.records import MAX_LABEL_LENGTH
 
@@ -113,3 +116,24 @@ async def _remeasured(organisation_id: int) -> None:
     smaller market can carry a share across a threshold)."""
     await figures.remeasured(organisation_id)
     await outbox.record(organisation_id, set(await people.rep_teams(organisation_id)))
+
+
+async def ingest_markets(
+    organisation: Organisation, records: Sequence[MarketRecord]
+) -> IngestResult:
+    """Rows of an analyst's table: each declares (or redefines) its market and sets its
+    size over its period; a bad row is reported and the others kept."""
+    errors: dict[int, list[FieldError]] = {}
+    now = clock.now()
+    for index, record in enumerate(records):
+        market = await declare(organisation, record.market, None, now)
+        if isinstance(market, list):
+            errors[index] = market
+            continue
+        sized = await set_size(organisation, market, record.size, record.source, None, now)
+        if isinstance(sized, list):
+            errors[index] = sized
+    return IngestResult(
+        accepted=len(records) - len(errors),
+        rejected=finish(records, lambda r: r.market.code, errors),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -133,11 +134,12 @@ async def bought_by(
     if markets:
         params = Params(connection)
         spec = _spec(params, markets)
-        org = params(organisation_id)
+        # Each placeholder written once: SQLite's `?` binds in order of appearance.
+        org = partial(params, organisation_id)
         rows = await connection.execute_query_dict(
             f"{spec}SELECT DISTINCT d.account_id AS account, d.product_key AS product "
-            f"FROM spec JOIN account a ON a.organisation_id = {org} AND {_IN_MARKET} "
-            f"JOIN account_day d ON d.account_id = a.id AND d.organisation_id = {org} "
+            f"FROM spec JOIN account a ON a.organisation_id = {org()} AND {_IN_MARKET} "
+            f"JOIN account_day d ON d.account_id = a.id AND d.organisation_id = {org()} "
             "AND d.won > 0",
             params.values,
         )
@@ -156,14 +158,14 @@ async def segment_buying(
     if not segments:
         return buying, sizes
     params = Params(connection)
-    org = params(organisation_id)
-    listed = ", ".join(params.text(s) for s in sorted(segments))
+    org = partial(params, organisation_id)
     rows = await connection.execute_query_dict(
         "SELECT a.segment AS segment, d.product_key AS product, "
-        "COUNT(DISTINCT d.account_id) AS accounts, SUM(d.won) AS wins "
-        f"FROM account a JOIN account_day d ON d.account_id = a.id AND d.organisation_id = {org} "
-        f"AND d.won > 0 AND d.product_key <> 0 WHERE a.organisation_id = {org} "
-        f"AND a.segment IN ({listed}) GROUP BY a.segment, d.product_key",
+        "COUNT(DISTINCT d.account_id) AS accounts, SUM(d.won) AS wins FROM account a "
+        f"JOIN account_day d ON d.account_id = a.id AND d.organisation_id = {org()} "
+        f"AND d.won > 0 AND d.product_key <> 0 WHERE a.organisation_id = {org()} "
+        f"AND a.segment IN ({', '.join(params.text(s) for s in sorted(segments))}) "
+        "GROUP BY a.segment, d.product_key",
         params.values,
     )
     for row in rows:
