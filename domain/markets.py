@@ -114,9 +114,10 @@ def check_size(size: MarketSize, others: Sequence[MarketSize]) -> list[FieldErro
         )
     if size.accounts is not None:
         errors += check_count("addressableAccounts", size.accounts)
-    errors += check_amount("revenue", size.revenue)
-    if size.revenue is not None and not errors and size.revenue == 0:
-        errors.append(FieldError("revenue", ErrorCode.NOT_POSITIVE, "revenue must be above 0."))
+    money = check_amount("revenue", size.revenue)
+    if not money and size.revenue == 0:
+        money = [FieldError("revenue", ErrorCode.NOT_POSITIVE, "revenue must be above 0.")]
+    errors += money
     if errors:
         return errors
     for other in others:
