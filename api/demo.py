@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from api.demo_markets import seed_markets
 from api.demo_training import TrainingPlan, seed_training
 from api.demo_training import plan as plan_training
 from core.auth.service import hash_password
@@ -325,6 +326,7 @@ async def seed_demo(now: datetime, seed: int = 7) -> Demo:
     await _gamification(organisation, today)
     await _check_ins(organisation, now, teams, reps)
     await seed_training(organisation, now, trained, teams, reps, seed)
+    await seed_markets(organisation, now, teams["East"])
     return Demo(organisation, admin, first_goal.id)
 
 

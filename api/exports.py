@@ -82,10 +82,11 @@ EXPORTS: dict[str, Export] = {
     ),
     "leaderboard": Export(
         query="""query($metric: Metric!, $periodStart: Date!, $periodEnd: Date!, $teamId: ID,
-  $rankedBy: LeaderboardRanking = FIGURE) {
+  $rankedBy: LeaderboardRanking = FIGURE, $market: String) {
   board: leaderboard(metric: $metric, periodStart: $periodStart, periodEnd: $periodEnd,
-    teamId: $teamId, rankedBy: $rankedBy) { entries { rank name value sampleSize } } }""",
-        params=("metric", "periodStart", "periodEnd", "teamId", "rankedBy"),
+    teamId: $teamId, rankedBy: $rankedBy, market: $market) {
+    entries { rank name value sampleSize } } }""",
+        params=("metric", "periodStart", "periodEnd", "teamId", "rankedBy", "market"),
         rows=("board", "entries"),
         paged=False,
         columns=(

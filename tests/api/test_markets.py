@@ -49,6 +49,10 @@ NOVEMBER = {"start": "2026-11-01", "end": "2026-11-30"}
 OCTOBER = {"start": "2026-10-01", "end": "2026-10-31"}
 
 
+def _period(period: dict[str, str]) -> dict[str, str]:
+    return {"periodStart": period["start"], "periodEnd": period["end"]}
+
+
 def errors(result: dict[str, Any]) -> list[tuple[str, str]]:
     return [(e["field"], e["code"]) for e in result["errors"]]
 
@@ -201,6 +205,16 @@ async def test_market_share_and_penetration_over_period_edges(
     # Revenue in the market: Rita's 7,000 in November, not Sam's.
     revenue = await board("REVENUE", NOVEMBER, "EMEA-MM")
     assert [e["value"] for e in revenue["data"]["leaderboard"]["entries"]] == ["7000.00", "0.00"]
+
+    # The board's download counts in the market too.
+    download = await client.get(
+        "/exports/leaderboard.csv",
+        params={"metric": "MARKET_SHARE", "market": "EMEA-MM", **_period(NOVEMBER)},
+        headers={"Authorization": f"Bearer {org.token()}"},
+    )
+    assert download.status_code == 200, download.text
+    lines = download.text.splitlines()
+    assert lines[1:] == [f"1,Rita Rep,{percent(Fraction(7000, 36000))},", "2,Sam Seller,0.00,"]
 
     series = await graphql(client, SERIES, org.token(), market="EMEA-MM")
     assert series["data"]["metricSeries"]["points"] == [

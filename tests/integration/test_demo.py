@@ -5,7 +5,7 @@ and churn, goals of every metric, reps ahead and behind, customers retained."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -16,11 +16,13 @@ from api.demo_training import NEGOTIATION
 from core.checkins.models import ActionItem, CheckIn
 from core.goals.models import Goal, OwnerType
 from core.goals.service import Structure, measure_goals
+from core.markets.whitespace import whitespace
 from core.orgs.models import Role, Team, User
 from core.sales.models import Deal, Lead
 from core.training.impact import training_impact
 from core.training.models import Assignment, Completion, Course
 from domain.metrics import Metric
+from domain.periods import Period
 from domain.progress import GoalStatus
 from domain.records import DealStage
 from gamification.models import BadgeDefinition, BonusPlan, Contest, PointsRule
@@ -30,6 +32,8 @@ NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 # The demo is seeded as it stands at NOW, so the clock reads NOW too.
 pytestmark = pytest.mark.at(NOW)
 NEW_YORK = ZoneInfo(demo.TIMEZONE)
+# The demo's fiscal year starts in April.
+FISCAL_YEAR = Period(date(2026, 4, 1), date(2027, 3, 31))
 
 
 async def fingerprint() -> tuple[int, Decimal, int, int]:
@@ -168,3 +172,28 @@ async def test_the_demos_training_shows_an_effect(db: None) -> None:
         course__code="CORE-CERT", completed_at=None, due_on__lt=NOW.astimezone(NEW_YORK).date()
     ).count()
     assert overdue >= 1
+
+
+async def test_the_demo_declares_markets_one_untapped(db: None) -> None:
+    """West's mid-market is sized at 25 times what the organisation sold in it over the
+    last year, so its share this fiscal year starts near 4% against a goal of 6%; the public
+    sector has no account yet, and East is to win 20 customers there."""
+    made = await demo.seed_demo(NOW)
+    organisation = made.organisation
+    found = {m.market.code: m for m in await whitespace(organisation, FISCAL_YEAR, None)}
+    assert set(found) == {"NA-WEST-MM", "PUBLIC"}
+    public, west = found["PUBLIC"], found["NA-WEST-MM"]
+    assert (public.held, public.customers, public.open_accounts) == ([], 0, 250)
+    assert west.held
+    assert west.never_sold_to or west.gaps
+    # Against the market's revenue of the fiscal year's days gone by: the year's pace.
+    assert west.share is not None
+    assert Decimal(1) < west.share < Decimal(10)
+    share_goal = await Goal.get(organisation_id=organisation.id, metric=Metric.MARKET_SHARE)
+    assert (share_goal.target_start, share_goal.target) == (Decimal(4), Decimal(6))
+    public_goal = await Goal.get(organisation_id=organisation.id, metric=Metric.NEW_CUSTOMERS,
+                                 scope__not_isnull=True)  # fmt: skip
+    assert (public_goal.owner_type, public_goal.target) == (OwnerType.TEAM, Decimal(20))
+    progress = await measure_goals(organisation, [share_goal, public_goal], NOW)
+    assert progress[public_goal.id].current_value == Decimal(0)
+    assert progress[share_goal.id].current_value == west.share
