@@ -47,6 +47,9 @@ COST_METRICS = frozenset({Metric.GROSS_PROFIT, Metric.PROFIT_MARGIN})
 ACCOUNT_METRICS = frozenset({Metric.NEW_CUSTOMERS, Metric.RETENTION_RATE, Metric.PENETRATION})
 # Measured against a declared market's size: a goal, a board or a series names the market.
 MARKET_METRICS = frozenset({Metric.MARKET_SHARE, Metric.PENETRATION})
+# Measured against the days gone by as well as the records: a figure stored today is stale
+# tomorrow with no record moving it.
+DAY_BY_DAY = frozenset({Metric.MARKET_SHARE})
 # Counted from training records (completions, certifications), scoped by course rather than
 # by product, region or segment.
 TRAINING_METRICS = frozenset({Metric.TRAINING_COMPLETED, Metric.CERTIFIED})

@@ -27,7 +27,7 @@ from core.training import store as training
 from domain import smart
 from domain.inputs import usable
 from domain.markets import MarketSize, addressable_in, revenue_over
-from domain.metrics import CUMULATIVE, Metric, Totals, value_of
+from domain.metrics import CUMULATIVE, DAY_BY_DAY, Metric, Totals, value_of
 from domain.money import shown_or_none
 from domain.periods import (
     Period,
@@ -475,10 +475,11 @@ async def read_progress(
     structure: Callable[[], Awaitable[Structure]],
 ) -> dict[int, Progress]:
     """Progress of these goals as a reader sees it: from the stored figures where they are
-    valid (a lookup), measured from the rollups where not."""
+    valid (a lookup), measured from the rollups where not — and always for a figure that
+    moves with the days (a market share)."""
     found = await figures.stored(organisation.id, [goal.id for goal in goals])
-    known = [goal for goal in goals if goal.id in found]
-    unknown = [goal for goal in goals if goal.id not in found]
+    known = [goal for goal in goals if goal.id in found and goal.metric not in DAY_BY_DAY]
+    unknown = [goal for goal in goals if goal.id not in {g.id for g in known}]
     progress = _standing(organisation, known, found, now)
     if unknown:
         progress.update(await measure_goals(organisation, unknown, now, await structure()))

@@ -50,11 +50,9 @@ async def declare(
         market.segment = draft.segment
         market.product_ids = product_ids
         await market.save()
-        after = _facts(market)
-        await audit.record(
-            organisation.id, actor_id, now, "MARKET_DECLARED", "Market", market.id, before, after
+        await _changed(
+            organisation.id, actor_id, now, "MARKET_DECLARED", market.id, before, _facts(market)
         )
-        await _remeasured(organisation.id)
     return market
 
 
@@ -93,11 +91,9 @@ async def set_size(
         row.revenue = size.revenue
         row.source = source
         await row.save()
-        after = _size_facts(row)
-        await audit.record(
-            organisation.id, actor_id, now, "MARKET_SIZED", "Market", market.id, before, after
+        await _changed(
+            organisation.id, actor_id, now, "MARKET_SIZED", market.id, before, _size_facts(row)
         )
-        await _remeasured(organisation.id)
     return row
 
 
@@ -111,9 +107,18 @@ def _size_facts(row: MarketSize) -> dict[str, object]:
     }
 
 
-async def _remeasured(organisation_id: int) -> None:
-    """Goals measured against a market are stale, and everyone is evaluated again (a
-    smaller market can carry a share across a threshold)."""
+async def _changed(
+    organisation_id: int,
+    actor_id: int | None,
+    now: datetime,
+    action: str,
+    market_id: int,
+    before: dict[str, object],
+    after: dict[str, object],
+) -> None:
+    """Audited; goals measured against a market are stale, and everyone is evaluated again
+    (a smaller market can carry a share across a threshold)."""
+    await audit.record(organisation_id, actor_id, now, action, "Market", market_id, before, after)
     await figures.remeasured(organisation_id)
     await outbox.record(organisation_id, set(await people.rep_teams(organisation_id)))
 

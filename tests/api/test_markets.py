@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from core import clock
+from core.goals.service import snapshot_running_goals
 from core.orgs import service as orgs
 from core.orgs.models import Role, User
 from core.sales import service as sales
@@ -246,6 +248,13 @@ async def test_a_move_goal_on_market_share_this_fiscal_year(
     # From 4 to 6: (current − 4) / (6 − 4), of the figure as shown.
     shown_share = Fraction(Decimal(percent(share / 100)))
     assert goal["progress"]["attainment"] == percent((shown_share - 4) / 2)
+
+    # The nightly snapshot stores the figure; a day later, with no record moved, the
+    # market's revenue so far has grown by a day: 465,000, and the share is read anew.
+    assert await snapshot_running_goals(org.organisation, in_los_angeles(2026, 11, 18, 23)) >= 1
+    with clock.pinned(in_los_angeles(2026, 11, 19, 12)):
+        later = await graphql(client, PROGRESS, org.token(), id=goal["id"])
+    assert later["data"]["goal"]["progress"]["currentValue"] == percent(Fraction(19000, 465000))
 
     # Without a market, with a market and a region, in a year without a declared size.
     checks = [
