@@ -326,7 +326,7 @@ async def seed_demo(now: datetime, seed: int = 7) -> Demo:
     await _gamification(organisation, today)
     await _check_ins(organisation, now, teams, reps)
     await seed_training(organisation, now, trained, teams, reps, seed)
-    await seed_markets(organisation, now, teams["East"])
+    await seed_markets(organisation, now, teams)
     return Demo(organisation, admin, first_goal.id)
 
 

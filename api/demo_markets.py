@@ -1,6 +1,7 @@
 """The demo's markets: West's mid-market, sized so the organisation holds about 4% of it,
-with a goal to take that to 6% this fiscal year; and the public sector, declared with no
-account in it yet, with a goal of 20 new customers there."""
+with a goal to take that to 6% this fiscal year and West's to reach 5% of its accounts; and
+the public sector, declared with no account in it yet, with East's goal of 20 new customers
+there."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from domain.targets import TargetKind, TargetSpec
 MARKET_MULTIPLE = 25
 
 
-async def seed_markets(organisation: Organisation, now: datetime, team: Team) -> None:
+async def seed_markets(organisation: Organisation, now: datetime, teams: dict[str, Team]) -> None:
     today = local_today(now, ZoneInfo(organisation.timezone))
     year = period_containing(PeriodKind.FISCAL_YEAR, today, organisation.fiscal_year_start_month)
     last_year = Period(today - timedelta(days=365), today - timedelta(days=1))
@@ -63,9 +64,17 @@ async def seed_markets(organisation: Organisation, now: datetime, team: Team) ->
             "scope": goals.ScopeFilter(market_code="NA-WEST-MM"),
         },
         {
+            "metric": Metric.PENETRATION,
+            "owner_type": OwnerType.TEAM,
+            "owner_id": teams["West"].id,
+            "target": TargetSpec(TargetKind.ABSOLUTE, Decimal(5)),
+            "scope": goals.ScopeFilter(market_code="NA-WEST-MM"),
+            "rationale": "One mid-market account in twenty on the West coast buys from us.",
+        },
+        {
             "metric": Metric.NEW_CUSTOMERS,
             "owner_type": OwnerType.TEAM,
-            "owner_id": team.id,
+            "owner_id": teams["East"].id,
             "target": TargetSpec(TargetKind.ABSOLUTE, Decimal(20)),
             "scope": goals.ScopeFilter(market_code="PUBLIC"),
             "rationale": "Open the public sector: nobody sells there yet.",

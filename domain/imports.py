@@ -91,10 +91,7 @@ FIELDS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # Fields whose values map onto a fixed set (any field may take a value map).
 ENUMS: dict[str, type[StrEnum]] = {"stage": DealStage, "status": LeadStatus}
 # Fields that may be computed from columns (`[computed] cost = "Sales - Profit"`).
-NUMBERS = frozenset(
-    {"amount", "cost", "quantity", "unit_price", "unit_cost", "score"}
-    | {"addressable_accounts", "market_revenue"}
-)
+NUMBERS = frozenset({"amount", "cost", "quantity", "unit_price", "unit_cost", "score"})
 ANY_OTHER = "*"
 ISO = "iso"
 # How indexes name a column read by an expression or a default rather than by a field.
