@@ -189,7 +189,10 @@ async def create_goal(
         course_ids=tuple(sorted(c.id for c in courses.values())),
         market_id=market.id if market else None,
     )
-    sizes = (await markets.facts(organisation.id, [market.id]))[market.id].sizes if market else ()
+    rows = (
+        (await markets.sizes_of(organisation.id, [market.id])).get(market.id, []) if market else []
+    )
+    sizes = [markets.size_of(row) for row in rows]
     parent = await store.find_goal(organisation.id, new.parent_id) if new.parent_id else None
 
     parent_facts = None
@@ -479,7 +482,7 @@ async def read_progress(
     moves with the days (a market share)."""
     found = await figures.stored(organisation.id, [goal.id for goal in goals])
     known = [goal for goal in goals if goal.id in found and goal.metric not in DAY_BY_DAY]
-    unknown = [goal for goal in goals if goal.id not in {g.id for g in known}]
+    unknown = [goal for goal in goals if goal.id not in found or goal.metric in DAY_BY_DAY]
     progress = _standing(organisation, known, found, now)
     if unknown:
         progress.update(await measure_goals(organisation, unknown, now, await structure()))
@@ -680,9 +683,16 @@ async def totals_over(
     wanted: Sequence[tuple[Hashable, Scope, Period]],
 ) -> dict[Hashable, Totals]:
     """Totals of `metric` for each (key, scope, period): a few statements for all."""
+    return await totals_of_each(organisation, [(k, metric, s, p) for k, s, p in wanted])
+
+
+async def totals_of_each(
+    organisation: Organisation, wanted: Sequence[tuple[Hashable, Metric, Scope, Period]]
+) -> dict[Hashable, Totals]:
+    """Totals for each (key, metric, scope, period), metrics mixed: a few statements for all."""
     return await _totals(
         organisation.id,
-        [_measure(key, metric, scope, period, organisation) for key, scope, period in wanted],
+        [_measure(k, metric, scope, period, organisation) for k, metric, scope, period in wanted],
     )
 
 

@@ -248,9 +248,7 @@ async def totals(
         market = in_markets.get(measure.scope.market_id or 0)
         if measure.metric in MARKET_METRICS and market is not None:
             first, last = date.fromordinal(measure.first_day), date.fromordinal(measure.last_day)
-            through = date.fromordinal(
-                min(measure.through_day or last.toordinal(), last.toordinal())
-            )
+            through = date.fromordinal(measure.through_day or measure.last_day)
             found[index].update(
                 market_revenue=revenue_over(market.sizes, first, through),
                 addressable=addressable_in(market.sizes, first, last),
