@@ -22,7 +22,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UnsetType
 
-from api import exports, webhooks
+from api import exports, pages, webhooks
 from api.auth.throttle import LoginThrottle
 from api.context import Context
 from api.limits import BodyLimit
@@ -44,11 +44,16 @@ logger = logging.getLogger(__name__)
 
 
 class PacesetterGraphQL(GraphQL[Context, None]):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, prefill: pages.Prefill | None = None) -> None:
         super().__init__(
             create_schema(settings), graphql_ide="graphiql" if settings.graphiql_enabled else None
         )
         self.settings = settings
+        self.prefill = prefill
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our GraphiQL page: its scripts from the app itself, its editors pre-filled."""
+        return pages.graphiql(self.prefill)
 
     def parse_json(self, data: str | bytes) -> object:
         """A request is a JSON object; its `query` within MAX_QUERY_CHARS characters."""
@@ -102,7 +107,9 @@ class PacesetterGraphQL(GraphQL[Context, None]):
         return None
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, prefill: pages.Prefill | None = None) -> Starlette:
+    """The app; `prefill` starts GraphiQL's editors from a query and a token (the demo's)."""
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await open_database(settings.database_url)
@@ -137,7 +144,7 @@ def create_app(settings: Settings) -> Starlette:
             await bus.close()
             await close_database()
 
-    graphql = PacesetterGraphQL(settings)
+    graphql = PacesetterGraphQL(settings, prefill)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -147,6 +154,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/metrics", metrics),
             Route("/webhooks/{kind}", webhooks.handle, methods=["POST"]),
             Route("/exports/{file}", graphql.download, methods=["GET"]),
+            *pages.mounts(),
         ],
         middleware=[
             Middleware(RequestContext),

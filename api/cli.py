@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from tortoise.exceptions import BaseORMException
 
+from api.pages import Prefill
 from core import clock, collector
 from core.config import ConfigurationError, Settings, get_settings
 from core.logs import configure as configure_logging
@@ -38,7 +39,7 @@ def _check_port(host: str, port: int) -> None:
             ) from None
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def _serve(settings: Settings, host: str, port: int, prefill: Prefill | None = None) -> None:
     import uvicorn
 
     _check_port(host, port)
@@ -46,7 +47,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     from api.app import create_app
 
     collector.tune()
-    app = create_app(settings)
+    app = create_app(settings, prefill)
     collector.settle()
     uvicorn.run(
         app,
@@ -86,8 +87,8 @@ def _migrate(settings: Settings) -> None:
     asyncio.run(migrate(settings.database_url))
 
 
-async def _prepare_demo(settings: Settings) -> str:
-    """Seed the demo organisation once and return how to reach it."""
+async def _prepare_demo(settings: Settings) -> tuple[str, Prefill]:
+    """Seed the demo organisation once; how to reach it, and GraphiQL's editors filled in."""
     from api import demo
     from core.auth.tokens import mint_token
     from core.db import close_database, open_database
@@ -107,13 +108,16 @@ async def _prepare_demo(settings: Settings) -> str:
             await close_periods_of(context, organisation_id=organisation_id)
             await recompute_progress(context, organisation_id=organisation_id, rep_ids=reps)
         token = mint_token(found.admin, settings.jwt_secret, DEVELOPMENT_TOKEN_TTL)
-        return (
-            f"Everyone signs in with the password {demo.DEMO_PASSWORD!r}.\n"
-            f"Admin token ({found.admin.email}):\n  {token}\n"
-            f"First query:\n"
-            f'  {{ goal(id: "{found.first_goal_id}") {{ owner {{ ... on User {{ name }} }} '
+        query = (
+            f'{{ goal(id: "{found.first_goal_id}") {{ owner {{ ... on User {{ name }} }} '
             "target periodLabel progress { currentValue attainment expectedAttainment status } } }"
         )
+        how = (
+            f"Everyone signs in with the password {demo.DEMO_PASSWORD!r}.\n"
+            f"Admin token ({found.admin.email}):\n  {token}\n"
+            f"First query:\n  {query}"
+        )
+        return how, Prefill(query=query, token=token)
     finally:
         await close_database()
 
@@ -121,13 +125,15 @@ async def _prepare_demo(settings: Settings) -> str:
 def _demo(settings: Settings, host: str, port: int) -> None:
     _check_port(host, port)
     _migrate(settings)
-    how = asyncio.run(_prepare_demo(settings))
+    how, prefill = asyncio.run(_prepare_demo(settings))
     print(
-        f"\nPacesetter demo on http://{host}:{port}/graphql (GraphiQL in a browser)\n"
+        f"\nPacesetter demo on http://{host}:{port}/graphql (GraphiQL in a browser, its "
+        "headers and first query filled in)\n"
+        f"Dashboard: http://{host}:{port}/app (sign in as a manager: uma@northwind.example)\n"
         f'In GraphiQL\'s Headers tab: {{"Authorization": "Bearer <token below>"}}\n{how}\n',
         flush=True,
     )
-    _serve(settings, host, port)
+    _serve(settings, host, port, prefill)
 
 
 def _token(settings: Settings, email: str) -> None:
