@@ -92,21 +92,10 @@ async def _prepare_demo(settings: Settings) -> tuple[str, Prefill]:
     from api import demo
     from core.auth.tokens import mint_token
     from core.db import close_database, open_database
-    from core.events import InProcessBus
-    from workers.jobs import close_periods_of, recompute_progress
 
     await open_database(settings.database_url)
     try:
-        found = await demo.find_demo()
-        if found is None:
-            found = await demo.seed_demo(clock.now())
-            reps = [user.id for user in await found.organisation.users.all()]
-            # Close the months gone by and measure and award now, as the daily cron and the
-            # workers would have.
-            context = {"bus": InProcessBus()}
-            organisation_id = found.organisation.id
-            await close_periods_of(context, organisation_id=organisation_id)
-            await recompute_progress(context, organisation_id=organisation_id, rep_ids=reps)
+        found = await demo.ready_demo(clock.now())
         token = mint_token(found.admin, settings.jwt_secret, DEVELOPMENT_TOKEN_TTL)
         query = (
             f'{{ goal(id: "{found.first_goal_id}") {{ owner {{ ... on User {{ name }} }} '

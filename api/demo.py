@@ -20,6 +20,7 @@ from api.demo_training import TrainingPlan, seed_training
 from api.demo_training import plan as plan_training
 from core.auth.service import hash_password
 from core.checkins import service as checkins
+from core.events import InProcessBus
 from core.goals import service as goals
 from core.goals.models import Goal, OwnerType
 from core.orgs import service as orgs
@@ -42,6 +43,7 @@ from domain.targets import TargetKind, TargetSpec
 from gamification import store as rules
 from gamification.models import PointsEvent
 from gamification.rules import BadgeKind
+from workers.jobs import close_periods_of, recompute_progress
 
 DEMO_NAME = "Northwind Demo"
 TIMEZONE = "America/New_York"
@@ -127,6 +129,20 @@ async def find_demo() -> Demo | None:
     first_goal = await organisation.goals.filter(owner_type=OwnerType.REP).order_by("id").first()
     assert first_goal is not None
     return Demo(organisation, admin, first_goal.id)
+
+
+async def ready_demo(now: datetime) -> Demo:
+    """The demo organisation: seeded the first time, then measured and awarded as the daily
+    cron and the workers would have (the months gone by closed); as it is after that."""
+    found = await find_demo()
+    if found is not None:
+        return found
+    made = await seed_demo(now)
+    reps = [user.id for user in await made.organisation.users.all()]
+    context = {"bus": InProcessBus()}
+    await close_periods_of(context, organisation_id=made.organisation.id)
+    await recompute_progress(context, organisation_id=made.organisation.id, rep_ids=reps)
+    return made
 
 
 @dataclass
