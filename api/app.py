@@ -22,7 +22,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UnsetType
 
-from api import exports, pages, webhooks
+from api import exports, issuers, pages, webhooks
 from api.auth.throttle import LoginThrottle
 from api.context import Context
 from api.limits import BodyLimit
@@ -154,6 +154,7 @@ def create_app(settings: Settings, prefill: pages.Prefill | None = None) -> Star
             Route("/metrics", metrics),
             Route("/webhooks/{kind}", webhooks.handle, methods=["POST"]),
             Route("/exports/{file}", graphql.download, methods=["GET"]),
+            *issuers.ROUTES,
             *pages.mounts(),
         ],
         middleware=[

@@ -13,6 +13,8 @@ from strawberry.dataloader import DataLoader
 
 from core.checkins import store as checkin_store
 from core.checkins.models import ActionItem
+from core.credentials import store as credential_store
+from core.credentials.models import IssuedCredential
 from core.goals import service as goals
 from core.goals import store as goal_store
 from core.goals.models import Goal, ProgressSnapshot
@@ -115,6 +117,8 @@ class Loaders:
     assignments: DataLoader[int, Assignment | None]
     markets: DataLoader[int, Market | None]
     market_sizes: DataLoader[int, list[MarketSize]]
+    # Keyed by award id.
+    credentials: DataLoader[int, IssuedCredential | None]
 
 
 def create_loaders(organisation_id: int, now: datetime) -> Loaders:
@@ -176,4 +180,5 @@ def create_loaders(organisation_id: int, now: datetime) -> Loaders:
         assignments=_by_key(lambda ids: training_store.assignments_by_ids(org, ids)),
         markets=_by_key(lambda ids: market_store.markets_by_ids(org, ids)),
         market_sizes=_grouped(market_sizes, lambda size: size.market_id),
+        credentials=_by_key(lambda ids: credential_store.credentials_of_awards(org, ids)),
     )

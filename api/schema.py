@@ -37,6 +37,7 @@ from api.gamification.achievements import (
 )
 from api.gamification.bonus import BonusMutations, BonusQueries
 from api.gamification.contests import ContestEditMutations, ContestMutations, ContestQueries
+from api.gamification.credentials import CredentialMutations
 from api.gamification.leaderboards import LeaderboardQueries, LeaderboardSubscriptions
 from api.gamification.queries import GamificationQueries
 from api.gamification.subscriptions import AwardSubscriptions
@@ -100,6 +101,7 @@ Mutation = merge_types(
         GoalEditMutations,
         ContestEditMutations,
         TrainingMutations,
+        CredentialMutations,
         MarketMutations,
     ),
 )

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # An HTTP request's body, refused (413) before it is parsed; also a websocket message.
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     cors_origins: list[str] = Field(default_factory=list)
+    # The address Open Badges credentials name their issuer, keys and status list by (they
+    # must stay the same for as long as credentials are kept); unset, each request's own.
+    public_url: str | None = None
     # Reads another instant and runs on from it (tests, rehearsing a period close); every
     # process of one deployment must be given the same value. 0 in production.
     clock_shift_seconds: float = 0.0

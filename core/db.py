@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "core.training.models",
     "core.markets.models",
     "gamification.models",
+    "core.credentials.models",
 ]
 
 

@@ -33,6 +33,11 @@ def _metric_words(metric: str | None) -> str:
     return (metric or "a metric").replace("_", " ").lower()
 
 
+def _a_goal(metric: str | None) -> str:
+    """'a revenue goal'; 'a goal' for a rule of any metric."""
+    return f"a {_metric_words(metric)} goal" if metric else "a goal"
+
+
 def _number(value: Decimal) -> str:
     """A threshold as people write it: 100, not 100.00; 2.5 stays 2.5."""
     return format(value.normalize(), "f")
@@ -43,7 +48,7 @@ def criteria(rule: RuleFacts) -> str:
     threshold = _number(rule.threshold)
     match rule.kind:
         case "ATTAINMENT":
-            return f"Reach {threshold}% of the target of a {_metric_words(rule.metric)} goal."
+            return f"Reach {threshold}% of the target of {_a_goal(rule.metric)}."
         case "FIRST_WIN":
             return "Win a first deal."
         case "DEALS_WON_IN_MONTH":
@@ -76,8 +81,8 @@ def evidence(explanation: Mapping[str, object], show_amounts: bool) -> str:
     facts = figures if isinstance(figures, Mapping) else {}
     said: list[str] = []
     if "attainment" in facts and facts.get("attainment") is not None:
-        metric = _metric_words(_text(facts.get("metric")))
-        said.append(f"reached {facts['attainment']}% of the target of a {metric} goal")
+        goal = _a_goal(_text(facts.get("metric")))
+        said.append(f"reached {facts['attainment']}% of the target of {goal}")
         if show_amounts and facts.get("currentValue") is not None:
             said.append(f"{facts['currentValue']} against a target of {facts.get('target')}")
     if "dealsWonThisMonth" in facts:

@@ -15,6 +15,7 @@ from domain.periods import Period, PeriodKind, label, month_of_key
 from gamification import models
 
 if TYPE_CHECKING:
+    from api.gamification.credentials import OpenBadgeCredential
     from api.goals.types import Goal, MetricEnum
 
 GoalType = Annotated["Goal", strawberry.lazy("api.goals.types")]
@@ -78,6 +79,17 @@ class Award:
         rep = await info.context.loaders.users.load(self.rep_id)
         assert rep is not None, "an award's rep is deleted with it"
         return User.of(rep)
+
+    @strawberry.field(
+        description="This award as an Open Badges credential, once issued (`issueCredential`); "
+        "only its rep sees it."
+    )
+    async def credential(
+        self, info: Info
+    ) -> Annotated[OpenBadgeCredential, strawberry.lazy("api.gamification.credentials")] | None:
+        from api.gamification.credentials import credential_of
+
+        return await credential_of(info, int(self.id), self.rep_id)
 
     @strawberry.field(description="The goal it was earned on, if any (and yours to see).")
     async def goal(self, info: Info) -> GoalType | None:

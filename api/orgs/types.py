@@ -187,6 +187,12 @@ class Organisation:
     at_risk_pace: Decimal = strawberry.field(
         description="AT_RISK at or above this share of the pace, OFF_TRACK below it."
     )
+    credentials_enabled: bool = strawberry.field(
+        description="Whether reps may have their awards issued as Open Badges credentials."
+    )
+    credentials_show_amounts: bool = strawberry.field(
+        description="Whether a credential's evidence may state amounts of money."
+    )
 
     @classmethod
     def of(cls, organisation: models.Organisation) -> Organisation:
@@ -202,4 +208,6 @@ class Organisation:
             working_days=[int(day) for day in organisation.working_days],
             on_track_pace=organisation.on_track_pace,
             at_risk_pace=organisation.at_risk_pace,
+            credentials_enabled=organisation.credentials_enabled,
+            credentials_show_amounts=organisation.credentials_show_amounts,
         )

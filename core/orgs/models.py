@@ -44,6 +44,10 @@ class Organisation(Model):
     # ISO weekdays worked (Monday is 1), as digits: "12345". Daily streaks skip the others
     # and the organisation's holidays.
     working_days = fields.CharField(max_length=7, default="12345", db_default="12345")
+    # Open Badges credentials: whether reps may have their awards issued, and whether the
+    # evidence in them may state amounts of money.
+    credentials_enabled = fields.BooleanField(default=True, db_default=True)
+    credentials_show_amounts = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(default=clock.now)
 
     class Meta:

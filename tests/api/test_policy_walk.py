@@ -249,7 +249,7 @@ ENCLOSED = {
     "RetryLater", "AwardPeriod", "AuditEntry", "PayoutsMoved", "SkippedPayout", "MetricSeries",
     "SeriesPoint", "Movers", "Mover", "CustomerCohort", "MyTraining", "TrainingImpact",
     "ImpactGroup", "TrainingEvent", "TrainingAssigned", "CourseSuggestion", "MarketWhitespace",
-    "MarketAccount", "CrossSell",
+    "MarketAccount", "CrossSell", "OpenBadgeCredential", "IssuerKey",
 }  # fmt: skip
 
 

@@ -1,35 +1,18 @@
-"""Issuer keys and VC-JWT signatures, checked by an implementation of the check written here:
-the JWS signing input split and decoded by hand, the signature verified with the JWK's raw
-public key."""
+"""Issuer keys and VC-JWT signatures, checked by the tests' own JWS check (tests/support/jws.py)."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.fernet import InvalidToken
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from core.credentials.signing import new_key, sign, thumbprint
+from tests.support.jws import verify
 
 SECRET = "a-deployment-secret-of-some-length"
-
-
-def unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def verify(token: str, jwk: dict[str, str]) -> dict[str, object]:
-    """Compact JWS (RFC 7515) with EdDSA (RFC 8037), by hand."""
-    header_part, payload_part, signature_part = token.split(".")
-    header = json.loads(unb64(header_part))
-    assert header["alg"] == "EdDSA"
-    public = Ed25519PublicKey.from_public_bytes(unb64(jwk["x"]))
-    public.verify(unb64(signature_part), f"{header_part}.{payload_part}".encode())
-    return {"header": header, "claims": json.loads(unb64(payload_part))}
 
 
 def test_a_signature_verifies_with_the_published_key_alone() -> None:

@@ -54,6 +54,10 @@ def test_criteria_say_what_each_kind_of_rule_asks() -> None:
     assert criteria(RuleFacts("ATTAINMENT", Decimal("62.5"), "WIN_RATE")) == (
         "Reach 62.5% of the target of a win rate goal."
     )
+    # A rule of any metric.
+    assert criteria(RuleFacts("ATTAINMENT", Decimal("100"))) == (
+        "Reach 100% of the target of a goal."
+    )
 
 
 def test_evidence_leaves_out_amounts_and_deal_ids_unless_allowed() -> None:
