@@ -342,7 +342,7 @@ function awardLine(award, named = true) {
 }
 
 function awardFromNode(node) {
-  return { badgeName: node.badge.name, repName: node.rep.name, awardedAt: node.awardedAt };
+  return { id: node.id, badgeName: node.badge.name, repName: node.rep.name, awardedAt: node.awardedAt };
 }
 
 function dueRows(due) {
@@ -519,12 +519,34 @@ function showAchievements(data) {
     <p class="big">${a.points} points · level ${a.level}</p>
     <p class="quiet">${a.pointsToNextLevel == null ? "Top level" : `${a.pointsToNextLevel} points to the next level`}</p>
     <h3>${a.badges.length} badges; the latest</h3>
-    <ul class="awards">${a.recent.map((b) => awardLine(awardFromNode(b), false)).join("")}</ul>`;
+    <ul class="awards">${a.recent
+      .map((b) => awardLine(awardFromNode(b), false).replace(
+        "</li>",
+        `<button type="button" class="carry" data-award-id="${escape(b.id)}"
+           data-badge="${escape(b.badge.name)}" title="An Open Badges 3.0 credential for any wallet">Credential</button></li>`,
+      ))
+      .join("")}</ul>`;
+  for (const button of document.querySelectorAll("#achievements .carry")) {
+    button.addEventListener("click", () => downloadCredential(button.dataset.awardId, button.dataset.badge));
+  }
   const r = data.myRewards;
   const money = (v) => figure("REVENUE", v);
   document.querySelector("#rewards .content").innerHTML = `
     <dl class="rewards"><dt>Provisional</dt><dd>${money(r.provisional)}</dd>
       <dt>Final</dt><dd>${money(r.final)}</dd><dt>Paid</dt><dd>${money(r.paid)}</dd></dl>`;
+}
+
+async function downloadCredential(awardId, badge) {
+  const result = (await request("IssueCredential", { awardId })).issueCredential;
+  if (result.__typename !== "OpenBadgeCredential") {
+    alert(result.errors.map((e) => e.message).join(" "));
+    return;
+  }
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([result.jwt], { type: "application/vc+jwt" }));
+  link.download = `${badge.replace(/[^\w-]+/g, "-")}.jwt`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
 // --- Charts -------------------------------------------------------------------------------
