@@ -13,6 +13,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core import clock
 from core.credentials.models import IssuedCredential, IssuerKey
 from core.credentials.signing import NewKey, new_key, sign
 from core.orgs.models import Organisation
@@ -52,14 +53,18 @@ async def signing_key(organisation_id: int, secret: str) -> IssuerKey:
         .order_by("-id")
         .first()
     )
-    if key is not None:
-        return key
-    made = new_key(secret)
+    return key if key is not None else await _keep(organisation_id, new_key(secret))
+
+
+async def _keep(
+    organisation_id: int, made: NewKey, created_at: datetime | None = None
+) -> IssuerKey:
     return await IssuerKey.create(
         organisation_id=organisation_id,
         kid=made.kid,
         public_jwk=made.public_jwk,
         sealed_private_key=made.sealed_private_key,
+        created_at=created_at or clock.now(),
     )
 
 
@@ -70,13 +75,7 @@ async def rotate_key(organisation_id: int, secret: str, now: datetime) -> Issuer
         await IssuerKey.filter(organisation_id=organisation_id, retired_at=None).update(
             retired_at=now
         )
-        return await IssuerKey.create(
-            organisation_id=organisation_id,
-            kid=made.kid,
-            public_jwk=made.public_jwk,
-            sealed_private_key=made.sealed_private_key,
-            created_at=now,
-        )
+        return await _keep(organisation_id, made, now)
 
 
 def _issuer(organisation: Organisation, urls: Urls) -> ob.Issuer:
