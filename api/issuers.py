@@ -43,6 +43,8 @@ async def keys(request: Request) -> Response:
 
 
 async def status_list(request: Request) -> Response:
+    if await service.profile(request.path_params["org"], urls(request)) is None:
+        return NOT_FOUND
     settings = request.app.state.settings
     token = await service.status_list_token(
         request.path_params["org"], urls(request), settings.jwt_secret, clock.now()
@@ -53,9 +55,10 @@ async def status_list(request: Request) -> Response:
 
 
 async def _badge(request: Request) -> BadgeDefinition | None:
+    if await service.profile(request.path_params["org"], urls(request)) is None:
+        return None
     return await BadgeDefinition.get_or_none(
         organisation_id=request.path_params["org"],
-        organisation__credentials_enabled=True,
         code=request.path_params["code"],
         version=request.path_params["version"],
     )

@@ -176,9 +176,12 @@ async def _issue_at_next_place(
 
 
 async def profile(organisation_id: int, urls: Urls) -> dict[str, object] | None:
-    """The issuer's Profile, for an organisation that issues credentials."""
-    organisation = await Organisation.get_or_none(id=organisation_id, credentials_enabled=True)
-    if organisation is None:
+    """The issuer's Profile, for an organisation that issues credentials or has issued some
+    (turning issuing off stops new ones; those already issued still verify)."""
+    organisation = await Organisation.get_or_none(id=organisation_id)
+    if organisation is None or not (
+        organisation.credentials_enabled or await IssuerKey.exists(organisation_id=organisation_id)
+    ):
         return None
     return {
         "@context": list(ob.CONTEXTS),

@@ -151,7 +151,9 @@ async def test_only_the_rep_issues_and_sees_it_and_an_admin_can_turn_issuing_off
     seen_by_rep = (await graphql(client, MINE, org.token(org.rep)))["data"]
     turned = (await graphql(client, SETTINGS, org.token(), on=False))["data"]
     off = await issue(client, org, await an_award(org, now, "goal:2"))
-    profile = await client.get(f"/issuers/{org.organisation.id}")
+    # What was issued before still verifies: the issuer and its keys stay published.
+    keys = (await client.get(f"/issuers/{org.organisation.id}/jwks.json")).json()
+    still = verify_with_set(issued["jwt"], keys)["claims"]["jti"]
     as_rep = (await graphql(client, SETTINGS, org.token(org.rep), on=True))["data"]
 
     assert by_admin["issueCredential"]["errors"][0]["code"] == "NOT_FOUND"
@@ -163,5 +165,18 @@ async def test_only_the_rep_issues_and_sees_it_and_an_admin_can_turn_issuing_off
         "credentialsShowAmounts": False,
     }
     assert off["errors"][0]["code"] == "FORBIDDEN"
-    assert profile.status_code == 404
+    assert still == issued["id"]
     assert as_rep["setCredentialIssuing"]["errors"][0]["code"] == "FORBIDDEN"
+
+
+async def test_an_organisation_that_never_issued_publishes_no_issuer_while_issuing_is_off(
+    client: httpx.AsyncClient, org: Org
+) -> None:
+    await graphql(client, SETTINGS, org.token(), on=False)
+
+    answers = [
+        (await client.get(f"/issuers/{org.organisation.id}{path}")).status_code
+        for path in ("", "/jwks.json", "/status/1", "/achievements/TARGET_HIT/1")
+    ]
+
+    assert answers == [404, 404, 404, 404]
