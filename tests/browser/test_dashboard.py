@@ -21,13 +21,14 @@ from api import demo
 from core.auth.service import create_api_key
 from core.goals.models import Goal
 from core.orgs.models import Role, Team, User
+from core.outbox.models import OutboxEntry
 from core.sales.models import Deal
 from domain.metrics import Metric
 from domain.records import DealStage
 from tests.support.browser import DESKTOP, PHONE, local_only, screenshot
 from tests.support.jws import verify_with_set
 from tests.support.servers import api_server, running
-from tests.support.waiting import listening
+from tests.support.waiting import listening, until
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 # The demo is seeded as it stands at NOW; the servers' clocks and the browser's read NOW too.
@@ -56,6 +57,10 @@ async def november_revenue(team: Team) -> dict[User, Decimal]:
     for deal in won:
         totals[by_id[deal.owner_id]] += deal.amount
     return totals
+
+
+async def _empty(organisation_id: int) -> bool:
+    return not await OutboxEntry.filter(organisation_id=organisation_id).exists()
 
 
 async def sign_in(page: Page, base_url: str, email: str) -> None:
@@ -121,6 +126,11 @@ async def test_a_deal_moves_the_managers_open_page_within_a_second(
         await listening(base, MANAGER_SUBSCRIPTIONS)
         await screenshot(page, "manager")
 
+        # The seeding left every rep's first evaluation in the outbox; the worker's sweeper
+        # works through it (several seconds). Measured on a settled pipeline: a deal that
+        # lands while a long outbox run is finishing can wait for the next sweep (see the
+        # closing note of issue 22), which is the pipeline's to fix, not the page's.
+        await until(lambda: _empty(made.organisation.id), "the seeding's outbox to be evaluated")
         async with httpx.AsyncClient(base_url=base) as http:
             await http.post(
                 "/webhooks/deals", json=[deal("warm", leader, warm_up)], headers=webhook
