@@ -1,5 +1,6 @@
 """Errors that mean a backing service is down (PostgreSQL restarting, a connection reset,
-Redis gone), not that the request or the code is wrong: worth trying again shortly."""
+Redis gone) or turned the work away for now (a deadlock broken), not that the request or
+the code is wrong: worth trying again shortly."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ OUTAGES: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.LockNotAvailableError,
     asyncpg.exceptions.QueryCanceledError,
+    # PostgreSQL rolled the transaction back to break a deadlock: nothing of it was kept.
+    asyncpg.exceptions.TransactionRollbackError,
     asyncpg.exceptions.InterfaceError,
     DBConnectionError,
     RedisDown,

@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 from core.goals import store as goal_store
 from core.goals.models import Goal, OwnerType
 from core.goals.service import Measured, measure_goals
-from core.metrics.store import lock_organisation
+from core.locks import Guarded, lock
 from core.orgs.models import Organisation
 from domain.metrics import Metric
 from domain.periods import Period, local_today
@@ -82,7 +82,7 @@ async def settle(
     today = local_today(now, ZoneInfo(organisation.timezone))
     async with in_transaction() as connection:
         # One settler per organisation at a time: the ledger is read, then added to.
-        await lock_organisation(connection, organisation.id)
+        await lock(connection, Guarded.LEDGER, organisation.id)
         held = await store.booked(
             organisation.id, [p.code for p, _ in pairs], [m.goal.id for _, m in pairs]
         )

@@ -111,13 +111,14 @@ def _invalidate(params: Params, version: int, which: Callable[[], str]) -> str:
     """Mark the goals `which` selects invalid at `version` (`which` writes its placeholders
     when called, after this statement's own, as they appear)."""
     # A goal with no row yet gets an invalid one too: a measurement begun before this
-    # version must not store a figure for it afterwards.
+    # version must not store a figure for it afterwards. Rows are locked in goal order, as
+    # `store` locks them, so that a write and a measurement never wait for each other.
     at = params(version)
     return (
         "INSERT INTO goal_figure (goal_id, organisation_id, value, valid, version) "
         f"SELECT g.id, g.organisation_id, NULL, {_false(params)}, {at} FROM goal g "
-        f"WHERE {which()} ON CONFLICT (goal_id) DO UPDATE SET valid = excluded.valid, "
-        "version = excluded.version"
+        f"WHERE {which()} ORDER BY g.id "
+        "ON CONFLICT (goal_id) DO UPDATE SET valid = excluded.valid, version = excluded.version"
     )
 
 
@@ -132,6 +133,7 @@ async def store(organisation_id: int, version: int, values: Mapping[int, Decimal
     if not values:
         return
     connection = _connection()
+    # In goal order, the order every writer of these rows locks them in (see _invalidate).
     items = sorted(values.items())
     texts = [None if value is None else str(value) for _, value in items]
     if connection.capabilities.dialect == "postgres":

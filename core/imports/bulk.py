@@ -33,7 +33,7 @@ from core.imports.service import (
     Rollback,
     cell,
 )
-from core.metrics.store import lock_organisation
+from core.locks import Guarded, lock
 from core.orgs.models import Organisation
 from core.outbox import store as outbox
 from core.sales.models import Account, Product
@@ -166,7 +166,7 @@ async def import_deals(
                         own = [] if earlier.read else earlier.errors
                         refused[record["line"]] = _Refusal([*own, REPEAT], earlier.values)
                 await raw.execute("DELETE FROM import_deal WHERE refused")
-            await lock_organisation(transaction, org_id)
+            await lock(transaction, Guarded.ROLLUPS, org_id)
             async with transaction.acquire_connection() as raw:
                 tz = organisation.timezone
                 await raw.execute(_CHANGED, org_id)

@@ -34,24 +34,6 @@ CHUNK = 400
 ANY_PRODUCT = -1
 ANY_COURSE = -1
 ORGANISATION_WIDE = -1
-ADVISORY_NAMESPACE = 74_110
-LOCK_TIMEOUT_MS = 10_000
-
-
-async def lock_organisation(connection: BaseDBAsyncClient, organisation_id: int) -> None:
-    """Serialise rollup writers of one organisation until the transaction ends.
-
-    Each ingestion reads a record's old version and applies the difference; two at once
-    could both apply the same difference. SQLite has a single writer already.
-
-    Nobody waits for it longer than LOCK_TIMEOUT: a holder stuck behind something the
-    waiters hold (a pool slot) makes them fail, to be retried, instead of hanging them all.
-    """
-    if connection.capabilities.dialect == "postgres":
-        await connection.execute_script(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
-        await connection.execute_query(
-            "SELECT pg_advisory_xact_lock($1, $2)", [ADVISORY_NAMESPACE, organisation_id]
-        )
 
 
 async def _upsert_add(

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from core import clock
 from core.goals import figures
+from core.locks import Guarded, lock
 from core.metrics import store as rollups
 from core.orgs import store as people
 from core.orgs.models import Organisation, User
@@ -230,7 +231,7 @@ async def ingest_deals(organisation: Organisation, records: Sequence[DealRecord]
 
     tz = ZoneInfo(organisation.timezone)
     async with in_transaction() as connection:
-        await rollups.lock_organisation(connection, org_id)
+        await lock(connection, Guarded.ROLLUPS, org_id)
         ids = [deal.external_id for deal in deals]
         before = await store.deals_by_external_id(org_id, ids)
         # A record sent again as it is stays as it is: not rewritten, nothing re-measured.
@@ -286,7 +287,7 @@ async def ingest_leads(organisation: Organisation, records: Sequence[LeadRecord]
 
     tz = ZoneInfo(organisation.timezone)
     async with in_transaction() as connection:
-        await rollups.lock_organisation(connection, org_id)
+        await lock(connection, Guarded.ROLLUPS, org_id)
         before = await store.leads_by_external_id(org_id, (lead.external_id for lead in leads))
         changed = [x for x in leads if store.changed(x, before.get(x.external_id), LEAD_FIELDS)]
         result.unchanged, leads = len(leads) - len(changed), changed
@@ -355,7 +356,7 @@ async def ingest_products(
     )
     tz = ZoneInfo(organisation.timezone)
     async with in_transaction() as connection:
-        await rollups.lock_organisation(connection, org_id)
+        await lock(connection, Guarded.ROLLUPS, org_id)
         before = await store.products_by_external_id(org_id, (p.external_id for p in products))
         changed = {
             before[p.external_id].id: p.unit_cost
