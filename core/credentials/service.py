@@ -13,9 +13,8 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from core import clock
 from core.credentials.models import IssuedCredential, IssuerKey
-from core.credentials.signing import NewKey, new_key, sign
+from core.credentials.signing import NewKey, new_key, opens, sign
 from core.orgs.models import Organisation
 from domain import credentials as ob
 from domain.errors import ErrorCode, FieldError
@@ -46,25 +45,29 @@ def _as_new_key(key: IssuerKey) -> NewKey:
     return NewKey(key.kid, key.public_jwk, key.sealed_private_key)
 
 
-async def signing_key(organisation_id: int, secret: str) -> IssuerKey:
-    """The key that signs now: the newest not retired, made on first use."""
+async def signing_key(organisation_id: int, secret: str, now: datetime) -> IssuerKey:
+    """The key that signs now: the newest not retired, made on first use. Made anew when
+    the deployment's secret (JWT_SECRET) changed since: the old key cannot be opened any
+    more, and is retired, still published, so that what it signed still verifies."""
     key = (
         await IssuerKey.filter(organisation_id=organisation_id, retired_at=None)
         .order_by("-id")
         .first()
     )
-    return key if key is not None else await _keep(organisation_id, new_key(secret))
+    if key is None:
+        return await _keep(organisation_id, new_key(secret), now)
+    if not opens(_as_new_key(key), secret):
+        return await rotate_key(organisation_id, secret, now)
+    return key
 
 
-async def _keep(
-    organisation_id: int, made: NewKey, created_at: datetime | None = None
-) -> IssuerKey:
+async def _keep(organisation_id: int, made: NewKey, created_at: datetime) -> IssuerKey:
     return await IssuerKey.create(
         organisation_id=organisation_id,
         kid=made.kid,
         public_jwk=made.public_jwk,
         sealed_private_key=made.sealed_private_key,
-        created_at=created_at or clock.now(),
+        created_at=created_at,
     )
 
 
@@ -119,7 +122,7 @@ async def issue(
     issued = await IssuedCredential.get_or_none(award_id=award.id)
     if issued is not None:
         return issued
-    key = await signing_key(organisation.id, secret)
+    key = await signing_key(organisation.id, secret, now)
     # Two requests may take the same next place in the list; the loser takes the next one.
     for _ in range(5):
         try:
@@ -221,6 +224,6 @@ async def status_list_token(
             "encodedList": ob.status_list(int(i) for i in revoked),
         },
     }
-    key = await signing_key(organisation_id, secret)
+    key = await signing_key(organisation_id, secret, now)
     claims = {"vc": document, "iss": urls.issuer(organisation_id), "jti": list_url}
     return sign(claims, _as_new_key(key), secret, key_set_url=urls.keys(organisation_id))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -59,6 +59,16 @@ def new_key(secret: str) -> NewKey:
     )
     sealed = _sealer(secret).encrypt(pem).decode()
     return NewKey(kid, {**public_jwk, "kid": kid, "alg": "EdDSA", "use": "sig"}, sealed)
+
+
+def opens(key: NewKey, secret: str) -> bool:
+    """Whether the key was sealed under this secret (not under one the deployment had
+    before)."""
+    try:
+        _sealer(secret).decrypt(key.sealed_private_key.encode())
+    except InvalidToken:
+        return False
+    return True
 
 
 def sign(claims: dict[str, Any], key: NewKey, secret: str, *, key_set_url: str) -> str:

@@ -12,11 +12,13 @@ from typing import Any
 
 import httpx
 
-from core.credentials.models import IssuedCredential
+from core.credentials import service
+from core.credentials.models import IssuedCredential, IssuerKey
 from gamification.models import Award, BadgeDefinition
 from tests.conftest import Org
 from tests.support.graphql import graphql
 from tests.support.jws import unb64, verify_with_set
+from tests.support.open_badges import problems
 
 ISSUE = """mutation($award: ID!) { issueCredential(awardId: $award) {
   __typename
@@ -74,11 +76,18 @@ async def test_a_rep_has_an_award_issued_and_anyone_verifies_it_with_the_publish
 
     checked = verify_with_set(issued["jwt"], keys)
     vc = checked["claims"]["vc"]
+    badge_url = vc["credentialSubject"]["achievement"]["id"]
+    published = (await client.get(badge_url.removeprefix("http://test"))).json()
     identity = vc["credentialSubject"]["identifier"][0]
     hashed = hashlib.sha256((org.rep.email + identity["salt"]).encode()).hexdigest()
     base = f"http://test/issuers/{org.organisation.id}"
 
     assert issued["__typename"] == "OpenBadgeCredential"
+    # What the token carries, the badge's and the issuer's pages: Open Badges 3.0 documents.
+    assert problems(vc) == []
+    assert problems(published, "Achievement") == []
+    assert published == vc["credentialSubject"]["achievement"]
+    assert problems(profile, "Profile") == []
     # Asked again, the same credential.
     assert again["jwt"] == issued["jwt"]
     assert vc == issued["credential"]
@@ -114,6 +123,27 @@ async def test_a_rotated_key_signs_anew_and_the_old_credentials_still_verify(
     assert old["header"]["kid"] != new["header"]["kid"] == rotated["kid"]
     assert rotated["retiredAt"] is None
     assert second["credential"]["credentialStatus"]["statusListIndex"] == "1"
+
+
+async def test_a_new_deployment_secret_signs_with_a_new_key_and_old_credentials_verify(
+    client: httpx.AsyncClient, org: Org, now: datetime
+) -> None:
+    """Issuer keys are sealed under JWT_SECRET; once it is changed the old key cannot sign,
+    and the next credential is signed by a new one instead of failing."""
+    first = await issue(client, org, await an_award(org, now, "goal:1"))
+    later = await an_award(org, now, "goal:2")
+    issued = await service.issue(
+        later.id, org.rep.id, service.Urls("http://test"), "the deployment's next secret", now
+    )
+    assert isinstance(issued, IssuedCredential)
+    keys = (await client.get(first["keysUrl"].removeprefix("http://test"))).json()
+
+    old, new = verify_with_set(first["jwt"], keys), verify_with_set(issued.token, keys)
+
+    assert old["header"]["kid"] != new["header"]["kid"]
+    retired = await IssuerKey.get(kid=old["header"]["kid"])
+    assert retired.retired_at == now
+    assert await IssuerKey.filter(organisation_id=org.organisation.id, retired_at=None).count() == 1
 
 
 async def test_a_withdrawn_award_is_revoked_in_the_signed_status_list(
