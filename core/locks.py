@@ -4,8 +4,8 @@ guarded.
 
 The kinds are kept apart because their holders take row locks in opposite orders: an
 ingestion holds the rollups' lock when it marks goal figures stale, and an evaluation holds
-those goal figures when it settles the ledger. One shared lock made every ingestion that
-came during a long evaluation a deadlock's victim.
+those goal figures when it settles the ledger. With one lock shared, most ingestions that
+came during a long evaluation were chosen as a deadlock's victim.
 """
 
 from __future__ import annotations
