@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,14 +12,7 @@ from api.ids import parse_id
 from api.orgs.types import User
 from api.pagination import Connection, keyset
 from core.audit import models, store
-
-
-class ObjectType(Enum):
-    GOAL = "GOAL"
-    PERSON = "PERSON"
-    TEAM = "TEAM"
-    CONTEST = "CONTEST"
-
+from core.audit.models import ObjectType
 
 AuditObjectTypeEnum = strawberry.enum(ObjectType, name="AuditObjectType")
 
@@ -31,7 +23,8 @@ class AuditEntry:
     at: datetime
     action: str = strawberry.field(
         description="GOAL_TARGET_CHANGED, GOAL_ARCHIVED, PERSON_MOVED, ROLE_CHANGED, "
-        "PERSON_DEACTIVATED, PERSON_ACTIVATED, TEAM_EDITED, TEAM_ARCHIVED, CONTEST_RETIRED."
+        "PERSON_DEACTIVATED, PERSON_ACTIVATED, TEAM_EDITED, TEAM_ARCHIVED, CONTEST_RETIRED, "
+        "MARKET_DECLARED, MARKET_SIZED, CREDENTIAL_ISSUING_SET, ISSUER_KEY_ROTATED."
     )
     object_type: AuditObjectTypeEnum
     object_id: strawberry.ID
@@ -77,7 +70,7 @@ class AuditQueries:
         access.require(access.is_admin)
         found = store.trail(
             access.viewer.organisation_id,
-            ObjectType(object_type).value if object_type is not None else None,
+            object_type,
             (parse_id(object_id) or 0) if object_id is not None else None,
         )
         return await keyset(found, first, after, AuditEntry.of, newest_first=True)

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from core import clock
 from core.credentials import service
 from core.credentials.service import Urls
-from domain import credentials as ob
+from core.orgs.models import Organisation
 from gamification.models import BadgeDefinition
 
 NOT_FOUND = JSONResponse({"error": "No such issuer."}, status_code=404)
@@ -26,62 +26,64 @@ def urls(request: Request) -> Urls:
     return Urls((configured or str(request.base_url)).rstrip("/"))
 
 
+async def _publisher(request: Request) -> Organisation | None:
+    return await service.publisher(request.path_params["org"])
+
+
 async def issuer(request: Request) -> Response:
-    found = await service.profile(request.path_params["org"], urls(request))
-    return NOT_FOUND if found is None else JSONResponse(found, headers=SHORT_CACHE)
+    organisation = await _publisher(request)
+    if organisation is None:
+        return NOT_FOUND
+    return JSONResponse(service.profile(organisation, urls(request)), headers=SHORT_CACHE)
 
 
 async def keys(request: Request) -> Response:
-    organisation_id = request.path_params["org"]
-    if await service.profile(organisation_id, urls(request)) is None:
+    organisation = await _publisher(request)
+    if organisation is None:
         return NOT_FOUND
     return JSONResponse(
-        await service.key_set(organisation_id),
+        await service.key_set(organisation.id),
         media_type="application/jwk-set+json",
         headers=SHORT_CACHE,
     )
 
 
 async def status_list(request: Request) -> Response:
-    if await service.profile(request.path_params["org"], urls(request)) is None:
+    organisation = await _publisher(request)
+    if organisation is None:
         return NOT_FOUND
-    settings = request.app.state.settings
     token = await service.status_list_token(
-        request.path_params["org"], urls(request), settings.jwt_secret, clock.now()
+        organisation, urls(request), request.app.state.settings.jwt_secret, clock.now()
     )
-    if token is None:
-        return NOT_FOUND
     return Response(token, media_type="application/vc+jwt", headers=SHORT_CACHE)
 
 
-async def _badge(request: Request) -> BadgeDefinition | None:
-    if await service.profile(request.path_params["org"], urls(request)) is None:
+async def _badge(request: Request) -> tuple[Organisation, BadgeDefinition] | None:
+    organisation = await _publisher(request)
+    if organisation is None:
         return None
-    return await BadgeDefinition.get_or_none(
-        organisation_id=request.path_params["org"],
+    badge = await BadgeDefinition.get_or_none(
+        organisation_id=organisation.id,
         code=request.path_params["code"],
         version=request.path_params["version"],
     )
+    return None if badge is None else (organisation, badge)
 
 
 async def achievement(request: Request) -> Response:
-    badge = await _badge(request)
-    if badge is None:
+    found = await _badge(request)
+    if found is None:
         return NOT_FOUND
-    found = urls(request)
-    organisation = await badge.organisation
-    document = ob.achievement(
-        service.achievement_facts(badge, found),
-        ob.Issuer(found.issuer(organisation.id), organisation.name),
-    )
+    document = service.achievement(*found, urls(request))
     return JSONResponse(document, headers=SHORT_CACHE)
 
 
 async def image(request: Request) -> Response:
     """A plain round badge with the badge's name: every achievement has an image to show."""
-    badge = await _badge(request)
-    if badge is None:
+    found = await _badge(request)
+    if found is None:
         return NOT_FOUND
+    _, badge = found
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256">'
         '<circle cx="128" cy="128" r="120" fill="#f59e0b"/>'

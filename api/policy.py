@@ -88,6 +88,11 @@ class Access:
             and self.can_read_rep(rep_id)
         )
 
+    def holds_credentials_of(self, rep_id: int) -> bool:
+        """An award's Open Badges credential is its rep's alone: it names them and is
+        theirs to carry, so no manager or admin reads it."""
+        return self.viewer.user_id == rep_id
+
     def can_read_goal(self, goal: Goal) -> bool:
         if goal.organisation_id != self.viewer.organisation_id:
             return False

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from core.audit import store as audit
+from core.audit.models import ObjectType
 from core.orgs.models import Organisation
 from domain.errors import ErrorCode, FieldError
 from domain.periods import local_today
@@ -39,7 +40,7 @@ async def retire(
             actor_id,
             now,
             "CONTEST_RETIRED",
-            "CONTEST",
+            ObjectType.CONTEST,
             contest.id,
             {"retiredAt": None},
             {"retiredAt": now.isoformat()},

@@ -67,7 +67,7 @@ RotateIssuerKeyResult = Annotated[
 async def credential_of(info: Info, award_id: int, rep_id: int) -> OpenBadgeCredential | None:
     """An award's credential, for its rep alone."""
     access = await info.context.access()
-    if access.viewer.user_id != rep_id:
+    if not access.holds_credentials_of(rep_id):
         return None
     issued = await info.context.loaders.credentials.load(award_id)
     return None if issued is None else OpenBadgeCredential.of(issued, urls(info.context.request))
@@ -106,12 +106,13 @@ class CredentialMutations:
         access = await info.context.access()
         if not access.is_admin:
             return InputErrors.forbidden("enabled")
-        organisation = await get_organisation(access.viewer.organisation_id)
-        if enabled is not None:
-            organisation.credentials_enabled = enabled
-        if show_amounts is not None:
-            organisation.credentials_show_amounts = show_amounts
-        await organisation.save(update_fields=["credentials_enabled", "credentials_show_amounts"])
+        organisation = await service.set_issuing(
+            await get_organisation(access.viewer.organisation_id),
+            enabled,
+            show_amounts,
+            access.viewer.user_id,
+            info.context.now,
+        )
         return Organisation.of(organisation)
 
     @strawberry.mutation(
@@ -123,6 +124,9 @@ class CredentialMutations:
         if not access.is_admin:
             return InputErrors.forbidden("kid")
         key = await service.rotate_key(
-            access.viewer.organisation_id, info.context.settings.jwt_secret, info.context.now
+            access.viewer.organisation_id,
+            info.context.settings.jwt_secret,
+            access.viewer.user_id,
+            info.context.now,
         )
         return IssuerKey(kid=key.kid, created_at=key.created_at, retired_at=key.retired_at)

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 from tortoise import fields
 from tortoise.models import Model
 
 from core.orgs.models import Organisation, User
 
 
+class ObjectType(Enum):
+    """What an entry is about; the trail is filtered by it, so every writer names one of
+    these."""
+
+    GOAL = "GOAL"
+    PERSON = "PERSON"
+    TEAM = "TEAM"
+    CONTEST = "CONTEST"
+    MARKET = "MARKET"
+    ORGANISATION = "ORGANISATION"
+
+
 class AuditEntry(Model):
-    """One edit of a goal, a person, a team or a contest. Entries are only ever added."""
+    """One edit of a goal, a person, a team, a contest, a market or an organisation's
+    settings. Entries are only ever added."""
 
     id = fields.IntField(primary_key=True)
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(

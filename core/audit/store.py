@@ -7,7 +7,7 @@ from typing import Any
 
 from tortoise.queryset import QuerySet
 
-from core.audit.models import AuditEntry
+from core.audit.models import AuditEntry, ObjectType
 
 
 async def record(
@@ -15,7 +15,7 @@ async def record(
     actor_id: int | None,
     at: datetime,
     action: str,
-    object_type: str,
+    object_type: ObjectType,
     object_id: int,
     before: dict[str, Any],
     after: dict[str, Any],
@@ -26,7 +26,7 @@ async def record(
         actor_id=actor_id,
         at=at,
         action=action,
-        object_type=object_type,
+        object_type=object_type.value,
         object_id=object_id,
         before=before,
         after=after,
@@ -35,11 +35,11 @@ async def record(
 
 
 def trail(
-    organisation_id: int, object_type: str | None, object_id: int | None
+    organisation_id: int, object_type: ObjectType | None, object_id: int | None
 ) -> QuerySet[AuditEntry]:
     query = AuditEntry.filter(organisation_id=organisation_id)
     if object_type is not None:
-        query = query.filter(object_type=object_type)
+        query = query.filter(object_type=object_type.value)
     if object_id is not None:
         query = query.filter(object_id=object_id)
     return query

@@ -13,6 +13,8 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core.audit import store as audit
+from core.audit.models import ObjectType
 from core.credentials.models import IssuedCredential, IssuerKey
 from core.credentials.signing import NewKey, new_key, opens, sign
 from core.orgs.models import Organisation
@@ -57,7 +59,7 @@ async def signing_key(organisation_id: int, secret: str, now: datetime) -> Issue
     if key is None:
         return await _keep(organisation_id, new_key(secret), now)
     if not opens(_as_new_key(key), secret):
-        return await rotate_key(organisation_id, secret, now)
+        return await rotate_key(organisation_id, secret, None, now)
     return key
 
 
@@ -71,14 +73,64 @@ async def _keep(organisation_id: int, made: NewKey, created_at: datetime) -> Iss
     )
 
 
-async def rotate_key(organisation_id: int, secret: str, now: datetime) -> IssuerKey:
-    """A new signing key; the old ones are retired but stay published."""
+async def rotate_key(
+    organisation_id: int, secret: str, actor_id: int | None, now: datetime
+) -> IssuerKey:
+    """A new signing key; the old ones are retired but stay published. Audited (the
+    actor is None when the deployment's secret changed)."""
     made = new_key(secret)
     async with in_transaction():
-        await IssuerKey.filter(organisation_id=organisation_id, retired_at=None).update(
-            retired_at=now
+        retiring = IssuerKey.filter(organisation_id=organisation_id, retired_at=None)
+        retired = sorted(await retiring.values_list("kid", flat=True))
+        await retiring.update(retired_at=now)
+        key = await _keep(organisation_id, made, now)
+        await audit.record(
+            organisation_id,
+            actor_id,
+            now,
+            "ISSUER_KEY_ROTATED",
+            ObjectType.ORGANISATION,
+            organisation_id,
+            {"signingKeys": retired},
+            {"signingKeys": [key.kid]},
         )
-        return await _keep(organisation_id, made, now)
+        return key
+
+
+async def set_issuing(
+    organisation: Organisation,
+    enabled: bool | None,
+    show_amounts: bool | None,
+    actor_id: int | None,
+    now: datetime,
+) -> Organisation:
+    """Whether reps may have credentials issued, and whether their evidence may state
+    amounts; what is None stays. Audited."""
+    before = _issuing(organisation)
+    if enabled is not None:
+        organisation.credentials_enabled = enabled
+    if show_amounts is not None:
+        organisation.credentials_show_amounts = show_amounts
+    async with in_transaction():
+        await organisation.save(update_fields=["credentials_enabled", "credentials_show_amounts"])
+        await audit.record(
+            organisation.id,
+            actor_id,
+            now,
+            "CREDENTIAL_ISSUING_SET",
+            ObjectType.ORGANISATION,
+            organisation.id,
+            before,
+            _issuing(organisation),
+        )
+    return organisation
+
+
+def _issuing(organisation: Organisation) -> dict[str, object]:
+    return {
+        "credentialsEnabled": organisation.credentials_enabled,
+        "credentialsShowAmounts": organisation.credentials_show_amounts,
+    }
 
 
 def _issuer(organisation: Organisation, urls: Urls) -> ob.Issuer:
@@ -178,19 +230,31 @@ async def _issue_at_next_place(
     )
 
 
-async def profile(organisation_id: int, urls: Urls) -> dict[str, object] | None:
-    """The issuer's Profile, for an organisation that issues credentials or has issued some
-    (turning issuing off stops new ones; those already issued still verify)."""
+async def publisher(organisation_id: int) -> Organisation | None:
+    """The organisation, when it publishes an issuer: it issues credentials or has issued
+    some (turning issuing off stops new ones; those already issued still verify)."""
     organisation = await Organisation.get_or_none(id=organisation_id)
     if organisation is None or not (
         organisation.credentials_enabled or await IssuerKey.exists(organisation_id=organisation_id)
     ):
         return None
+    return organisation
+
+
+def profile(organisation: Organisation, urls: Urls) -> dict[str, object]:
+    """The issuer's Profile."""
     return {
         "@context": list(ob.CONTEXTS),
         **ob.profile(_issuer(organisation, urls)),
-        "url": urls.issuer(organisation_id),
+        "url": urls.issuer(organisation.id),
     }
+
+
+def achievement(
+    organisation: Organisation, badge: BadgeDefinition, urls: Urls
+) -> dict[str, object]:
+    """A badge of the organisation as an Open Badges 3.0 Achievement."""
+    return ob.achievement(achievement_facts(badge, urls), _issuer(organisation, urls))
 
 
 async def key_set(organisation_id: int) -> dict[str, Any]:
@@ -200,13 +264,11 @@ async def key_set(organisation_id: int) -> dict[str, Any]:
 
 
 async def status_list_token(
-    organisation_id: int, urls: Urls, secret: str, now: datetime
-) -> str | None:
+    organisation: Organisation, urls: Urls, secret: str, now: datetime
+) -> str:
     """The organisation's status list as a signed credential: the bit of each issued
     credential whose award was withdrawn is set."""
-    organisation = await Organisation.get_or_none(id=organisation_id)
-    if organisation is None:
-        return None
+    organisation_id = organisation.id
     revoked = await IssuedCredential.filter(
         organisation_id=organisation_id, award__revoked_at__isnull=False
     ).values_list("status_index", flat=True)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from core.audit import store as audit
+from core.audit.models import ObjectType
 from core.goals.models import Goal
 from core.goals.service import Structure, owner_id_of
 from core.orgs.models import Organisation
@@ -76,7 +77,7 @@ async def change_target(
             actor_id,
             now,
             "GOAL_TARGET_CHANGED",
-            "GOAL",
+            ObjectType.GOAL,
             goal.id,
             before,
             {"target": written(target), "targetKind": goal.target_kind.value},
@@ -101,7 +102,7 @@ async def archive_goal(
             actor_id,
             now,
             "GOAL_ARCHIVED",
-            "GOAL",
+            ObjectType.GOAL,
             goal.id,
             {"archivedAt": None},
             {"archivedAt": now.isoformat()},

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from core import clock
 from core.audit import store as audit
+from core.audit.models import ObjectType
 from core.goals import figures
 from core.markets import store
 from core.markets.models import Market, MarketSize
@@ -118,7 +119,9 @@ async def _changed(
 ) -> None:
     """Audited; goals measured against a market are stale, and everyone is evaluated again
     (a smaller market can carry a share across a threshold)."""
-    await audit.record(organisation_id, actor_id, now, action, "Market", market_id, before, after)
+    await audit.record(
+        organisation_id, actor_id, now, action, ObjectType.MARKET, market_id, before, after
+    )
     await figures.remeasured(organisation_id)
     await outbox.record(organisation_id, set(await people.rep_teams(organisation_id)))
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from core.audit import store as audit
+from core.audit.models import ObjectType
 from core.auth.service import set_active
 from core.goals import figures
 from core.orgs import store
@@ -55,7 +56,7 @@ async def move_person(
             actor_id,
             now,
             "PERSON_MOVED",
-            "PERSON",
+            ObjectType.PERSON,
             user.id,
             {"teamId": before},
             {"teamId": team_id},
@@ -89,7 +90,7 @@ async def change_role(
             actor_id,
             now,
             "ROLE_CHANGED",
-            "PERSON",
+            ObjectType.PERSON,
             user.id,
             {"role": before.value},
             {"role": role.value},
@@ -114,7 +115,7 @@ async def set_person_active(
                 actor_id,
                 now,
                 "PERSON_ACTIVATED" if active else "PERSON_DEACTIVATED",
-                "PERSON",
+                ObjectType.PERSON,
                 user.id,
                 {"active": before},
                 {"active": active},
@@ -164,7 +165,7 @@ async def edit_team(
             people = members(team.id, await store.team_tree(org), await store.rep_teams(org))
             await outbox.record(org, people)
         await audit.record(
-            org, actor_id, now, "TEAM_EDITED", "TEAM", team.id, before, after, reason
+            org, actor_id, now, "TEAM_EDITED", ObjectType.TEAM, team.id, before, after, reason
         )
     return team
 
@@ -192,7 +193,7 @@ async def archive_team(
             actor_id,
             now,
             "TEAM_ARCHIVED",
-            "TEAM",
+            ObjectType.TEAM,
             team.id,
             {"archivedAt": None},
             {"archivedAt": now.isoformat()},

@@ -392,6 +392,29 @@ async def test_whitespace_ranks_markets_and_lists_what_is_left(
     assert rep["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
+async def test_market_changes_are_in_the_audit_trail(client: httpx.AsyncClient, org: Org) -> None:
+    market = await emea(client, org)
+    trail = await graphql(
+        client,
+        """query($id: ID!) { auditTrail(objectType: MARKET, objectId: $id) {
+          edges { node { action objectType actor { email } before after } } } }""",
+        org.token(),
+        id=market,
+    )
+    entries = [edge["node"] for edge in trail["data"]["auditTrail"]["edges"]]
+
+    # Newest first: the two sizes, then the declaration, each by the admin.
+    assert [(e["action"], e["objectType"]) for e in entries] == [
+        ("MARKET_SIZED", "MARKET"),
+        ("MARKET_SIZED", "MARKET"),
+        ("MARKET_DECLARED", "MARKET"),
+    ]
+    assert {e["actor"]["email"] for e in entries} == {org.admin.email}
+    assert entries[0]["before"] == {}
+    assert entries[0]["after"]["revenue"] == "368000"
+    assert entries[2]["after"]["code"] == "EMEA-MM"
+
+
 async def test_market_and_size_rules(client: httpx.AsyncClient, org: Org) -> None:
     await seed(org)
     nothing = await graphql(client, DECLARE, org.token(), input={"code": "X", "name": "X"})

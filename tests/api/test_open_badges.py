@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from core.audit.models import AuditEntry
 from core.credentials import service
 from core.credentials.models import IssuedCredential, IssuerKey
 from gamification.models import Award, BadgeDefinition
@@ -119,8 +120,24 @@ async def test_a_rotated_key_signs_anew_and_the_old_credentials_still_verify(
 
     old, new = verify_with_set(first["jwt"], keys), verify_with_set(second["jwt"], keys)
 
+    trail = await graphql(
+        client,
+        """{ auditTrail(objectType: ORGANISATION) {
+          edges { node { action objectId actor { email } before after } } } }""",
+        org.token(),
+    )
+
     assert len(keys["keys"]) == 2
     assert old["header"]["kid"] != new["header"]["kid"] == rotated["kid"]
+    assert [edge["node"] for edge in trail["data"]["auditTrail"]["edges"]] == [
+        {
+            "action": "ISSUER_KEY_ROTATED",
+            "objectId": str(org.organisation.id),
+            "actor": {"email": org.admin.email},
+            "before": {"signingKeys": [old["header"]["kid"]]},
+            "after": {"signingKeys": [rotated["kid"]]},
+        }
+    ]
     assert rotated["retiredAt"] is None
     assert second["credential"]["credentialStatus"]["statusListIndex"] == "1"
 
@@ -194,6 +211,13 @@ async def test_only_the_rep_issues_and_sees_it_and_an_admin_can_turn_issuing_off
         "credentialsEnabled": False,
         "credentialsShowAmounts": False,
     }
+    [entry] = await AuditEntry.filter(organisation_id=org.organisation.id)
+    assert (entry.action, entry.actor_id, entry.before, entry.after) == (
+        "CREDENTIAL_ISSUING_SET",
+        org.admin.id,
+        {"credentialsEnabled": True, "credentialsShowAmounts": False},
+        {"credentialsEnabled": False, "credentialsShowAmounts": False},
+    )
     assert off["errors"][0]["code"] == "FORBIDDEN"
     assert still == issued["id"]
     assert as_rep["setCredentialIssuing"]["errors"][0]["code"] == "FORBIDDEN"
